@@ -28,6 +28,7 @@ pub mod generated {
     pub mod types;
 }
 
+pub mod annotations;
 pub mod errors;
 pub mod procaddress;
 pub mod result;

@@ -1,0 +1,30 @@
+//! cuvm's guest library: a drop-in `libcuda.so.1`.
+//!
+//! It exports every symbol of NVIDIA's driver library (707 for driver 580),
+//! expanded from the one declaration list in `cuvm-abi`:
+//!
+//! - [`exports`]: one `extern "C"` function per entry point, each running its
+//!   body under [`guard::call`] so that no panic crosses the C ABI;
+//! - [`driver::Driver`]: one method per entry point, whose default answers
+//!   `CUDA_ERROR_NOT_SUPPORTED` and logs once why (from the annotation table);
+//! - [`dispatch`]: the methods cuvm implements, each one line that routes to
+//!   the module of its API area;
+//! - [`debugger`]: the debugger's data symbols.
+//!
+//! Local API areas: [`version`], [`errors`], [`procaddress`].
+//!
+//! Logging goes through the `log` crate, configured from `CUVM_LOG` (or
+//! `RUST_LOG`), warnings only by default.
+
+pub mod debugger;
+pub mod dispatch;
+pub mod driver;
+pub mod errors;
+pub mod exports;
+pub mod guard;
+pub mod logging;
+pub mod procaddress;
+pub mod version;
+
+/// The type that implements [`driver::Driver`].
+pub struct Shim;
