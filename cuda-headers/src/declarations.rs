@@ -133,3 +133,31 @@ impl Printer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> BTreeSet<String> {
+        ["CUresult", "CUdeviceptr", "CUhostFn"].iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn generated_type_names_are_qualified_and_core_paths_are_not() {
+        let ty: syn::Type = syn::parse_str("*mut *const CUdeviceptr").unwrap();
+        assert_eq!(qualify(ty.to_token_stream(), &names()), "*mut *const $crate::CUdeviceptr");
+        let ty: syn::Type = syn::parse_str("*mut ::core::ffi::c_void").unwrap();
+        assert_eq!(qualify(ty.to_token_stream(), &names()), "*mut ::core::ffi::c_void");
+    }
+
+    #[test]
+    fn one_line_per_function_with_unit_return_spelled_out() {
+        let file = syn::parse_file("extern \"C\" { pub fn cuA(x: CUdeviceptr) -> CUresult; pub fn cuB(); }").unwrap();
+        let syn::Item::ForeignMod(m) = &file.items[0] else { panic!() };
+        let fns: Vec<syn::ForeignItemFn> =
+            m.items.iter().map(|i| if let syn::ForeignItem::Fn(f) = i { f.clone() } else { panic!() }).collect();
+        let text = render(&fns, &names());
+        assert!(text.contains("fn cuA(x: $crate::CUdeviceptr) -> $crate::CUresult;"), "{text}");
+        assert!(text.contains("fn cuB() -> ();"), "{text}");
+    }
+}

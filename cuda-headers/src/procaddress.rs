@@ -140,3 +140,43 @@ pub fn render(table: &Table) -> String {
     out.push_str("];\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(typedefs: &str, declared: &[&str]) -> Result<Table, String> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("cuvm-abi-gen-test-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for h in TYPEDEF_HEADERS {
+            std::fs::write(dir.join(h), "").unwrap();
+        }
+        std::fs::write(dir.join("cudaTypedefs.h"), typedefs).unwrap();
+        let mut declared: Vec<String> = declared.iter().map(|s| s.to_string()).collect();
+        declared.sort();
+        build(&dir, &declared)
+    }
+
+    #[test]
+    fn revisions_map_to_suffixes_in_order_and_ptds_to_the_current_one() {
+        let t = table(
+            "typedef CUresult (CUDAAPI *PFN_cuX_v2000)(void);\n\
+             typedef CUresult (CUDAAPI *PFN_cuX_v3020)(void);\n\
+             typedef CUresult (CUDAAPI *PFN_cuX_v7000_ptds)(void);\n",
+            &["cuX", "cuX_v2", "cuX_v2_ptds"],
+        )
+        .unwrap();
+        let rows: Vec<(bool, u32, &str)> = t.rows.iter().map(|r| (r.per_thread, r.version, r.symbol.as_str())).collect();
+        assert_eq!(rows, vec![(false, 2000, "cuX"), (false, 3020, "cuX_v2"), (true, 7000, "cuX_v2_ptds")]);
+    }
+
+    #[test]
+    fn undeclared_per_thread_symbol_is_an_error_and_unexported_name_is_skipped() {
+        let err = table("typedef CUresult (CUDAAPI *PFN_cuX_v7000_ptsz)(void);\n", &["cuX"]).err().unwrap();
+        assert!(err.contains("cuX_ptsz"), "{err}");
+        let t = table("typedef CUresult (CUDAAPI *PFN_cuWGLGetDevice_v2020)(void);\n", &["cuX"]).unwrap();
+        assert_eq!(t.skipped, vec!["cuWGLGetDevice".to_string()]);
+    }
+}

@@ -1,0 +1,75 @@
+# cuvm: build, test, demo, headers, abi, coverage.
+#   make test      set up (headers) and run every test CI runs
+#   make demo      build the guest library and run the examples through it
+#   make abi       regenerate abi/src/generated/ from the pinned CUDA headers
+#   make coverage  regenerate docs/coverage.md from abi/annotations.tsv
+
+CARGO      ?= cargo
+CC         ?= gcc
+HEADERS    := cuda-headers/include
+FACTS      := cuda-headers/measured/driver-facts-580.159.04.tsv
+GENERATED  := abi/src/generated
+LIBDIR     := build/lib
+SHIM       := $(LIBDIR)/libcuda.so.1
+EXAMPLES   := $(patsubst examples/c/%.c,build/examples/%,$(wildcard examples/c/*.c))
+# System packages `make abi` needs (libclang for bindgen; the GL/EGL/VDPAU
+# headers that cuda's interop headers include).
+DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev
+
+.PHONY: all build headers abi abi-check coverage test demo deps clean
+
+all: build
+
+## Fetch the official CUDA 13.0 headers (pinned wheel, sha256-checked).
+headers: $(HEADERS)/cuda.h
+$(HEADERS)/cuda.h: cuda-headers/requirements.txt cuda-headers/fetch-headers.sh
+	cuda-headers/fetch-headers.sh
+
+## Install the system packages the generator needs (Debian/Ubuntu, as root).
+deps:
+	@dpkg -s $(DEB_PACKAGES) >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PACKAGES); }
+
+## Regenerate the generated module of the abi crate.
+abi: headers
+	$(CARGO) run -q --release -p cuvm-abi-gen -- --include $(HEADERS) --facts $(FACTS) --out $(GENERATED)
+
+## Fail if regenerating would change the committed generated module.
+abi-check: headers
+	@rm -rf build/abi-check && mkdir -p build/abi-check
+	$(CARGO) run -q --release -p cuvm-abi-gen -- --include $(HEADERS) --facts $(FACTS) --out build/abi-check
+	@diff -r -q $(GENERATED) build/abi-check >/dev/null || \
+	  { diff -r $(GENERATED) build/abi-check | head -40; \
+	    echo "abi/src/generated is stale: run 'make abi' and commit the result"; exit 1; }
+	@echo "abi-check: regenerating abi/src/generated reproduces the committed files byte for byte"
+
+## Regenerate docs/coverage.md.
+coverage:
+	$(CARGO) run -q -p cuvm-abi --bin cuvm-coverage > docs/coverage.md
+
+## The guest library as build/lib/libcuda.so.1, with a libcuda.so link.
+build:
+	$(CARGO) build --release -p cuvm-shim
+	@mkdir -p $(LIBDIR)
+	cp -f target/release/libcuda.so $(SHIM)
+	ln -sf libcuda.so.1 $(LIBDIR)/libcuda.so
+
+build/examples/%: examples/c/%.c headers build
+	@mkdir -p build/examples
+	$(CC) -Wall -Wextra -O2 -I$(HEADERS) $< -o $@ -L$(LIBDIR) -lcuda
+
+## Set up and run everything CI runs.
+test: headers abi-check
+	$(CARGO) test --workspace --exclude cuvm-abi-gen
+	$(CARGO) test -p cuvm-abi-gen
+
+## Build the guest library and run the examples through it.
+demo: build $(EXAMPLES)
+	@for e in $(EXAMPLES); do \
+	  echo "== $$e (LD_LIBRARY_PATH=$(LIBDIR): cuvm's libcuda.so.1)"; \
+	  LD_LIBRARY_PATH=$(LIBDIR) $$e || exit 1; \
+	done
+
+clean:
+	$(CARGO) clean
+	rm -rf build
