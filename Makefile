@@ -59,7 +59,10 @@ build/examples/%: examples/c/%.c headers build
 	$(CC) -Wall -Wextra -O2 -I$(HEADERS) $< -o $@ -L$(LIBDIR) -lcuda
 
 ## Set up and run everything CI runs.
+# The shim's integration tests load target/debug/libcuda.so, which `cargo
+# test` alone does not (re)build: build it first.
 test: headers abi-check
+	$(CARGO) build -p cuvm-shim
 	$(CARGO) test --workspace --exclude cuvm-abi-gen
 	$(CARGO) test -p cuvm-abi-gen
 

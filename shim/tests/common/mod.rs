@@ -11,7 +11,11 @@ pub fn shim_library() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let profile_dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
     let lib = profile_dir.join("libcuda.so");
-    assert!(lib.exists(), "{} was not built; run the tests through cargo", lib.display());
+    assert!(
+        lib.exists(),
+        "{} is not built: `cargo test` does not build the cdylib; run `make test` (or `cargo build -p cuvm-shim` first)",
+        lib.display()
+    );
     lib
 }
 
