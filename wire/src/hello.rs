@@ -1,0 +1,122 @@
+//! The handshake. The guest's first frame is a `Hello`; the host answers with
+//! a `Welcome` and, if it refuses, closes the connection.
+//!
+//! Hello body: magic `b"CUVM"`, protocol version (u32), guest pid (u32),
+//! guest library's CUDA version (i32), token (bytes, at most 256).
+//! Welcome body: result (u32: 0 accepted, else a CUresult), protocol version
+//! (u32), session id (u64), host driver's CUDA version (i32), message (str).
+
+use crate::codec::{DecodeError, Decoder, Encoder};
+
+/// The magic bytes that open a Hello.
+pub const MAGIC: [u8; 4] = *b"CUVM";
+/// Longest token accepted.
+pub const MAX_TOKEN: usize = 256;
+/// Longest message accepted.
+pub const MAX_MESSAGE: usize = 1024;
+
+/// The guest's opening frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hello {
+    /// Protocol version the guest speaks.
+    pub version: u32,
+    /// The guest process id (for logs only; never trusted for identity).
+    pub pid: u32,
+    /// The CUDA version the guest library implements.
+    pub cuda_version: i32,
+    /// Shared secret, required on TCP.
+    pub token: Vec<u8>,
+}
+
+impl Hello {
+    /// Encodes the body.
+    #[must_use]
+    pub fn encode(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        e.raw(&MAGIC).u32(self.version).u32(self.pid).i32(self.cuda_version).bytes(&self.token);
+        e.finish()
+    }
+
+    /// Decodes a body.
+    ///
+    /// # Errors
+    /// [`DecodeError::Invalid`] for a wrong magic; truncation and length errors.
+    pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
+        let mut d = Decoder::new(body);
+        if d.take(4)? != MAGIC {
+            return Err(DecodeError::Invalid("hello magic"));
+        }
+        let hello =
+            Hello { version: d.u32()?, pid: d.u32()?, cuda_version: d.i32()?, token: d.bytes(MAX_TOKEN)?.to_vec() };
+        d.finish()?;
+        Ok(hello)
+    }
+}
+
+/// The host's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Welcome {
+    /// 0 when accepted, else the CUresult the guest should report.
+    pub result: u32,
+    /// Protocol version the host speaks.
+    pub version: u32,
+    /// Session id (for logs).
+    pub session: u64,
+    /// The host driver's CUDA version.
+    pub driver_version: i32,
+    /// A human-readable note (why it refused, or the host's name).
+    pub message: String,
+}
+
+impl Welcome {
+    /// Encodes the body.
+    #[must_use]
+    pub fn encode(&self) -> Vec<u8> {
+        let mut e = Encoder::new();
+        e.u32(self.result).u32(self.version).u64(self.session).i32(self.driver_version).str(&self.message);
+        e.finish()
+    }
+
+    /// Decodes a body.
+    ///
+    /// # Errors
+    /// Truncation, length and UTF-8 errors.
+    pub fn decode(body: &[u8]) -> Result<Self, DecodeError> {
+        let mut d = Decoder::new(body);
+        let w = Welcome {
+            result: d.u32()?,
+            version: d.u32()?,
+            session: d.u64()?,
+            driver_version: d.i32()?,
+            message: d.str(MAX_MESSAGE)?.to_string(),
+        };
+        d.finish()?;
+        Ok(w)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hello_and_welcome_round_trip() {
+        let h = Hello { version: 1, pid: 42, cuda_version: 13000, token: b"secret".to_vec() };
+        assert_eq!(Hello::decode(&h.encode()), Ok(h));
+        let w = Welcome { result: 0, version: 1, session: 9, driver_version: 13000, message: "ok".into() };
+        assert_eq!(Welcome::decode(&w.encode()), Ok(w));
+    }
+
+    #[test]
+    fn wrong_magic_is_rejected() {
+        let mut body = Hello { version: 1, pid: 1, cuda_version: 1, token: vec![] }.encode();
+        body[0] = b'X';
+        assert_eq!(Hello::decode(&body), Err(DecodeError::Invalid("hello magic")));
+    }
+
+    #[test]
+    fn oversized_token_is_rejected() {
+        let body = Hello { version: 1, pid: 1, cuda_version: 1, token: vec![0; MAX_TOKEN + 1] }.encode();
+        assert!(matches!(Hello::decode(&body), Err(DecodeError::TooLong { .. })));
+    }
+}

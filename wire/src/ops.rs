@@ -1,0 +1,65 @@
+//! Op codes: one per driver entry point, expanded from the declaration list.
+//! Each is the 32-bit FNV-1a hash of the function's name, so it never depends
+//! on the order of the list: adding a function renumbers nothing. A test
+//! checks the 682 codes are distinct and non-zero (0 means "no op").
+
+/// FNV-1a, 32 bits, of `name`.
+#[must_use]
+pub const fn op_code(name: &str) -> u32 {
+    let bytes = name.as_bytes();
+    let mut hash: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u32;
+        hash = hash.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    hash
+}
+
+macro_rules! op_codes {
+    ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(
+            #[doc = concat!("Op code of `", stringify!($name), "`.")]
+            pub const $name: u32 = op_code(stringify!($name));
+        )*
+        /// (name, op code) of every entry point, sorted by name.
+        pub const ALL: &[(&str, u32)] = &[$((stringify!($name), $name)),*];
+    };
+}
+
+#[allow(non_upper_case_globals)]
+mod codes {
+    use super::op_code;
+    cuvm_abi::cuda_function_declarations!(op_codes);
+}
+pub use codes::*;
+
+/// The name of the entry point with op code `op`, if any.
+#[must_use]
+pub fn name_of(op: u32) -> Option<&'static str> {
+    ALL.iter().find(|(_, code)| *code == op).map(|(name, _)| *name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn op_codes_are_distinct_and_non_zero() {
+        let mut codes: Vec<u32> = ALL.iter().map(|(_, c)| *c).collect();
+        assert_eq!(codes.len(), 682);
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), 682, "two entry points share an op code");
+        assert!(!codes.contains(&0));
+    }
+
+    #[test]
+    fn op_code_is_fnv1a_of_the_name() {
+        assert_eq!(op_code(""), 0x811c_9dc5);
+        assert_eq!(op_code("a"), 0xe40c_292c);
+        assert_eq!(name_of(cuInit), Some("cuInit"));
+        assert_eq!(name_of(1), None);
+    }
+}
