@@ -30,6 +30,8 @@ pub mod generated {
 
 pub mod annotations;
 pub mod errors;
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 pub mod procaddress;
 pub mod result;
 

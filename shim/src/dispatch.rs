@@ -1,51 +1,594 @@
-#![allow(non_snake_case)]
+#![allow(non_snake_case, unused_variables)]
 
-//! What the guest library implements: one line per entry point, routing to
+//! What the guest library implements: one entry per entry point, routing to
 //! the module of its API area. Every entry point not listed here keeps the
 //! `Driver` default (`CUDA_ERROR_NOT_SUPPORTED`, logged once); the annotation
 //! table (`abi/annotations.tsv`) must agree, which the tests check.
 
-use core::ffi::{c_char, c_int, c_void};
+use core::ffi::{c_char, c_int, c_uchar, c_uint, c_ulonglong, c_ushort, c_void};
 
-use cuvm_abi::{CUdriverProcAddressQueryResult, CUresult, cuuint64_t};
+use cuvm_abi::*;
+use cuvm_wire::ops;
 
 use crate::driver::Driver;
-use crate::{Shim, errors, procaddress, version};
+use crate::remote::stream_id;
+use crate::{Shim, context, device, errors, init, launch, memory, module, procaddress, stream};
 
 impl Driver for Shim {
+    unsafe fn cuCtxCreate_v2(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
+        unsafe { context::create(pctx, flags, dev) }
+    }
+
+    unsafe fn cuCtxCreate_v4(pctx: *mut CUcontext, ctxCreateParams: *mut CUctxCreateParams, flags: c_uint, dev: CUdevice) -> CUresult {
+        if ctxCreateParams.is_null() { unsafe { context::create(pctx, flags, dev) } } else { crate::driver::not_supported("cuCtxCreate_v4 with CUctxCreateParams") }
+    }
+
+    unsafe fn cuCtxDestroy(ctx: CUcontext) -> CUresult {
+        context::destroy(ctx)
+    }
+
+    unsafe fn cuCtxDestroy_v2(ctx: CUcontext) -> CUresult {
+        context::destroy(ctx)
+    }
+
+    unsafe fn cuCtxGetApiVersion(ctx: CUcontext, version: *mut c_uint) -> CUresult {
+        unsafe { context::api_version(ctx, version) }
+    }
+
+    unsafe fn cuCtxGetCacheConfig(pconfig: *mut CUfunc_cache) -> CUresult {
+        unsafe { context::get_cache_config(pconfig) }
+    }
+
+    unsafe fn cuCtxGetCurrent(pctx: *mut CUcontext) -> CUresult {
+        unsafe { context::get_current(pctx) }
+    }
+
+    unsafe fn cuCtxGetDevice(device: *mut CUdevice) -> CUresult {
+        unsafe { context::get_device(device) }
+    }
+
+    unsafe fn cuCtxGetFlags(flags: *mut c_uint) -> CUresult {
+        unsafe { context::get_flags(flags) }
+    }
+
+    unsafe fn cuCtxGetId(ctx: CUcontext, ctxId: *mut c_ulonglong) -> CUresult {
+        unsafe { context::get_id(ctx, ctxId) }
+    }
+
+    unsafe fn cuCtxGetLimit(pvalue: *mut usize, limit: CUlimit) -> CUresult {
+        unsafe { context::get_limit(pvalue, limit) }
+    }
+
+    unsafe fn cuCtxGetStreamPriorityRange(leastPriority: *mut c_int, greatestPriority: *mut c_int) -> CUresult {
+        unsafe { context::priority_range(leastPriority, greatestPriority) }
+    }
+
+    unsafe fn cuCtxPopCurrent(pctx: *mut CUcontext) -> CUresult {
+        unsafe { context::pop(pctx) }
+    }
+
+    unsafe fn cuCtxPopCurrent_v2(pctx: *mut CUcontext) -> CUresult {
+        unsafe { context::pop(pctx) }
+    }
+
+    unsafe fn cuCtxPushCurrent(ctx: CUcontext) -> CUresult {
+        context::push(ctx)
+    }
+
+    unsafe fn cuCtxPushCurrent_v2(ctx: CUcontext) -> CUresult {
+        context::push(ctx)
+    }
+
+    unsafe fn cuCtxSetCacheConfig(config: CUfunc_cache) -> CUresult {
+        context::set_cache_config(config)
+    }
+
+    unsafe fn cuCtxSetCurrent(ctx: CUcontext) -> CUresult {
+        context::set_current(ctx)
+    }
+
+    unsafe fn cuCtxSetLimit(limit: CUlimit, value: usize) -> CUresult {
+        context::set_limit(limit, value)
+    }
+
+    unsafe fn cuCtxSynchronize() -> CUresult {
+        context::synchronize()
+    }
+
+    unsafe fn cuDeviceCanAccessPeer(canAccessPeer: *mut c_int, dev: CUdevice, peerDev: CUdevice) -> CUresult {
+        unsafe { device::can_access_peer(canAccessPeer, dev, peerDev) }
+    }
+
+    unsafe fn cuDeviceComputeCapability(major: *mut c_int, minor: *mut c_int, dev: CUdevice) -> CUresult {
+        unsafe { device::compute_capability(major, minor, dev) }
+    }
+
+    unsafe fn cuDeviceGet(device: *mut CUdevice, ordinal: c_int) -> CUresult {
+        unsafe { device::get(device, ordinal) }
+    }
+
+    unsafe fn cuDeviceGetAttribute(pi: *mut c_int, attrib: CUdevice_attribute, dev: CUdevice) -> CUresult {
+        unsafe { device::attribute(pi, attrib, dev) }
+    }
+
+    unsafe fn cuDeviceGetCount(count: *mut c_int) -> CUresult {
+        unsafe { device::count(count) }
+    }
+
+    unsafe fn cuDeviceGetName(name: *mut c_char, len: c_int, dev: CUdevice) -> CUresult {
+        unsafe { device::name(name, len, dev) }
+    }
+
+    unsafe fn cuDeviceGetP2PAttribute(value: *mut c_int, attrib: CUdevice_P2PAttribute, srcDevice: CUdevice, dstDevice: CUdevice) -> CUresult {
+        unsafe { device::p2p_attribute(value, attrib.0, srcDevice, dstDevice) }
+    }
+
+    unsafe fn cuDeviceGetPCIBusId(pciBusId: *mut c_char, len: c_int, dev: CUdevice) -> CUresult {
+        unsafe { device::pci_bus_id(pciBusId, len, dev) }
+    }
+
+    unsafe fn cuDeviceGetProperties(prop: *mut CUdevprop, dev: CUdevice) -> CUresult {
+        unsafe { device::properties(prop, dev) }
+    }
+
+    unsafe fn cuDeviceGetUuid(uuid: *mut CUuuid, dev: CUdevice) -> CUresult {
+        unsafe { device::uuid(uuid, dev) }
+    }
+
+    unsafe fn cuDeviceGetUuid_v2(uuid: *mut CUuuid, dev: CUdevice) -> CUresult {
+        unsafe { device::uuid(uuid, dev) }
+    }
+
+    unsafe fn cuDevicePrimaryCtxGetState(dev: CUdevice, flags: *mut c_uint, active: *mut c_int) -> CUresult {
+        unsafe { context::primary_state(dev, flags, active) }
+    }
+
+    unsafe fn cuDevicePrimaryCtxRelease(dev: CUdevice) -> CUresult {
+        context::primary_by_device(ops::cuDevicePrimaryCtxRelease_v2, dev)
+    }
+
+    unsafe fn cuDevicePrimaryCtxRelease_v2(dev: CUdevice) -> CUresult {
+        context::primary_by_device(ops::cuDevicePrimaryCtxRelease_v2, dev)
+    }
+
+    unsafe fn cuDevicePrimaryCtxReset(dev: CUdevice) -> CUresult {
+        context::primary_by_device(ops::cuDevicePrimaryCtxReset_v2, dev)
+    }
+
+    unsafe fn cuDevicePrimaryCtxReset_v2(dev: CUdevice) -> CUresult {
+        context::primary_by_device(ops::cuDevicePrimaryCtxReset_v2, dev)
+    }
+
+    unsafe fn cuDevicePrimaryCtxRetain(pctx: *mut CUcontext, dev: CUdevice) -> CUresult {
+        unsafe { context::primary_retain(pctx, dev) }
+    }
+
+    unsafe fn cuDevicePrimaryCtxSetFlags(dev: CUdevice, flags: c_uint) -> CUresult {
+        context::primary_set_flags(dev, flags)
+    }
+
+    unsafe fn cuDevicePrimaryCtxSetFlags_v2(dev: CUdevice, flags: c_uint) -> CUresult {
+        context::primary_set_flags(dev, flags)
+    }
+
+    unsafe fn cuDeviceTotalMem_v2(bytes: *mut usize, dev: CUdevice) -> CUresult {
+        unsafe { device::total_mem(bytes, dev) }
+    }
+
     unsafe fn cuDriverGetVersion(driverVersion: *mut c_int) -> CUresult {
-        // SAFETY: forwarded contract.
-        unsafe { version::driver_get_version(driverVersion) }
+        unsafe { init::driver_get_version(driverVersion) }
+    }
+
+    unsafe fn cuEventCreate(phEvent: *mut CUevent, Flags: c_uint) -> CUresult {
+        unsafe { stream::event_create(phEvent, Flags) }
+    }
+
+    unsafe fn cuEventDestroy(hEvent: CUevent) -> CUresult {
+        stream::event_call(ops::cuEventDestroy_v2, hEvent)
+    }
+
+    unsafe fn cuEventDestroy_v2(hEvent: CUevent) -> CUresult {
+        stream::event_call(ops::cuEventDestroy_v2, hEvent)
+    }
+
+    unsafe fn cuEventElapsedTime(pMilliseconds: *mut f32, hStart: CUevent, hEnd: CUevent) -> CUresult {
+        unsafe { stream::elapsed(pMilliseconds, hStart, hEnd) }
+    }
+
+    unsafe fn cuEventElapsedTime_v2(pMilliseconds: *mut f32, hStart: CUevent, hEnd: CUevent) -> CUresult {
+        unsafe { stream::elapsed(pMilliseconds, hStart, hEnd) }
+    }
+
+    unsafe fn cuEventQuery(hEvent: CUevent) -> CUresult {
+        stream::event_call(ops::cuEventQuery, hEvent)
+    }
+
+    unsafe fn cuEventRecord(hEvent: CUevent, hStream: CUstream) -> CUresult {
+        stream::event_record(hEvent, hStream, false)
+    }
+
+    unsafe fn cuEventRecord_ptsz(hEvent: CUevent, hStream: CUstream) -> CUresult {
+        stream::event_record(hEvent, hStream, true)
+    }
+
+    unsafe fn cuEventSynchronize(hEvent: CUevent) -> CUresult {
+        stream::event_call(ops::cuEventSynchronize, hEvent)
+    }
+
+    unsafe fn cuFuncGetAttribute(pi: *mut c_int, attrib: CUfunction_attribute, hfunc: CUfunction) -> CUresult {
+        unsafe { module::get_attribute(pi, attrib, hfunc) }
+    }
+
+    unsafe fn cuFuncGetModule(hmod: *mut CUmodule, hfunc: CUfunction) -> CUresult {
+        unsafe { module::get_module(hmod, hfunc) }
+    }
+
+    unsafe fn cuFuncGetName(name: *mut *const c_char, hfunc: CUfunction) -> CUresult {
+        unsafe { module::get_name(name, hfunc) }
+    }
+
+    unsafe fn cuFuncGetParamInfo(func: CUfunction, paramIndex: usize, paramOffset: *mut usize, paramSize: *mut usize) -> CUresult {
+        unsafe { module::param_info(func, paramIndex, paramOffset, paramSize) }
+    }
+
+    unsafe fn cuFuncSetAttribute(hfunc: CUfunction, attrib: CUfunction_attribute, value: c_int) -> CUresult {
+        module::set_attribute(hfunc, attrib, value)
+    }
+
+    unsafe fn cuFuncSetCacheConfig(hfunc: CUfunction, config: CUfunc_cache) -> CUresult {
+        module::set_cache_config(hfunc, config)
     }
 
     unsafe fn cuGetErrorName(error: CUresult, pStr: *mut *const c_char) -> CUresult {
-        // SAFETY: forwarded contract.
         unsafe { errors::get_error_name(error, pStr) }
     }
 
     unsafe fn cuGetErrorString(error: CUresult, pStr: *mut *const c_char) -> CUresult {
-        // SAFETY: forwarded contract.
         unsafe { errors::get_error_string(error, pStr) }
     }
 
-    unsafe fn cuGetProcAddress(
-        symbol: *const c_char,
-        pfn: *mut *mut c_void,
-        cudaVersion: c_int,
-        flags: cuuint64_t,
-    ) -> CUresult {
-        // SAFETY: forwarded contract.
+    unsafe fn cuGetProcAddress(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t) -> CUresult {
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, core::ptr::null_mut(), true) }
     }
 
-    unsafe fn cuGetProcAddress_v2(
-        symbol: *const c_char,
-        pfn: *mut *mut c_void,
-        cudaVersion: c_int,
-        flags: cuuint64_t,
-        symbolStatus: *mut CUdriverProcAddressQueryResult,
-    ) -> CUresult {
-        // SAFETY: forwarded contract.
+    unsafe fn cuGetProcAddress_v2(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t, symbolStatus: *mut CUdriverProcAddressQueryResult) -> CUresult {
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, symbolStatus, false) }
     }
+
+    unsafe fn cuInit(Flags: c_uint) -> CUresult {
+        init::init(Flags)
+    }
+
+    unsafe fn cuLaunchCooperativeKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void) -> CUresult {
+        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, false) }
+    }
+
+    unsafe fn cuLaunchCooperativeKernel_ptsz(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void) -> CUresult {
+        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, true) }
+    }
+
+    unsafe fn cuLaunchKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, false) }
+    }
+
+    unsafe fn cuLaunchKernelEx(config: *const CUlaunchConfig, f: CUfunction, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        unsafe { launch::launch_ex(config, f, kernelParams, extra, false) }
+    }
+
+    unsafe fn cuLaunchKernelEx_ptsz(config: *const CUlaunchConfig, f: CUfunction, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        unsafe { launch::launch_ex(config, f, kernelParams, extra, true) }
+    }
+
+    unsafe fn cuLaunchKernel_ptsz(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, true) }
+    }
+
+    unsafe fn cuMemAllocHost_v2(pp: *mut *mut c_void, bytesize: usize) -> CUresult {
+        unsafe { memory::host_alloc(pp, bytesize, 0) }
+    }
+
+    unsafe fn cuMemAllocPitch_v2(dptr: *mut CUdeviceptr, pPitch: *mut usize, WidthInBytes: usize, Height: usize, ElementSizeBytes: c_uint) -> CUresult {
+        unsafe { memory::alloc_pitch(dptr, pPitch, WidthInBytes, Height, ElementSizeBytes) }
+    }
+
+    unsafe fn cuMemAlloc_v2(dptr: *mut CUdeviceptr, bytesize: usize) -> CUresult {
+        unsafe { memory::alloc(dptr, bytesize) }
+    }
+
+    unsafe fn cuMemFreeHost(p: *mut c_void) -> CUresult {
+        memory::host_free(p)
+    }
+
+    unsafe fn cuMemFree_v2(dptr: CUdeviceptr) -> CUresult {
+        memory::free(dptr)
+    }
+
+    unsafe fn cuMemGetAddressRange_v2(pbase: *mut CUdeviceptr, psize: *mut usize, dptr: CUdeviceptr) -> CUresult {
+        unsafe { memory::address_range(pbase, psize, dptr) }
+    }
+
+    unsafe fn cuMemGetInfo_v2(free: *mut usize, total: *mut usize) -> CUresult {
+        unsafe { memory::get_info(free, total) }
+    }
+
+    unsafe fn cuMemHostAlloc(pp: *mut *mut c_void, bytesize: usize, Flags: c_uint) -> CUresult {
+        unsafe { memory::host_alloc(pp, bytesize, Flags) }
+    }
+
+    unsafe fn cuMemHostGetDevicePointer_v2(pdptr: *mut CUdeviceptr, p: *mut c_void, Flags: c_uint) -> CUresult {
+        memory::host_get_device_pointer(Flags)
+    }
+
+    unsafe fn cuMemHostGetFlags(pFlags: *mut c_uint, p: *mut c_void) -> CUresult {
+        unsafe { memory::host_get_flags(pFlags, p) }
+    }
+
+    unsafe fn cuMemHostRegister_v2(p: *mut c_void, bytesize: usize, Flags: c_uint) -> CUresult {
+        memory::host_register(p, bytesize, Flags)
+    }
+
+    unsafe fn cuMemHostUnregister(p: *mut c_void) -> CUresult {
+        memory::host_unregister(p)
+    }
+
+    unsafe fn cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {
+        unsafe { memory::unified(dst, src, ByteCount, None, false) }
+    }
+
+    unsafe fn cuMemcpyAsync(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        unsafe { memory::unified(dst, src, ByteCount, Some(stream_id(hStream, false)), false) }
+    }
+
+    unsafe fn cuMemcpyAsync_ptsz(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        unsafe { memory::unified(dst, src, ByteCount, Some(stream_id(hStream, true)), true) }
+    }
+
+    unsafe fn cuMemcpyDtoDAsync_v2(dstDevice: CUdeviceptr, srcDevice: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        memory::dtod(ops::cuMemcpyDtoDAsync_v2, dstDevice, srcDevice, ByteCount, Some(stream_id(hStream, false)))
+    }
+
+    unsafe fn cuMemcpyDtoDAsync_v2_ptsz(dstDevice: CUdeviceptr, srcDevice: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        memory::dtod(ops::cuMemcpyDtoDAsync_v2_ptsz, dstDevice, srcDevice, ByteCount, Some(stream_id(hStream, true)))
+    }
+
+    unsafe fn cuMemcpyDtoD_v2(dstDevice: CUdeviceptr, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        memory::dtod(ops::cuMemcpyDtoD_v2, dstDevice, srcDevice, ByteCount, None)
+    }
+
+    unsafe fn cuMemcpyDtoD_v2_ptds(dstDevice: CUdeviceptr, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        memory::dtod(ops::cuMemcpyDtoD_v2_ptds, dstDevice, srcDevice, ByteCount, None)
+    }
+
+    unsafe fn cuMemcpyDtoHAsync_v2(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        unsafe { memory::dtoh(ops::cuMemcpyDtoHAsync_v2, dstHost, srcDevice, ByteCount, Some(stream_id(hStream, false))) }
+    }
+
+    unsafe fn cuMemcpyDtoHAsync_v2_ptsz(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        unsafe { memory::dtoh(ops::cuMemcpyDtoHAsync_v2_ptsz, dstHost, srcDevice, ByteCount, Some(stream_id(hStream, true))) }
+    }
+
+    unsafe fn cuMemcpyDtoH_v2(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        unsafe { memory::dtoh(ops::cuMemcpyDtoH_v2, dstHost, srcDevice, ByteCount, None) }
+    }
+
+    unsafe fn cuMemcpyDtoH_v2_ptds(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        unsafe { memory::dtoh(ops::cuMemcpyDtoH_v2_ptds, dstHost, srcDevice, ByteCount, None) }
+    }
+
+    unsafe fn cuMemcpyHtoDAsync_v2(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize, hStream: CUstream) -> CUresult {
+        unsafe { memory::htod(ops::cuMemcpyHtoDAsync_v2, dstDevice, srcHost, ByteCount, Some(stream_id(hStream, false))) }
+    }
+
+    unsafe fn cuMemcpyHtoDAsync_v2_ptsz(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize, hStream: CUstream) -> CUresult {
+        unsafe { memory::htod(ops::cuMemcpyHtoDAsync_v2_ptsz, dstDevice, srcHost, ByteCount, Some(stream_id(hStream, true))) }
+    }
+
+    unsafe fn cuMemcpyHtoD_v2(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize) -> CUresult {
+        unsafe { memory::htod(ops::cuMemcpyHtoD_v2, dstDevice, srcHost, ByteCount, None) }
+    }
+
+    unsafe fn cuMemcpyHtoD_v2_ptds(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize) -> CUresult {
+        unsafe { memory::htod(ops::cuMemcpyHtoD_v2_ptds, dstDevice, srcHost, ByteCount, None) }
+    }
+
+    unsafe fn cuMemcpy_ptds(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {
+        unsafe { memory::unified(dst, src, ByteCount, None, true) }
+    }
+
+    unsafe fn cuMemsetD16Async(dstDevice: CUdeviceptr, us: c_ushort, N: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD16Async, dstDevice, 0, u32::from(us), 2, N, 1, Some(hStream), false)
+    }
+
+    unsafe fn cuMemsetD16Async_ptsz(dstDevice: CUdeviceptr, us: c_ushort, N: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD16Async_ptsz, dstDevice, 0, u32::from(us), 2, N, 1, Some(hStream), true)
+    }
+
+    unsafe fn cuMemsetD16_v2(dstDevice: CUdeviceptr, us: c_ushort, N: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD16_v2, dstDevice, 0, u32::from(us), 2, N, 1, None, false)
+    }
+
+    unsafe fn cuMemsetD16_v2_ptds(dstDevice: CUdeviceptr, us: c_ushort, N: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD16_v2_ptds, dstDevice, 0, u32::from(us), 2, N, 1, None, true)
+    }
+
+    unsafe fn cuMemsetD2D16Async(dstDevice: CUdeviceptr, dstPitch: usize, us: c_ushort, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD2D16Async, dstDevice, dstPitch, u32::from(us), 2, Width, Height, Some(hStream), false)
+    }
+
+    unsafe fn cuMemsetD2D16Async_ptsz(dstDevice: CUdeviceptr, dstPitch: usize, us: c_ushort, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD2D16Async_ptsz, dstDevice, dstPitch, u32::from(us), 2, Width, Height, Some(hStream), true)
+    }
+
+    unsafe fn cuMemsetD2D16_v2(dstDevice: CUdeviceptr, dstPitch: usize, us: c_ushort, Width: usize, Height: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD2D16_v2, dstDevice, dstPitch, u32::from(us), 2, Width, Height, None, false)
+    }
+
+    unsafe fn cuMemsetD2D16_v2_ptds(dstDevice: CUdeviceptr, dstPitch: usize, us: c_ushort, Width: usize, Height: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD2D16_v2_ptds, dstDevice, dstPitch, u32::from(us), 2, Width, Height, None, true)
+    }
+
+    unsafe fn cuMemsetD2D32Async(dstDevice: CUdeviceptr, dstPitch: usize, ui: c_uint, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD2D32Async, dstDevice, dstPitch, ui, 4, Width, Height, Some(hStream), false)
+    }
+
+    unsafe fn cuMemsetD2D32Async_ptsz(dstDevice: CUdeviceptr, dstPitch: usize, ui: c_uint, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD2D32Async_ptsz, dstDevice, dstPitch, ui, 4, Width, Height, Some(hStream), true)
+    }
+
+    unsafe fn cuMemsetD2D32_v2(dstDevice: CUdeviceptr, dstPitch: usize, ui: c_uint, Width: usize, Height: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD2D32_v2, dstDevice, dstPitch, ui, 4, Width, Height, None, false)
+    }
+
+    unsafe fn cuMemsetD2D32_v2_ptds(dstDevice: CUdeviceptr, dstPitch: usize, ui: c_uint, Width: usize, Height: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD2D32_v2_ptds, dstDevice, dstPitch, ui, 4, Width, Height, None, true)
+    }
+
+    unsafe fn cuMemsetD2D8Async(dstDevice: CUdeviceptr, dstPitch: usize, uc: c_uchar, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD2D8Async, dstDevice, dstPitch, u32::from(uc), 1, Width, Height, Some(hStream), false)
+    }
+
+    unsafe fn cuMemsetD2D8Async_ptsz(dstDevice: CUdeviceptr, dstPitch: usize, uc: c_uchar, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD2D8Async_ptsz, dstDevice, dstPitch, u32::from(uc), 1, Width, Height, Some(hStream), true)
+    }
+
+    unsafe fn cuMemsetD2D8_v2(dstDevice: CUdeviceptr, dstPitch: usize, uc: c_uchar, Width: usize, Height: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD2D8_v2, dstDevice, dstPitch, u32::from(uc), 1, Width, Height, None, false)
+    }
+
+    unsafe fn cuMemsetD2D8_v2_ptds(dstDevice: CUdeviceptr, dstPitch: usize, uc: c_uchar, Width: usize, Height: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD2D8_v2_ptds, dstDevice, dstPitch, u32::from(uc), 1, Width, Height, None, true)
+    }
+
+    unsafe fn cuMemsetD32Async(dstDevice: CUdeviceptr, ui: c_uint, N: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD32Async, dstDevice, 0, ui, 4, N, 1, Some(hStream), false)
+    }
+
+    unsafe fn cuMemsetD32Async_ptsz(dstDevice: CUdeviceptr, ui: c_uint, N: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD32Async_ptsz, dstDevice, 0, ui, 4, N, 1, Some(hStream), true)
+    }
+
+    unsafe fn cuMemsetD32_v2(dstDevice: CUdeviceptr, ui: c_uint, N: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD32_v2, dstDevice, 0, ui, 4, N, 1, None, false)
+    }
+
+    unsafe fn cuMemsetD32_v2_ptds(dstDevice: CUdeviceptr, ui: c_uint, N: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD32_v2_ptds, dstDevice, 0, ui, 4, N, 1, None, true)
+    }
+
+    unsafe fn cuMemsetD8Async(dstDevice: CUdeviceptr, uc: c_uchar, N: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD8Async, dstDevice, 0, u32::from(uc), 1, N, 1, Some(hStream), false)
+    }
+
+    unsafe fn cuMemsetD8Async_ptsz(dstDevice: CUdeviceptr, uc: c_uchar, N: usize, hStream: CUstream) -> CUresult {
+        memory::memset(ops::cuMemsetD8Async_ptsz, dstDevice, 0, u32::from(uc), 1, N, 1, Some(hStream), true)
+    }
+
+    unsafe fn cuMemsetD8_v2(dstDevice: CUdeviceptr, uc: c_uchar, N: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD8_v2, dstDevice, 0, u32::from(uc), 1, N, 1, None, false)
+    }
+
+    unsafe fn cuMemsetD8_v2_ptds(dstDevice: CUdeviceptr, uc: c_uchar, N: usize) -> CUresult {
+        memory::memset(ops::cuMemsetD8_v2_ptds, dstDevice, 0, u32::from(uc), 1, N, 1, None, true)
+    }
+
+    unsafe fn cuModuleEnumerateFunctions(functions: *mut CUfunction, numFunctions: c_uint, mod_: CUmodule) -> CUresult {
+        unsafe { module::enumerate_functions(functions, numFunctions, mod_) }
+    }
+
+    unsafe fn cuModuleGetFunction(hfunc: *mut CUfunction, hmod: CUmodule, name: *const c_char) -> CUresult {
+        unsafe { module::get_function(hfunc, hmod, name) }
+    }
+
+    unsafe fn cuModuleGetFunctionCount(count: *mut c_uint, mod_: CUmodule) -> CUresult {
+        unsafe { module::function_count(count, mod_) }
+    }
+
+    unsafe fn cuModuleGetGlobal_v2(dptr: *mut CUdeviceptr, bytes: *mut usize, hmod: CUmodule, name: *const c_char) -> CUresult {
+        unsafe { module::get_global(dptr, bytes, hmod, name) }
+    }
+
+    unsafe fn cuModuleLoad(module: *mut CUmodule, fname: *const c_char) -> CUresult {
+        unsafe { module::load_file(module, fname) }
+    }
+
+    unsafe fn cuModuleLoadData(module: *mut CUmodule, image: *const c_void) -> CUresult {
+        unsafe { module::load_data(module, image) }
+    }
+
+    unsafe fn cuModuleLoadDataEx(module: *mut CUmodule, image: *const c_void, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+        unsafe { module::load_data(module, image) }
+    }
+
+    unsafe fn cuModuleLoadFatBinary(module: *mut CUmodule, fatCubin: *const c_void) -> CUresult {
+        unsafe { module::load_data(module, fatCubin) }
+    }
+
+    unsafe fn cuModuleUnload(hmod: CUmodule) -> CUresult {
+        module::unload(hmod)
+    }
+
+    unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessor(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize) -> CUresult {
+        unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, 0) }
+    }
+
+    unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize, flags: c_uint) -> CUresult {
+        unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, flags) }
+    }
+
+    unsafe fn cuStreamCreate(phStream: *mut CUstream, Flags: c_uint) -> CUresult {
+        unsafe { stream::create(phStream, Flags, 0) }
+    }
+
+    unsafe fn cuStreamCreateWithPriority(phStream: *mut CUstream, flags: c_uint, priority: c_int) -> CUresult {
+        unsafe { stream::create(phStream, flags, priority) }
+    }
+
+    unsafe fn cuStreamDestroy(hStream: CUstream) -> CUresult {
+        stream::destroy(hStream)
+    }
+
+    unsafe fn cuStreamDestroy_v2(hStream: CUstream) -> CUresult {
+        stream::destroy(hStream)
+    }
+
+    unsafe fn cuStreamGetFlags(hStream: CUstream, flags: *mut c_uint) -> CUresult {
+        unsafe { stream::get_flags(hStream, flags, false) }
+    }
+
+    unsafe fn cuStreamGetFlags_ptsz(hStream: CUstream, flags: *mut c_uint) -> CUresult {
+        unsafe { stream::get_flags(hStream, flags, true) }
+    }
+
+    unsafe fn cuStreamGetPriority(hStream: CUstream, priority: *mut c_int) -> CUresult {
+        unsafe { stream::get_priority(hStream, priority, false) }
+    }
+
+    unsafe fn cuStreamGetPriority_ptsz(hStream: CUstream, priority: *mut c_int) -> CUresult {
+        unsafe { stream::get_priority(hStream, priority, true) }
+    }
+
+    unsafe fn cuStreamQuery(hStream: CUstream) -> CUresult {
+        stream::wait(ops::cuStreamQuery, hStream, false)
+    }
+
+    unsafe fn cuStreamQuery_ptsz(hStream: CUstream) -> CUresult {
+        stream::wait(ops::cuStreamQuery_ptsz, hStream, true)
+    }
+
+    unsafe fn cuStreamSynchronize(hStream: CUstream) -> CUresult {
+        stream::wait(ops::cuStreamSynchronize, hStream, false)
+    }
+
+    unsafe fn cuStreamSynchronize_ptsz(hStream: CUstream) -> CUresult {
+        stream::wait(ops::cuStreamSynchronize_ptsz, hStream, true)
+    }
+
+    unsafe fn cuStreamWaitEvent(hStream: CUstream, hEvent: CUevent, Flags: c_uint) -> CUresult {
+        stream::wait_event(hStream, hEvent, Flags, false)
+    }
+
+    unsafe fn cuStreamWaitEvent_ptsz(hStream: CUstream, hEvent: CUevent, Flags: c_uint) -> CUresult {
+        stream::wait_event(hStream, hEvent, Flags, true)
+    }
+
 }

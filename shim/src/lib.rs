@@ -11,20 +11,37 @@
 //!   the module of its API area;
 //! - [`debugger`]: the debugger's data symbols.
 //!
-//! Local API areas: [`version`], [`errors`], [`procaddress`].
+//! API areas: [`init`], [`device`], [`context`], [`memory`], [`module`],
+//! [`launch`], [`stream`] (streams and events) forward to cuvm-host through
+//! [`client`]; [`errors`] and [`procaddress`] are answered locally;
+//! [`image`] sizes module images.
 //!
 //! Logging goes through the `log` crate, configured from `CUVM_LOG` (or
 //! `RUST_LOG`), warnings only by default.
 
+pub mod client;
+pub mod context;
 pub mod debugger;
+pub mod device;
 pub mod dispatch;
 pub mod driver;
 pub mod errors;
 pub mod exports;
 pub mod guard;
+pub mod image;
+pub mod init;
+pub mod launch;
 pub mod logging;
+pub mod memory;
+pub mod module;
 pub mod procaddress;
-pub mod version;
+pub mod remote;
+pub mod stream;
 
 /// The type that implements [`driver::Driver`].
 pub struct Shim;
+
+/// Lets cuvm-host recognise this library and refuse to load it as the real
+/// driver (it must match `cuvm_host::backend::native::GUEST_LIBRARY_MARKER`).
+#[used]
+static GUEST_LIBRARY_MARKER: [u8; 39] = *b"cuvm guest library: not NVIDIA's driver";

@@ -4,7 +4,8 @@
 //! Hello body: magic `b"CUVM"`, protocol version (u32), guest pid (u32),
 //! guest library's CUDA version (i32), token (bytes, at most 256).
 //! Welcome body: result (u32: 0 accepted, else a CUresult), protocol version
-//! (u32), session id (u64), host driver's CUDA version (i32), message (str).
+//! (u32), session id (u64), host driver's CUDA version (i32), capabilities
+//! (u32, [`CAN_LAUNCH`]...), message (str).
 
 use crate::codec::{DecodeError, Decoder, Encoder};
 
@@ -12,6 +13,9 @@ use crate::codec::{DecodeError, Decoder, Encoder};
 pub const MAGIC: [u8; 4] = *b"CUVM";
 /// Longest token accepted.
 pub const MAX_TOKEN: usize = 256;
+/// Capability bit: the host's backend can run kernels (the emulated one
+/// cannot, and the guest then refuses launches at once).
+pub const CAN_LAUNCH: u32 = 1;
 /// Longest message accepted.
 pub const MAX_MESSAGE: usize = 1024;
 
@@ -64,6 +68,8 @@ pub struct Welcome {
     pub session: u64,
     /// The host driver's CUDA version.
     pub driver_version: i32,
+    /// Capability bits.
+    pub capabilities: u32,
     /// A human-readable note (why it refused, or the host's name).
     pub message: String,
 }
@@ -73,7 +79,7 @@ impl Welcome {
     #[must_use]
     pub fn encode(&self) -> Vec<u8> {
         let mut e = Encoder::new();
-        e.u32(self.result).u32(self.version).u64(self.session).i32(self.driver_version).str(&self.message);
+        e.u32(self.result).u32(self.version).u64(self.session).i32(self.driver_version).u32(self.capabilities).str(&self.message);
         e.finish()
     }
 
@@ -88,6 +94,7 @@ impl Welcome {
             version: d.u32()?,
             session: d.u64()?,
             driver_version: d.i32()?,
+            capabilities: d.u32()?,
             message: d.str(MAX_MESSAGE)?.to_string(),
         };
         d.finish()?;
@@ -103,7 +110,7 @@ mod tests {
     fn hello_and_welcome_round_trip() {
         let h = Hello { version: 1, pid: 42, cuda_version: 13000, token: b"secret".to_vec() };
         assert_eq!(Hello::decode(&h.encode()), Ok(h));
-        let w = Welcome { result: 0, version: 1, session: 9, driver_version: 13000, message: "ok".into() };
+        let w = Welcome { result: 0, version: 1, session: 9, driver_version: 13000, capabilities: CAN_LAUNCH, message: "ok".into() };
         assert_eq!(Welcome::decode(&w.encode()), Ok(w));
     }
 

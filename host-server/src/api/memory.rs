@@ -1,0 +1,213 @@
+//! Memory: allocation (charged to the session's quota before the backend
+//! allocates), copies and memsets. Every device range is checked against the
+//! session's allocations first. Bulk data moves in `Data` frames of at most
+//! `frame::CHUNK` bytes, copied chunk by chunk as they arrive or leave.
+
+use cuvm_abi::CUresult;
+use cuvm_wire::frame::{self, CHUNK, FrameKind};
+use cuvm_wire::{DecodeError, Decoder, Encoder};
+
+use super::stream_raw;
+use crate::backend::Memset;
+use crate::session::allocations::{Owner, Range};
+use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
+
+/// `cuMemAlloc_v2`: [size u64] -> [pointer u64].
+pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let size = a.u64()?;
+    charge(s, size)?;
+    let ptr = s.backend.mem_alloc(size)?;
+    s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
+    let mut e = Encoder::new();
+    e.u64(ptr);
+    ok(e)
+}
+
+/// Refuses an allocation that would take the session over its quota.
+fn charge(s: &Session, size: u64) -> Result<(), Fail> {
+    if let Some(quota) = s.quota {
+        if s.allocations.allocated_bytes().saturating_add(size) > quota {
+            log::info!("session {}: allocation of {size} bytes refused: over the quota of {quota}", s.id);
+            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
+        }
+    }
+    Ok(())
+}
+
+/// `cuMemAllocPitch_v2`: [width u64, height u64, element size u32] -> [pointer u64, pitch u64].
+pub fn alloc_pitch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (width, height, elem) = (a.u64()?, a.u64()?, a.u32()?);
+    charge(s, width.saturating_mul(height))?;
+    let (ptr, pitch) = s.backend.mem_alloc_pitch(width, height, elem)?;
+    let len = pitch.saturating_mul(height);
+    if s.quota.is_some() {
+        charge(s, len).inspect_err(|_| {
+            let _ = s.backend.mem_free(ptr);
+        })?;
+    }
+    s.allocations.insert(ptr, Range { len, ctx: s.current, owner: Owner::Allocation });
+    let mut e = Encoder::new();
+    e.u64(ptr).u64(pitch);
+    ok(e)
+}
+
+/// `cuMemFree_v2`: [pointer u64] -> [].
+pub fn free(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let ptr = a.u64()?;
+    if ptr != 0 {
+        match s.allocations.get(ptr) {
+            Some(r) if r.owner == Owner::Allocation => {}
+            _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()),
+        }
+    }
+    s.backend.mem_free(ptr)?;
+    s.allocations.remove(ptr);
+    ok(Encoder::new())
+}
+
+/// `cuMemGetInfo_v2`: [] -> [free u64, total u64], within the quota.
+pub fn get_info(s: &mut Session) -> HResult {
+    let (mut free, mut total) = s.backend.mem_get_info()?;
+    if let Some(q) = s.quota {
+        total = total.min(q);
+        free = free.min(q.saturating_sub(s.allocations.allocated_bytes()));
+    }
+    let mut e = Encoder::new();
+    e.u64(free).u64(total);
+    ok(e)
+}
+
+/// `cuMemGetAddressRange_v2`: [pointer u64] -> [base u64, size u64].
+pub fn address_range(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let ptr = a.u64()?;
+    let (base, range) = s.allocations.containing(ptr).ok_or(CUresult::CUDA_ERROR_NOT_FOUND)?;
+    let mut e = Encoder::new();
+    e.u64(base).u64(range.len);
+    ok(e)
+}
+
+/// Reads the next `Data` frame of call `seq`, of at most `max` bytes.
+fn read_chunk<'b>(conn: &mut Conn, seq: u64, max: usize, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Fail> {
+    let h = frame::read_frame(&mut conn.reader, buf)?;
+    if h.kind != FrameKind::Data || h.seq != seq {
+        return Err(Fail::Malformed(DecodeError::Invalid("expected a data frame of the same call")));
+    }
+    if buf.is_empty() || buf.len() > max {
+        return Err(Fail::Malformed(DecodeError::Invalid("data frame of the wrong size")));
+    }
+    Ok(buf.as_slice())
+}
+
+/// `cuMemcpyHtoD(_Async)_v2`: [dst u64, size u64, stream u64], then `size`
+/// bytes in Data frames -> [].
+pub fn htod(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>, asynchronous: bool) -> HResult {
+    let (dst, size, stream) = (a.u64()?, a.u64()?, a.u64()?);
+    a.finish()?;
+    // Check everything before touching the data, but always drain it.
+    let mut verdict = s.allocations.check(dst, size).map_err(Fail::from);
+    let stream = if asynchronous { stream_raw(s, stream).map(Some) } else { Ok(None) };
+    if let Err(e) = &stream {
+        if verdict.is_ok() {
+            verdict = Err(Fail::Cuda(cuda_of(e)));
+        }
+    }
+    if !asynchronous && verdict.is_ok() {
+        verdict = s.sync_point();
+    }
+    let mut remaining = size;
+    let mut offset = 0u64;
+    let mut buf = Vec::new();
+    while remaining > 0 {
+        let want = usize::try_from(remaining.min(CHUNK as u64)).unwrap_or(CHUNK);
+        let chunk = read_chunk(conn, seq, want, &mut buf)?;
+        let n = chunk.len() as u64;
+        if verdict.is_ok() {
+            let st = stream.as_ref().map(|o| *o).unwrap_or(None);
+            if let Err(e) = s.backend.memcpy_htod(dst + offset, chunk, st) {
+                verdict = Err(Fail::Cuda(e));
+            }
+        }
+        remaining -= n;
+        offset += n;
+    }
+    verdict?;
+    ok(Encoder::new())
+}
+
+fn cuda_of(f: &Fail) -> CUresult {
+    match f {
+        Fail::Cuda(e) => *e,
+        _ => CUresult::CUDA_ERROR_INVALID_VALUE,
+    }
+}
+
+/// `cuMemcpyDtoH(_Async)_v2`: [src u64, size u64, stream u64] -> [] and, on
+/// success, Data frames of `[status u32][bytes]`; a non-zero status aborts
+/// the transfer with that error. Asynchronous copies complete before the
+/// reply (the bytes must be in hand to be sent).
+pub fn dtoh(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decoder<'_>, asynchronous: bool) -> HResult {
+    let (src, size, stream) = (a.u64()?, a.u64()?, a.u64()?);
+    a.finish()?;
+    s.allocations.check(src, size)?;
+    let stream = if asynchronous { Some(stream_raw(s, stream)?) } else { None };
+    s.sync_point()?;
+    let first = usize::try_from(size.min(CHUNK as u64)).unwrap_or(CHUNK);
+    let mut buf = vec![0u8; 4 + first];
+    s.backend.memcpy_dtoh(&mut buf[4..], src, stream)?;
+    send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
+    let mut offset = 0u64;
+    loop {
+        let n = buf.len() - 4;
+        frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &buf)?;
+        offset += n as u64;
+        if offset >= size {
+            break;
+        }
+        let next = usize::try_from((size - offset).min(CHUNK as u64)).unwrap_or(CHUNK);
+        buf.resize(4 + next, 0);
+        if let Err(e) = s.backend.memcpy_dtoh(&mut buf[4..], src + offset, stream) {
+            buf.truncate(4);
+            buf[..4].copy_from_slice(&e.0.to_le_bytes());
+            frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &buf)?;
+            break;
+        }
+    }
+    std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
+    Ok(Reply::Sent)
+}
+
+/// `cuMemcpyDtoD(_Async)_v2`: [dst u64, src u64, size u64, stream u64] -> [].
+pub fn dtod(s: &mut Session, a: &mut Decoder<'_>, asynchronous: bool) -> HResult {
+    let (dst, src, size, stream) = (a.u64()?, a.u64()?, a.u64()?, a.u64()?);
+    s.allocations.check(dst, size)?;
+    s.allocations.check(src, size)?;
+    let stream = if asynchronous { Some(stream_raw(s, stream)?) } else { None };
+    if !asynchronous {
+        s.sync_point()?;
+    }
+    s.backend.memcpy_dtod(dst, src, size, stream)?;
+    ok(Encoder::new())
+}
+
+/// Every `cuMemsetD*`: [dst u64, pitch u64, value u32, element size u8,
+/// width u64, height u64, stream u64] -> []. 1D sets have height 1 and pitch
+/// = width * element size.
+pub fn memset(s: &mut Session, a: &mut Decoder<'_>, asynchronous: bool) -> HResult {
+    let op = Memset { dst: a.u64()?, pitch: a.u64()?, value: a.u32()?, elem_size: a.u8()?, width: a.u64()?, height: a.u64()? };
+    let stream = a.u64()?;
+    if !matches!(op.elem_size, 1 | 2 | 4) {
+        return Err(Fail::Malformed(DecodeError::Invalid("memset element size")));
+    }
+    let row = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    if op.height > 0 && row > 0 {
+        let extent = op
+            .pitch
+            .checked_mul(op.height - 1)
+            .and_then(|v| v.checked_add(row))
+            .ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        s.allocations.check(op.dst, extent)?;
+    }
+    let stream = if asynchronous { Some(stream_raw(s, stream)?) } else { None };
+    s.backend.memset(op, stream)?;
+    ok(Encoder::new())
+}

@@ -1,0 +1,140 @@
+//! Call handlers, one module per API area, and the dispatch from op codes to
+//! them. Each handler decodes its arguments (a malformed body ends the
+//! session), maps guest handles, checks device pointers, calls the backend
+//! and encodes the reply. Message layouts are in `wire/PROTOCOL.md`.
+
+mod context;
+mod device;
+mod event;
+mod init;
+mod launch;
+mod memory;
+mod module;
+mod stream;
+
+use cuvm_abi::CUresult;
+use cuvm_wire::Decoder;
+use cuvm_wire::ops;
+
+use crate::backend::Raw;
+use crate::session::handles::Kind;
+use crate::session::{Conn, Fail, HResult, Session};
+
+/// Routes one call to its handler.
+///
+/// # Errors
+/// The handler's [`Fail`]; an op cuvm-host does not serve is
+/// `CUDA_ERROR_NOT_SUPPORTED` (logged once per op).
+pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decoder<'_>) -> HResult {
+    if !s.initialized && !matches!(op, ops::cuInit | ops::cuDriverGetVersion) {
+        return Err(CUresult::CUDA_ERROR_NOT_INITIALIZED.into());
+    }
+    match op {
+        ops::cuInit => init::init(s, a),
+        ops::cuDriverGetVersion => init::driver_version(s),
+
+        ops::cuDeviceGetCount => device::count(s),
+        ops::cuDeviceGet => device::get(s, a),
+        ops::cuDeviceGetName => device::name(s, a),
+        ops::cuDeviceGetUuid | ops::cuDeviceGetUuid_v2 => device::uuid(s, a),
+        ops::cuDeviceTotalMem_v2 => device::total_mem(s, a),
+        ops::cuDeviceGetAttribute => device::attribute(s, a),
+        ops::cuDeviceGetPCIBusId => device::pci_bus_id(s, a),
+        ops::cuDeviceCanAccessPeer => device::can_access_peer(s, a),
+        ops::cuDeviceGetP2PAttribute => device::p2p_attribute(s, a),
+
+        ops::cuDevicePrimaryCtxRetain => context::primary_retain(s, a),
+        ops::cuDevicePrimaryCtxRelease_v2 => context::primary_release(s, a),
+        ops::cuDevicePrimaryCtxSetFlags_v2 => context::primary_set_flags(s, a),
+        ops::cuDevicePrimaryCtxGetState => context::primary_state(s, a),
+        ops::cuDevicePrimaryCtxReset_v2 => context::primary_reset(s, a),
+        ops::cuCtxCreate_v2 => context::create(s, a),
+        ops::cuCtxDestroy_v2 => context::destroy(s, a),
+        ops::cuCtxSynchronize => context::synchronize(s),
+        ops::cuCtxGetLimit => context::get_limit(s, a),
+        ops::cuCtxSetLimit => context::set_limit(s, a),
+        ops::cuCtxGetCacheConfig => context::get_cache_config(s),
+        ops::cuCtxSetCacheConfig => context::set_cache_config(s, a),
+        ops::cuCtxGetStreamPriorityRange => context::priority_range(s),
+        ops::cuCtxGetFlags => context::flags(s),
+        ops::cuCtxGetApiVersion => context::api_version(s, a),
+
+        ops::cuMemAlloc_v2 => memory::alloc(s, a),
+        ops::cuMemAllocPitch_v2 => memory::alloc_pitch(s, a),
+        ops::cuMemFree_v2 => memory::free(s, a),
+        ops::cuMemGetInfo_v2 => memory::get_info(s),
+        ops::cuMemGetAddressRange_v2 => memory::address_range(s, a),
+        ops::cuMemcpyHtoD_v2 | ops::cuMemcpyHtoD_v2_ptds => memory::htod(s, conn, seq, a, false),
+        ops::cuMemcpyHtoDAsync_v2 | ops::cuMemcpyHtoDAsync_v2_ptsz => memory::htod(s, conn, seq, a, true),
+        ops::cuMemcpyDtoH_v2 | ops::cuMemcpyDtoH_v2_ptds => memory::dtoh(s, conn, op, seq, a, false),
+        ops::cuMemcpyDtoHAsync_v2 | ops::cuMemcpyDtoHAsync_v2_ptsz => memory::dtoh(s, conn, op, seq, a, true),
+        ops::cuMemcpyDtoD_v2 | ops::cuMemcpyDtoD_v2_ptds => memory::dtod(s, a, false),
+        ops::cuMemcpyDtoDAsync_v2 | ops::cuMemcpyDtoDAsync_v2_ptsz => memory::dtod(s, a, true),
+        ops::cuMemsetD8_v2
+        | ops::cuMemsetD16_v2
+        | ops::cuMemsetD32_v2
+        | ops::cuMemsetD2D8_v2
+        | ops::cuMemsetD2D16_v2
+        | ops::cuMemsetD2D32_v2
+        | ops::cuMemsetD8_v2_ptds
+        | ops::cuMemsetD16_v2_ptds
+        | ops::cuMemsetD32_v2_ptds
+        | ops::cuMemsetD2D8_v2_ptds
+        | ops::cuMemsetD2D16_v2_ptds
+        | ops::cuMemsetD2D32_v2_ptds => memory::memset(s, a, false),
+        ops::cuMemsetD8Async
+        | ops::cuMemsetD16Async
+        | ops::cuMemsetD32Async
+        | ops::cuMemsetD2D8Async
+        | ops::cuMemsetD2D16Async
+        | ops::cuMemsetD2D32Async
+        | ops::cuMemsetD8Async_ptsz
+        | ops::cuMemsetD16Async_ptsz
+        | ops::cuMemsetD32Async_ptsz
+        | ops::cuMemsetD2D8Async_ptsz
+        | ops::cuMemsetD2D16Async_ptsz
+        | ops::cuMemsetD2D32Async_ptsz => memory::memset(s, a, true),
+
+        ops::cuModuleLoadData => module::load(s, conn, seq, a),
+        ops::cuModuleUnload => module::unload(s, a),
+        ops::cuModuleGetFunction => module::get_function(s, a),
+        ops::cuModuleGetGlobal_v2 => module::get_global(s, a),
+        ops::cuModuleGetFunctionCount => module::function_count(s, a),
+        ops::cuModuleEnumerateFunctions => module::enumerate_functions(s, a),
+        ops::cuFuncGetAttribute => module::func_get_attribute(s, a),
+        ops::cuFuncSetAttribute => module::func_set_attribute(s, a),
+        ops::cuFuncSetCacheConfig => module::func_set_cache_config(s, a),
+        ops::cuFuncGetName => module::func_name(s, a),
+
+        ops::cuLaunchKernel | ops::cuLaunchKernel_ptsz => launch::launch(s, a),
+        ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags => launch::occupancy(s, a),
+
+        ops::cuStreamCreateWithPriority => stream::create(s, a),
+        ops::cuStreamDestroy_v2 => stream::destroy(s, a),
+        ops::cuStreamSynchronize | ops::cuStreamSynchronize_ptsz => stream::synchronize(s, a),
+        ops::cuStreamQuery | ops::cuStreamQuery_ptsz => stream::query(s, a),
+        ops::cuStreamWaitEvent | ops::cuStreamWaitEvent_ptsz => stream::wait_event(s, a),
+        ops::cuStreamGetPriority | ops::cuStreamGetPriority_ptsz => stream::priority(s, a),
+        ops::cuStreamGetFlags | ops::cuStreamGetFlags_ptsz => stream::flags(s, a),
+
+        ops::cuEventCreate => event::create(s, a),
+        ops::cuEventDestroy_v2 => event::destroy(s, a),
+        ops::cuEventRecord | ops::cuEventRecord_ptsz => event::record(s, a),
+        ops::cuEventSynchronize => event::synchronize(s, a),
+        ops::cuEventQuery => event::query(s, a),
+        ops::cuEventElapsedTime_v2 => event::elapsed(s, a),
+
+        _ => {
+            log::warn!("session {}: {} is not served by cuvm-host", s.id, crate::session::op_name(op));
+            Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into())
+        }
+    }
+}
+
+/// The backend stream for a guest stream handle (0, 1, 2 pass through).
+fn stream_raw(s: &Session, id: u64) -> Result<Raw, Fail> {
+    if crate::backend::SPECIAL_STREAMS.contains(&id) {
+        return Ok(id);
+    }
+    Ok(s.handles.raw(id, Kind::Stream)?)
+}

@@ -1,0 +1,634 @@
+//! The emulated backend: a software GPU in host memory, for CI and demos on
+//! machines without a GPU. Devices, contexts, memory, copies, memsets,
+//! streams, events and modules (PTX) behave with the driver's semantics and
+//! error codes; work completes at once, in order. Kernels cannot run:
+//! launches answer `CUDA_ERROR_NOT_SUPPORTED` (logged once).
+
+mod device;
+pub mod ptx;
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use cuvm_abi::CUresult;
+
+use super::{Backend, CuResult, LaunchConfig, Memset, ParamInfo, Raw};
+
+/// Device memory the emulated GPU has, unless configured otherwise.
+pub const DEFAULT_TOTAL_MEMORY: u64 = 8 << 30;
+/// Where device addresses start (they look like a real GPU's).
+const ADDRESS_BASE: u64 = 0x7f00_0000_0000;
+/// Allocation granularity, as cuMemAlloc aligns.
+const ALIGN: u64 = 512;
+
+struct Context {
+    device: i32,
+    flags: u32,
+}
+
+struct Module {
+    ptx: ptx::Module,
+    globals: Vec<(String, u64, u64)>,
+}
+
+struct Function {
+    module: Raw,
+    name: String,
+    params: Vec<ParamInfo>,
+    attributes: HashMap<i32, i32>,
+}
+
+struct Stream {
+    flags: u32,
+    priority: i32,
+}
+
+struct Event {
+    flags: u32,
+    recorded: Option<Instant>,
+}
+
+/// The software GPU.
+pub struct Emulated {
+    initialized: bool,
+    total_memory: u64,
+    next_raw: Raw,
+    contexts: HashMap<Raw, Context>,
+    primary: HashMap<i32, (Raw, u32, u32)>,
+    current: Raw,
+    memory: BTreeMap<u64, Vec<u8>>,
+    next_address: u64,
+    used: u64,
+    modules: HashMap<Raw, Module>,
+    functions: HashMap<Raw, Function>,
+    streams: HashMap<Raw, Stream>,
+    events: HashMap<Raw, Event>,
+    limits: HashMap<i32, u64>,
+    cache_config: i32,
+    warned_launch: bool,
+}
+
+impl Emulated {
+    /// A fresh emulated GPU with `total_memory` bytes of device memory.
+    #[must_use]
+    pub fn new(total_memory: u64) -> Self {
+        Emulated {
+            initialized: false,
+            total_memory,
+            next_raw: 0x1000,
+            contexts: HashMap::new(),
+            primary: HashMap::new(),
+            current: 0,
+            memory: BTreeMap::new(),
+            next_address: ADDRESS_BASE,
+            used: 0,
+            modules: HashMap::new(),
+            functions: HashMap::new(),
+            streams: HashMap::new(),
+            events: HashMap::new(),
+            limits: HashMap::new(),
+            cache_config: 0,
+            warned_launch: false,
+        }
+    }
+
+    fn raw(&mut self) -> Raw {
+        self.next_raw += 0x10;
+        self.next_raw
+    }
+
+    fn ready(&self) -> CuResult<()> {
+        if self.initialized { Ok(()) } else { Err(CUresult::CUDA_ERROR_NOT_INITIALIZED) }
+    }
+
+    fn device(&self, dev: i32) -> CuResult<()> {
+        self.ready()?;
+        if dev == 0 { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_DEVICE) }
+    }
+
+    fn context(&self) -> CuResult<()> {
+        self.ready()?;
+        if self.contexts.contains_key(&self.current) { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_CONTEXT) }
+    }
+
+    fn stream(&self, stream: Raw) -> CuResult<()> {
+        if super::SPECIAL_STREAMS.contains(&stream) || self.streams.contains_key(&stream) {
+            Ok(())
+        } else {
+            Err(CUresult::CUDA_ERROR_INVALID_HANDLE)
+        }
+    }
+
+    /// The allocation holding `[ptr, ptr+len)` and the offset of `ptr` in it.
+    fn region(&mut self, ptr: u64, len: u64) -> CuResult<(&mut Vec<u8>, usize)> {
+        let (&base, buf) = self.memory.range_mut(..=ptr).next_back().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let offset = ptr - base;
+        let end = offset.checked_add(len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if end > buf.len() as u64 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // offset < buf.len() <= usize::MAX, checked just above.
+        Ok((buf, usize::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?))
+    }
+
+    fn to_usize(v: u64) -> CuResult<usize> {
+        usize::try_from(v).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+}
+
+impl Backend for Emulated {
+    fn name(&self) -> &'static str {
+        "emulated"
+    }
+
+    fn can_launch(&self) -> bool {
+        false
+    }
+
+    fn driver_version(&self) -> CuResult<i32> {
+        Ok(cuvm_abi::IMPLEMENTED_CUDA_VERSION)
+    }
+
+    fn init(&mut self, flags: u32) -> CuResult<()> {
+        if flags != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        self.initialized = true;
+        Ok(())
+    }
+
+    fn device_count(&mut self) -> CuResult<i32> {
+        self.ready()?;
+        Ok(1)
+    }
+
+    fn device_get(&mut self, ordinal: i32) -> CuResult<i32> {
+        self.device(ordinal)?;
+        Ok(ordinal)
+    }
+
+    fn device_name(&mut self, dev: i32) -> CuResult<String> {
+        self.device(dev)?;
+        Ok(device::NAME.to_string())
+    }
+
+    fn device_uuid(&mut self, dev: i32) -> CuResult<[u8; 16]> {
+        self.device(dev)?;
+        Ok(device::UUID)
+    }
+
+    fn device_total_mem(&mut self, dev: i32) -> CuResult<u64> {
+        self.device(dev)?;
+        Ok(self.total_memory)
+    }
+
+    fn device_attribute(&mut self, attrib: i32, dev: i32) -> CuResult<i32> {
+        self.device(dev)?;
+        device::attribute(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn device_pci_bus_id(&mut self, dev: i32) -> CuResult<String> {
+        self.device(dev)?;
+        Ok("00000000:00:00.0".to_string())
+    }
+
+    fn device_can_access_peer(&mut self, dev: i32, peer: i32) -> CuResult<i32> {
+        self.device(dev)?;
+        self.device(peer)?;
+        Ok(0)
+    }
+
+    fn primary_ctx_retain(&mut self, dev: i32) -> CuResult<Raw> {
+        self.device(dev)?;
+        if let Some(entry) = self.primary.get_mut(&dev) {
+            entry.1 += 1;
+            return Ok(entry.0);
+        }
+        let raw = self.raw();
+        self.contexts.insert(raw, Context { device: dev, flags: 0 });
+        self.primary.insert(dev, (raw, 1, 0));
+        Ok(raw)
+    }
+
+    fn primary_ctx_release(&mut self, dev: i32) -> CuResult<()> {
+        self.device(dev)?;
+        let entry = self.primary.get_mut(&dev).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
+        entry.1 -= 1;
+        if entry.1 == 0 {
+            let raw = entry.0;
+            self.primary.remove(&dev);
+            self.contexts.remove(&raw);
+            if self.current == raw {
+                self.current = 0;
+            }
+        }
+        Ok(())
+    }
+
+    fn primary_ctx_set_flags(&mut self, dev: i32, flags: u32) -> CuResult<()> {
+        self.device(dev)?;
+        if flags & !0x1f != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        if let Some(entry) = self.primary.get_mut(&dev) {
+            entry.2 = flags;
+        }
+        Ok(())
+    }
+
+    fn primary_ctx_state(&mut self, dev: i32) -> CuResult<(u32, bool)> {
+        self.device(dev)?;
+        Ok(self.primary.get(&dev).map_or((0, false), |e| (e.2, true)))
+    }
+
+    fn primary_ctx_reset(&mut self, dev: i32) -> CuResult<()> {
+        self.device(dev)?;
+        Ok(())
+    }
+
+    fn ctx_create(&mut self, flags: u32, dev: i32) -> CuResult<Raw> {
+        self.device(dev)?;
+        let raw = self.raw();
+        self.contexts.insert(raw, Context { device: dev, flags });
+        self.current = raw;
+        Ok(raw)
+    }
+
+    fn ctx_destroy(&mut self, ctx: Raw) -> CuResult<()> {
+        self.ready()?;
+        self.contexts.remove(&ctx).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
+        if self.current == ctx {
+            self.current = 0;
+        }
+        Ok(())
+    }
+
+    fn ctx_set_current(&mut self, ctx: Raw) -> CuResult<()> {
+        self.ready()?;
+        if ctx != 0 && !self.contexts.contains_key(&ctx) {
+            return Err(CUresult::CUDA_ERROR_INVALID_CONTEXT);
+        }
+        self.current = ctx;
+        Ok(())
+    }
+
+    fn ctx_synchronize(&mut self) -> CuResult<()> {
+        self.context()
+    }
+
+    fn ctx_get_limit(&mut self, limit: i32) -> CuResult<u64> {
+        self.context()?;
+        device::default_limit(limit).map(|d| *self.limits.get(&limit).unwrap_or(&d)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn ctx_set_limit(&mut self, limit: i32, value: u64) -> CuResult<()> {
+        self.context()?;
+        device::default_limit(limit).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        self.limits.insert(limit, value);
+        Ok(())
+    }
+
+    fn ctx_get_cache_config(&mut self) -> CuResult<i32> {
+        self.context()?;
+        Ok(self.cache_config)
+    }
+
+    fn ctx_set_cache_config(&mut self, config: i32) -> CuResult<()> {
+        self.context()?;
+        if !(0..=3).contains(&config) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        self.cache_config = config;
+        Ok(())
+    }
+
+    fn ctx_stream_priority_range(&mut self) -> CuResult<(i32, i32)> {
+        self.context()?;
+        Ok((0, -5))
+    }
+
+    fn ctx_get_flags(&mut self) -> CuResult<u32> {
+        self.context()?;
+        Ok(self.contexts.get(&self.current).map_or(0, |c| c.flags))
+    }
+
+    fn ctx_api_version(&mut self, ctx: Raw) -> CuResult<u32> {
+        self.ready()?;
+        let ctx = if ctx == 0 { self.current } else { ctx };
+        let c = self.contexts.get(&ctx).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
+        let _ = c.device;
+        Ok(3020)
+    }
+
+    fn mem_alloc(&mut self, size: u64) -> CuResult<u64> {
+        self.context()?;
+        if size == 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let rounded = size.checked_next_multiple_of(ALIGN).ok_or(CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        if self.used.saturating_add(rounded) > self.total_memory {
+            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY);
+        }
+        let len = Self::to_usize(size).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(len).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        buf.resize(len, 0);
+        let address = self.next_address;
+        // Leave a gap so that an overrun never lands in the next allocation.
+        self.next_address += rounded + ALIGN;
+        self.used += rounded;
+        self.memory.insert(address, buf);
+        Ok(address)
+    }
+
+    fn mem_alloc_pitch(&mut self, width: u64, height: u64, elem_size: u32) -> CuResult<(u64, u64)> {
+        self.context()?;
+        if width == 0 || height == 0 || !matches!(elem_size, 4 | 8 | 16) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let pitch = width.checked_next_multiple_of(ALIGN).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let size = pitch.checked_mul(height).ok_or(CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        Ok((self.mem_alloc(size)?, pitch))
+    }
+
+    fn mem_free(&mut self, ptr: u64) -> CuResult<()> {
+        self.context()?;
+        if ptr == 0 {
+            return Ok(());
+        }
+        let buf = self.memory.remove(&ptr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        self.used -= (buf.len() as u64).next_multiple_of(ALIGN);
+        Ok(())
+    }
+
+    fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
+        self.context()?;
+        Ok((self.total_memory - self.used, self.total_memory))
+    }
+
+    fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
+        self.context()?;
+        if let Some(s) = stream {
+            self.stream(s)?;
+        }
+        let (buf, at) = self.region(dst, src.len() as u64)?;
+        buf[at..at + src.len()].copy_from_slice(src);
+        Ok(())
+    }
+
+    fn memcpy_dtoh(&mut self, dst: &mut [u8], src: u64, stream: Option<Raw>) -> CuResult<()> {
+        self.context()?;
+        if let Some(s) = stream {
+            self.stream(s)?;
+        }
+        let len = dst.len();
+        let (buf, at) = self.region(src, len as u64)?;
+        dst.copy_from_slice(&buf[at..at + len]);
+        Ok(())
+    }
+
+    fn memcpy_dtod(&mut self, dst: u64, src: u64, size: u64, stream: Option<Raw>) -> CuResult<()> {
+        self.context()?;
+        if let Some(s) = stream {
+            self.stream(s)?;
+        }
+        let len = Self::to_usize(size)?;
+        let mut tmp = vec![0u8; len];
+        {
+            let (buf, at) = self.region(src, size)?;
+            tmp.copy_from_slice(&buf[at..at + len]);
+        }
+        let (buf, at) = self.region(dst, size)?;
+        buf[at..at + len].copy_from_slice(&tmp);
+        Ok(())
+    }
+
+    fn memset(&mut self, op: Memset, stream: Option<Raw>) -> CuResult<()> {
+        self.context()?;
+        if let Some(s) = stream {
+            self.stream(s)?;
+        }
+        let elem = usize::from(op.elem_size);
+        let row_bytes = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if op.height > 1 && row_bytes > op.pitch {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let pattern = op.value.to_le_bytes();
+        for row in 0..op.height {
+            let start = op.pitch.checked_mul(row).and_then(|o| o.checked_add(op.dst));
+            let start = start.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+            let (buf, at) = self.region(start, row_bytes)?;
+            for chunk in buf[at..at + Self::to_usize(row_bytes)?].chunks_exact_mut(elem) {
+                chunk.copy_from_slice(&pattern[..elem]);
+            }
+        }
+        Ok(())
+    }
+
+    fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
+        self.context()?;
+        let text = image.split(|b| *b == 0).next().unwrap_or(&[]);
+        let text = std::str::from_utf8(text).map_err(|_| CUresult::CUDA_ERROR_INVALID_IMAGE)?;
+        let parsed = ptx::parse(text).map_err(|e| {
+            log::info!("emulated backend: module image rejected: {e}");
+            CUresult::CUDA_ERROR_INVALID_IMAGE
+        })?;
+        let mut globals = Vec::new();
+        for g in &parsed.globals {
+            let ptr = self.mem_alloc(g.size.max(1))?;
+            globals.push((g.name.clone(), ptr, g.size));
+        }
+        let raw = self.raw();
+        self.modules.insert(raw, Module { ptx: parsed, globals });
+        Ok(raw)
+    }
+
+    fn module_unload(&mut self, module: Raw) -> CuResult<()> {
+        self.ready()?;
+        let m = self.modules.remove(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        for (_, ptr, _) in m.globals {
+            self.memory.remove(&ptr);
+        }
+        self.functions.retain(|_, f| f.module != module);
+        Ok(())
+    }
+
+    fn module_get_function(&mut self, module: Raw, name: &str) -> CuResult<Raw> {
+        self.context()?;
+        let m = self.modules.get(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        let entry = m.ptx.entries.iter().find(|e| e.name == name).ok_or(CUresult::CUDA_ERROR_NOT_FOUND)?.clone();
+        if let Some((raw, _)) = self.functions.iter().find(|(_, f)| f.module == module && f.name == name) {
+            return Ok(*raw);
+        }
+        let raw = self.raw();
+        self.functions.insert(
+            raw,
+            Function { module, name: entry.name, params: entry.params, attributes: HashMap::new() },
+        );
+        Ok(raw)
+    }
+
+    fn module_get_global(&mut self, module: Raw, name: &str) -> CuResult<(u64, u64)> {
+        self.context()?;
+        let m = self.modules.get(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        m.globals.iter().find(|g| g.0 == name).map(|g| (g.1, g.2)).ok_or(CUresult::CUDA_ERROR_NOT_FOUND)
+    }
+
+    fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
+        self.ready()?;
+        let m = self.modules.get(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        u32::try_from(m.ptx.entries.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)
+    }
+
+    fn module_functions(&mut self, module: Raw) -> CuResult<Vec<Raw>> {
+        let names: Vec<String> = {
+            let m = self.modules.get(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+            m.ptx.entries.iter().map(|e| e.name.clone()).collect()
+        };
+        names.iter().map(|n| self.module_get_function(module, n)).collect()
+    }
+
+    fn func_name(&mut self, func: Raw) -> CuResult<String> {
+        self.functions.get(&func).map(|f| f.name.clone()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn func_params(&mut self, func: Raw) -> CuResult<Vec<ParamInfo>> {
+        self.functions.get(&func).map(|f| f.params.clone()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn func_get_attribute(&mut self, attrib: i32, func: Raw) -> CuResult<i32> {
+        self.context()?;
+        let f = self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        let default = device::function_attribute(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        Ok(*f.attributes.get(&attrib).unwrap_or(&default))
+    }
+
+    fn func_set_attribute(&mut self, func: Raw, attrib: i32, value: i32) -> CuResult<()> {
+        self.context()?;
+        device::function_attribute(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let f = self.functions.get_mut(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        f.attributes.insert(attrib, value);
+        Ok(())
+    }
+
+    fn func_set_cache_config(&mut self, func: Raw, config: i32) -> CuResult<()> {
+        self.context()?;
+        self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        if (0..=3).contains(&config) { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
+    }
+
+    fn launch_kernel(&mut self, func: Raw, config: LaunchConfig, _: &[ParamInfo], _: &[u8]) -> CuResult<()> {
+        self.context()?;
+        self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        self.stream(config.stream)?;
+        if !self.warned_launch {
+            self.warned_launch = true;
+            log::warn!("the emulated backend cannot run kernels; cuLaunchKernel answers CUDA_ERROR_NOT_SUPPORTED");
+        }
+        Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
+    }
+
+    fn stream_create(&mut self, flags: u32, priority: i32) -> CuResult<Raw> {
+        self.context()?;
+        if flags & !1 != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let raw = self.raw();
+        self.streams.insert(raw, Stream { flags, priority: priority.clamp(-5, 0) });
+        Ok(raw)
+    }
+
+    fn stream_destroy(&mut self, stream: Raw) -> CuResult<()> {
+        self.ready()?;
+        self.streams.remove(&stream).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn stream_synchronize(&mut self, stream: Raw) -> CuResult<()> {
+        self.context()?;
+        self.stream(stream)
+    }
+
+    fn stream_query(&mut self, stream: Raw) -> CuResult<()> {
+        self.context()?;
+        self.stream(stream)
+    }
+
+    fn stream_wait_event(&mut self, stream: Raw, event: Raw, flags: u32) -> CuResult<()> {
+        self.context()?;
+        self.stream(stream)?;
+        self.events.get(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        if flags & !1 != 0 { Err(CUresult::CUDA_ERROR_INVALID_VALUE) } else { Ok(()) }
+    }
+
+    fn stream_get_priority(&mut self, stream: Raw) -> CuResult<i32> {
+        self.context()?;
+        self.stream(stream)?;
+        Ok(self.streams.get(&stream).map_or(0, |s| s.priority))
+    }
+
+    fn stream_get_flags(&mut self, stream: Raw) -> CuResult<u32> {
+        self.context()?;
+        self.stream(stream)?;
+        Ok(self.streams.get(&stream).map_or(0, |s| s.flags))
+    }
+
+    fn event_create(&mut self, flags: u32) -> CuResult<Raw> {
+        self.context()?;
+        if flags & !0xf != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let raw = self.raw();
+        self.events.insert(raw, Event { flags, recorded: None });
+        Ok(raw)
+    }
+
+    fn event_destroy(&mut self, event: Raw) -> CuResult<()> {
+        self.ready()?;
+        self.events.remove(&event).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn event_record(&mut self, event: Raw, stream: Raw) -> CuResult<()> {
+        self.context()?;
+        self.stream(stream)?;
+        let e = self.events.get_mut(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        e.recorded = Some(Instant::now());
+        Ok(())
+    }
+
+    fn event_synchronize(&mut self, event: Raw) -> CuResult<()> {
+        self.ready()?;
+        self.events.get(&event).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn event_query(&mut self, event: Raw) -> CuResult<()> {
+        self.ready()?;
+        self.events.get(&event).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn event_elapsed(&mut self, start: Raw, end: Raw) -> CuResult<f32> {
+        self.ready()?;
+        let (a, b) = (self.events.get(&start), self.events.get(&end));
+        let (Some(a), Some(b)) = (a, b) else { return Err(CUresult::CUDA_ERROR_INVALID_HANDLE) };
+        const DISABLE_TIMING: u32 = 2;
+        if a.flags & DISABLE_TIMING != 0 || b.flags & DISABLE_TIMING != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+        }
+        match (a.recorded, b.recorded) {
+            (Some(ta), Some(tb)) => {
+                let ms = if tb >= ta { (tb - ta).as_secs_f64() * 1e3 } else { -((ta - tb).as_secs_f64() * 1e3) };
+                #[allow(clippy::cast_possible_truncation)]
+                Ok(ms as f32)
+            }
+            _ => Err(CUresult::CUDA_ERROR_INVALID_HANDLE),
+        }
+    }
+
+    fn occupancy_max_active_blocks(&mut self, func: Raw, block: i32, _smem: u64, _flags: u32) -> CuResult<i32> {
+        self.context()?;
+        self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        if block <= 0 || block > 1024 {
+            return Ok(0);
+        }
+        Ok((2048 / block).min(32))
+    }
+}

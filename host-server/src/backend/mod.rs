@@ -1,0 +1,280 @@
+//! Backends: what actually executes the driver API for a session. One trait,
+//! one folder per backend:
+//!
+//! - [`native`]: NVIDIA's `libcuda.so.1`, loaded with libloading;
+//! - [`emulated`]: a software GPU in host memory (devices, contexts, memory,
+//!   copies, memsets, streams, events, modules), for machines without a GPU.
+//!   It cannot run kernels.
+//!
+//! Every method has a default that answers `CUDA_ERROR_NOT_SUPPORTED`, so a
+//! backend can be partial without hiding it. Handles here are the backend's
+//! own ([`Raw`]); sessions map them to the ids guests see and never let a raw
+//! value reach a guest.
+
+pub mod emulated;
+pub mod native;
+
+use cuvm_abi::CUresult;
+
+/// A result carrying the driver's error code.
+pub type CuResult<T> = Result<T, CUresult>;
+
+/// A backend's own handle (for `native`, the real driver's pointer value).
+pub type Raw = u64;
+
+/// `CUDA_ERROR_NOT_SUPPORTED`, the answer of every default method.
+pub const NOT_SUPPORTED: CUresult = CUresult::CUDA_ERROR_NOT_SUPPORTED;
+
+/// The special stream handles that mean the NULL, legacy and per-thread
+/// default streams; they pass through unmapped.
+pub const SPECIAL_STREAMS: [u64; 3] = [0, 1, 2];
+
+/// One kernel parameter: offset and size in the packed parameter buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamInfo {
+    /// Byte offset in the argument buffer.
+    pub offset: u32,
+    /// Size in bytes.
+    pub size: u32,
+}
+
+/// How to launch a kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LaunchConfig {
+    /// Grid size.
+    pub grid: [u32; 3],
+    /// Block size.
+    pub block: [u32; 3],
+    /// Dynamic shared memory in bytes.
+    pub shared_mem: u32,
+    /// The stream (raw; 0/1/2 special).
+    pub stream: Raw,
+    /// Launch cooperatively.
+    pub cooperative: bool,
+}
+
+/// A 2D memset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Memset {
+    /// Destination.
+    pub dst: u64,
+    /// Pitch in bytes (for 1D: the width in bytes).
+    pub pitch: u64,
+    /// The value, in its low `elem_size` bytes.
+    pub value: u32,
+    /// 1, 2 or 4.
+    pub elem_size: u8,
+    /// Elements per row.
+    pub width: u64,
+    /// Rows.
+    pub height: u64,
+}
+
+/// The driver API as a session needs it.
+#[allow(unused_variables, missing_docs, clippy::missing_errors_doc)]
+pub trait Backend: Send {
+    /// `native` or `emulated`.
+    fn name(&self) -> &'static str;
+    /// Whether kernels can run (guests refuse launches at once otherwise).
+    fn can_launch(&self) -> bool {
+        true
+    }
+    fn driver_version(&self) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn init(&mut self, flags: u32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Devices.
+    fn device_count(&mut self) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_get(&mut self, ordinal: i32) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_name(&mut self, dev: i32) -> CuResult<String> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_uuid(&mut self, dev: i32) -> CuResult<[u8; 16]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_total_mem(&mut self, dev: i32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_attribute(&mut self, attrib: i32, dev: i32) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_pci_bus_id(&mut self, dev: i32) -> CuResult<String> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_can_access_peer(&mut self, dev: i32, peer: i32) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_p2p_attribute(&mut self, attrib: i32, src: i32, dst: i32) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Contexts.
+    fn primary_ctx_retain(&mut self, dev: i32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn primary_ctx_release(&mut self, dev: i32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn primary_ctx_set_flags(&mut self, dev: i32, flags: u32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn primary_ctx_state(&mut self, dev: i32) -> CuResult<(u32, bool)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn primary_ctx_reset(&mut self, dev: i32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_create(&mut self, flags: u32, dev: i32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_destroy(&mut self, ctx: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// Makes `ctx` (0: none) current on the calling thread.
+    fn ctx_set_current(&mut self, ctx: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_synchronize(&mut self) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_get_limit(&mut self, limit: i32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_set_limit(&mut self, limit: i32, value: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_get_cache_config(&mut self) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_set_cache_config(&mut self, config: i32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_stream_priority_range(&mut self) -> CuResult<(i32, i32)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_get_flags(&mut self) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ctx_api_version(&mut self, ctx: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Memory.
+    fn mem_alloc(&mut self, size: u64) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_alloc_pitch(&mut self, width: u64, height: u64, elem_size: u32) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_free(&mut self, ptr: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn memcpy_dtoh(&mut self, dst: &mut [u8], src: u64, stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn memcpy_dtod(&mut self, dst: u64, src: u64, size: u64, stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn memset(&mut self, op: Memset, stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Modules and functions.
+    fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn module_unload(&mut self, module: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn module_get_function(&mut self, module: Raw, name: &str) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn module_get_global(&mut self, module: Raw, name: &str) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn module_functions(&mut self, module: Raw) -> CuResult<Vec<Raw>> {
+        Err(NOT_SUPPORTED)
+    }
+    fn func_name(&mut self, func: Raw) -> CuResult<String> {
+        Err(NOT_SUPPORTED)
+    }
+    fn func_params(&mut self, func: Raw) -> CuResult<Vec<ParamInfo>> {
+        Err(NOT_SUPPORTED)
+    }
+    fn func_get_attribute(&mut self, attrib: i32, func: Raw) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn func_set_attribute(&mut self, func: Raw, attrib: i32, value: i32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn func_set_cache_config(&mut self, func: Raw, config: i32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// Launches `func`; `args` is the packed argument buffer laid out as
+    /// `params` says.
+    fn launch_kernel(&mut self, func: Raw, config: LaunchConfig, params: &[ParamInfo], args: &[u8]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn occupancy_max_active_blocks(&mut self, func: Raw, block: i32, smem: u64, flags: u32) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Streams.
+    fn stream_create(&mut self, flags: u32, priority: i32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_destroy(&mut self, stream: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_synchronize(&mut self, stream: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_query(&mut self, stream: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_wait_event(&mut self, stream: Raw, event: Raw, flags: u32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_get_priority(&mut self, stream: Raw) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_get_flags(&mut self, stream: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Events.
+    fn event_create(&mut self, flags: u32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn event_destroy(&mut self, event: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn event_record(&mut self, event: Raw, stream: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn event_synchronize(&mut self, event: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn event_query(&mut self, event: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn event_elapsed(&mut self, start: Raw, end: Raw) -> CuResult<f32> {
+        Err(NOT_SUPPORTED)
+    }
+}

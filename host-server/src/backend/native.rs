@@ -1,0 +1,521 @@
+//! The native backend: NVIDIA's driver library, loaded at run time. Each call
+//! goes to the real entry point of the same meaning; an entry point the
+//! library lacks answers `CUDA_ERROR_NOT_SUPPORTED`. Raw handles are the real
+//! driver's pointer values; they never leave the host.
+
+use std::ffi::{CStr, CString, c_char, c_void};
+use std::path::{Path, PathBuf};
+
+use cuvm_abi::dynamic::DriverTable;
+use cuvm_abi::{
+    CUcontext, CUdevice_P2PAttribute, CUdevice_attribute, CUevent, CUfunc_cache, CUfunction,
+    CUfunction_attribute, CUlimit, CUmodule, CUresult, CUstream, CUuuid,
+};
+
+use super::{Backend, CuResult, LaunchConfig, Memset, NOT_SUPPORTED, ParamInfo, Raw};
+
+/// A string that only cuvm's guest library contains, so that cuvm-host never
+/// loads it in place of the real driver.
+pub const GUEST_LIBRARY_MARKER: &[u8] = b"cuvm guest library: not NVIDIA's driver";
+
+/// Why the real driver could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The loader failed.
+    #[error("cannot load the CUDA driver from {path}: set --driver-lib to NVIDIA's libcuda.so.1")]
+    Load {
+        /// What was tried.
+        path: PathBuf,
+        /// The loader's error.
+        #[source]
+        source: libloading::Error,
+    },
+    /// The library found is cuvm's own guest library.
+    #[error("{0} is cuvm's guest library, not NVIDIA's driver: point --driver-lib at the real libcuda.so.1")]
+    IsGuestLibrary(PathBuf),
+    /// It lacks cuInit.
+    #[error("{0} does not export cuInit: it is not a CUDA driver library")]
+    NotADriver(PathBuf),
+}
+
+/// The real driver.
+pub struct Native {
+    t: DriverTable,
+}
+
+macro_rules! call {
+    ($self:ident . $name:ident ( $($arg:expr),* )) => {
+        match $self.t.$name {
+            // SAFETY: the arguments match the entry point's C signature and
+            // every pointer passed is valid for the duration of the call.
+            Some(f) => unsafe { f($($arg),*) }.into_result(),
+            None => Err(NOT_SUPPORTED),
+        }
+    };
+}
+
+fn ptr<T>(raw: Raw) -> *mut T {
+    raw as usize as *mut T
+}
+
+fn raw<T>(p: *mut T) -> Raw {
+    p as usize as u64
+}
+
+fn usize_of(v: u64) -> CuResult<usize> {
+    usize::try_from(v).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)
+}
+
+/// The file a loaded library was loaded from.
+fn loaded_path(t: &DriverTable) -> Option<PathBuf> {
+    let f = t.cuInit?;
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    // SAFETY: dladdr only reads the address and fills `info`.
+    let ok = unsafe { libc::dladdr(f as *const c_void, &mut info) };
+    if ok == 0 || info.dli_fname.is_null() {
+        return None;
+    }
+    // SAFETY: dladdr returned a NUL-terminated file name owned by the loader.
+    let name = unsafe { CStr::from_ptr(info.dli_fname) };
+    Some(PathBuf::from(name.to_string_lossy().into_owned()))
+}
+
+impl Native {
+    /// Loads the driver at `path` (default `libcuda.so.1` from the loader's
+    /// search path), refusing cuvm's own guest library.
+    ///
+    /// # Errors
+    /// [`LoadError`] naming what to do.
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        // SAFETY: loading NVIDIA's driver library, whose symbols have the
+        // declared signatures; the marker check below refuses cuvm's own.
+        let t = unsafe { DriverTable::load(path) }
+            .map_err(|source| LoadError::Load { path: path.to_path_buf(), source })?;
+        if t.cuInit.is_none() {
+            return Err(LoadError::NotADriver(path.to_path_buf()));
+        }
+        let file = loaded_path(&t).unwrap_or_else(|| path.to_path_buf());
+        if let Ok(bytes) = std::fs::read(&file) {
+            if bytes.windows(GUEST_LIBRARY_MARKER.len()).any(|w| w == GUEST_LIBRARY_MARKER) {
+                return Err(LoadError::IsGuestLibrary(file));
+            }
+        }
+        log::info!("native backend: {} ({} entry points)", file.display(), t.resolved());
+        Ok(Native { t })
+    }
+
+    fn stream_arg(stream: Option<Raw>) -> CUstream {
+        ptr(stream.unwrap_or(0))
+    }
+}
+
+impl Backend for Native {
+    fn name(&self) -> &'static str {
+        "native"
+    }
+
+    fn driver_version(&self) -> CuResult<i32> {
+        let mut v = 0;
+        call!(self.cuDriverGetVersion(&mut v))?;
+        Ok(v)
+    }
+
+    fn init(&mut self, flags: u32) -> CuResult<()> {
+        call!(self.cuInit(flags))
+    }
+
+    fn device_count(&mut self) -> CuResult<i32> {
+        let mut n = 0;
+        call!(self.cuDeviceGetCount(&mut n))?;
+        Ok(n)
+    }
+
+    fn device_get(&mut self, ordinal: i32) -> CuResult<i32> {
+        let mut d = 0;
+        call!(self.cuDeviceGet(&mut d, ordinal))?;
+        Ok(d)
+    }
+
+    fn device_name(&mut self, dev: i32) -> CuResult<String> {
+        let mut buf = [0 as c_char; 256];
+        call!(self.cuDeviceGetName(buf.as_mut_ptr(), 256, dev))?;
+        // SAFETY: the driver wrote a NUL-terminated name into the buffer.
+        Ok(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+    }
+
+    fn device_uuid(&mut self, dev: i32) -> CuResult<[u8; 16]> {
+        let mut u = CUuuid::default();
+        call!(self.cuDeviceGetUuid_v2(&mut u, dev))?;
+        Ok(u.bytes.map(|b| b as u8))
+    }
+
+    fn device_total_mem(&mut self, dev: i32) -> CuResult<u64> {
+        let mut b = 0usize;
+        call!(self.cuDeviceTotalMem_v2(&mut b, dev))?;
+        Ok(b as u64)
+    }
+
+    fn device_attribute(&mut self, attrib: i32, dev: i32) -> CuResult<i32> {
+        let mut v = 0;
+        call!(self.cuDeviceGetAttribute(&mut v, CUdevice_attribute(attrib as u32), dev))?;
+        Ok(v)
+    }
+
+    fn device_pci_bus_id(&mut self, dev: i32) -> CuResult<String> {
+        let mut buf = [0 as c_char; 64];
+        call!(self.cuDeviceGetPCIBusId(buf.as_mut_ptr(), 64, dev))?;
+        // SAFETY: NUL-terminated by the driver.
+        Ok(unsafe { CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned())
+    }
+
+    fn device_can_access_peer(&mut self, dev: i32, peer: i32) -> CuResult<i32> {
+        let mut v = 0;
+        call!(self.cuDeviceCanAccessPeer(&mut v, dev, peer))?;
+        Ok(v)
+    }
+
+    fn device_p2p_attribute(&mut self, attrib: i32, src: i32, dst: i32) -> CuResult<i32> {
+        let mut v = 0;
+        call!(self.cuDeviceGetP2PAttribute(&mut v, CUdevice_P2PAttribute(attrib as u32), src, dst))?;
+        Ok(v)
+    }
+
+    fn primary_ctx_retain(&mut self, dev: i32) -> CuResult<Raw> {
+        let mut c: CUcontext = std::ptr::null_mut();
+        call!(self.cuDevicePrimaryCtxRetain(&mut c, dev))?;
+        Ok(raw(c))
+    }
+
+    fn primary_ctx_release(&mut self, dev: i32) -> CuResult<()> {
+        call!(self.cuDevicePrimaryCtxRelease_v2(dev))
+    }
+
+    fn primary_ctx_set_flags(&mut self, dev: i32, flags: u32) -> CuResult<()> {
+        call!(self.cuDevicePrimaryCtxSetFlags_v2(dev, flags))
+    }
+
+    fn primary_ctx_state(&mut self, dev: i32) -> CuResult<(u32, bool)> {
+        let (mut flags, mut active) = (0u32, 0i32);
+        call!(self.cuDevicePrimaryCtxGetState(dev, &mut flags, &mut active))?;
+        Ok((flags, active != 0))
+    }
+
+    fn primary_ctx_reset(&mut self, dev: i32) -> CuResult<()> {
+        call!(self.cuDevicePrimaryCtxReset_v2(dev))
+    }
+
+    fn ctx_create(&mut self, flags: u32, dev: i32) -> CuResult<Raw> {
+        let mut c: CUcontext = std::ptr::null_mut();
+        call!(self.cuCtxCreate_v2(&mut c, flags, dev))?;
+        Ok(raw(c))
+    }
+
+    fn ctx_destroy(&mut self, ctx: Raw) -> CuResult<()> {
+        call!(self.cuCtxDestroy_v2(ptr(ctx)))
+    }
+
+    fn ctx_set_current(&mut self, ctx: Raw) -> CuResult<()> {
+        call!(self.cuCtxSetCurrent(ptr(ctx)))
+    }
+
+    fn ctx_synchronize(&mut self) -> CuResult<()> {
+        call!(self.cuCtxSynchronize())
+    }
+
+    fn ctx_get_limit(&mut self, limit: i32) -> CuResult<u64> {
+        let mut v = 0usize;
+        call!(self.cuCtxGetLimit(&mut v, CUlimit(limit as u32)))?;
+        Ok(v as u64)
+    }
+
+    fn ctx_set_limit(&mut self, limit: i32, value: u64) -> CuResult<()> {
+        call!(self.cuCtxSetLimit(CUlimit(limit as u32), usize_of(value)?))
+    }
+
+    fn ctx_get_cache_config(&mut self) -> CuResult<i32> {
+        let mut c = CUfunc_cache(0);
+        call!(self.cuCtxGetCacheConfig(&mut c))?;
+        Ok(c.0 as i32)
+    }
+
+    fn ctx_set_cache_config(&mut self, config: i32) -> CuResult<()> {
+        call!(self.cuCtxSetCacheConfig(CUfunc_cache(config as u32)))
+    }
+
+    fn ctx_stream_priority_range(&mut self) -> CuResult<(i32, i32)> {
+        let (mut least, mut greatest) = (0, 0);
+        call!(self.cuCtxGetStreamPriorityRange(&mut least, &mut greatest))?;
+        Ok((least, greatest))
+    }
+
+    fn ctx_get_flags(&mut self) -> CuResult<u32> {
+        let mut f = 0;
+        call!(self.cuCtxGetFlags(&mut f))?;
+        Ok(f)
+    }
+
+    fn ctx_api_version(&mut self, ctx: Raw) -> CuResult<u32> {
+        let mut v = 0;
+        call!(self.cuCtxGetApiVersion(ptr(ctx), &mut v))?;
+        Ok(v)
+    }
+
+    fn mem_alloc(&mut self, size: u64) -> CuResult<u64> {
+        let mut p = 0;
+        call!(self.cuMemAlloc_v2(&mut p, usize_of(size)?))?;
+        Ok(p)
+    }
+
+    fn mem_alloc_pitch(&mut self, width: u64, height: u64, elem_size: u32) -> CuResult<(u64, u64)> {
+        let (mut p, mut pitch) = (0, 0usize);
+        call!(self.cuMemAllocPitch_v2(&mut p, &mut pitch, usize_of(width)?, usize_of(height)?, elem_size))?;
+        Ok((p, pitch as u64))
+    }
+
+    fn mem_free(&mut self, p: u64) -> CuResult<()> {
+        call!(self.cuMemFree_v2(p))
+    }
+
+    fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
+        let (mut free, mut total) = (0usize, 0usize);
+        call!(self.cuMemGetInfo_v2(&mut free, &mut total))?;
+        Ok((free as u64, total as u64))
+    }
+
+    fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
+        match stream {
+            // Pageable source: the driver stages it before returning.
+            Some(s) => call!(self.cuMemcpyHtoDAsync_v2(dst, src.as_ptr().cast(), src.len(), ptr(s))),
+            None => call!(self.cuMemcpyHtoD_v2(dst, src.as_ptr().cast(), src.len())),
+        }
+    }
+
+    fn memcpy_dtoh(&mut self, dst: &mut [u8], src: u64, stream: Option<Raw>) -> CuResult<()> {
+        match stream {
+            // The bytes must be in hand before the reply goes out.
+            Some(s) => {
+                call!(self.cuMemcpyDtoHAsync_v2(dst.as_mut_ptr().cast(), src, dst.len(), ptr(s)))?;
+                call!(self.cuStreamSynchronize(ptr(s)))
+            }
+            None => call!(self.cuMemcpyDtoH_v2(dst.as_mut_ptr().cast(), src, dst.len())),
+        }
+    }
+
+    fn memcpy_dtod(&mut self, dst: u64, src: u64, size: u64, stream: Option<Raw>) -> CuResult<()> {
+        let n = usize_of(size)?;
+        match stream {
+            Some(s) => call!(self.cuMemcpyDtoDAsync_v2(dst, src, n, ptr(s))),
+            None => call!(self.cuMemcpyDtoD_v2(dst, src, n)),
+        }
+    }
+
+    #[allow(clippy::cast_possible_truncation)]
+    fn memset(&mut self, op: Memset, stream: Option<Raw>) -> CuResult<()> {
+        let (w, h, pitch) = (usize_of(op.width)?, usize_of(op.height)?, usize_of(op.pitch)?);
+        let s = Self::stream_arg(stream);
+        let v = op.value;
+        match (op.elem_size, op.height > 1 || pitch != w * usize::from(op.elem_size), stream.is_some()) {
+            (1, false, false) => call!(self.cuMemsetD8_v2(op.dst, v as u8, w)),
+            (2, false, false) => call!(self.cuMemsetD16_v2(op.dst, v as u16, w)),
+            (4, false, false) => call!(self.cuMemsetD32_v2(op.dst, v, w)),
+            (1, false, true) => call!(self.cuMemsetD8Async(op.dst, v as u8, w, s)),
+            (2, false, true) => call!(self.cuMemsetD16Async(op.dst, v as u16, w, s)),
+            (4, false, true) => call!(self.cuMemsetD32Async(op.dst, v, w, s)),
+            (1, true, false) => call!(self.cuMemsetD2D8_v2(op.dst, pitch, v as u8, w, h)),
+            (2, true, false) => call!(self.cuMemsetD2D16_v2(op.dst, pitch, v as u16, w, h)),
+            (4, true, false) => call!(self.cuMemsetD2D32_v2(op.dst, pitch, v, w, h)),
+            (1, true, true) => call!(self.cuMemsetD2D8Async(op.dst, pitch, v as u8, w, h, s)),
+            (2, true, true) => call!(self.cuMemsetD2D16Async(op.dst, pitch, v as u16, w, h, s)),
+            (4, true, true) => call!(self.cuMemsetD2D32Async(op.dst, pitch, v, w, h, s)),
+            _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+        }
+    }
+
+    fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
+        // Fatbins and cubins must be 8-byte aligned: copy into u64 storage.
+        let mut aligned = vec![0u64; image.len().div_ceil(8) + 1];
+        // SAFETY: `aligned` holds at least image.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(image.as_ptr(), aligned.as_mut_ptr().cast::<u8>(), image.len()) };
+        let mut m: CUmodule = std::ptr::null_mut();
+        call!(self.cuModuleLoadData(&mut m, aligned.as_ptr().cast()))?;
+        Ok(raw(m))
+    }
+
+    fn module_unload(&mut self, module: Raw) -> CuResult<()> {
+        call!(self.cuModuleUnload(ptr(module)))
+    }
+
+    fn module_get_function(&mut self, module: Raw, name: &str) -> CuResult<Raw> {
+        let name = CString::new(name).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut f: CUfunction = std::ptr::null_mut();
+        call!(self.cuModuleGetFunction(&mut f, ptr(module), name.as_ptr()))?;
+        Ok(raw(f))
+    }
+
+    fn module_get_global(&mut self, module: Raw, name: &str) -> CuResult<(u64, u64)> {
+        let name = CString::new(name).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let (mut p, mut size) = (0, 0usize);
+        call!(self.cuModuleGetGlobal_v2(&mut p, &mut size, ptr(module), name.as_ptr()))?;
+        Ok((p, size as u64))
+    }
+
+    fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
+        let mut n = 0;
+        call!(self.cuModuleGetFunctionCount(&mut n, ptr(module)))?;
+        Ok(n)
+    }
+
+    fn module_functions(&mut self, module: Raw) -> CuResult<Vec<Raw>> {
+        let n = self.module_function_count(module)?;
+        let mut fs: Vec<CUfunction> = vec![std::ptr::null_mut(); n as usize];
+        call!(self.cuModuleEnumerateFunctions(fs.as_mut_ptr(), n, ptr(module)))?;
+        Ok(fs.into_iter().map(raw).collect())
+    }
+
+    fn func_name(&mut self, func: Raw) -> CuResult<String> {
+        let mut name: *const c_char = std::ptr::null();
+        call!(self.cuFuncGetName(&mut name, ptr(func)))?;
+        if name.is_null() {
+            return Err(CUresult::CUDA_ERROR_UNKNOWN);
+        }
+        // SAFETY: the driver returned a NUL-terminated name it owns.
+        Ok(unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned())
+    }
+
+    fn func_params(&mut self, func: Raw) -> CuResult<Vec<ParamInfo>> {
+        let mut out = Vec::new();
+        for index in 0..4096usize {
+            let (mut offset, mut size) = (0usize, 0usize);
+            match call!(self.cuFuncGetParamInfo(ptr(func), index, &mut offset, &mut size)) {
+                Ok(()) => out.push(ParamInfo {
+                    offset: u32::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
+                    size: u32::try_from(size).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
+                }),
+                // Past the last parameter.
+                Err(CUresult::CUDA_ERROR_INVALID_VALUE) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    fn func_get_attribute(&mut self, attrib: i32, func: Raw) -> CuResult<i32> {
+        let mut v = 0;
+        call!(self.cuFuncGetAttribute(&mut v, CUfunction_attribute(attrib as u32), ptr(func)))?;
+        Ok(v)
+    }
+
+    fn func_set_attribute(&mut self, func: Raw, attrib: i32, value: i32) -> CuResult<()> {
+        call!(self.cuFuncSetAttribute(ptr(func), CUfunction_attribute(attrib as u32), value))
+    }
+
+    fn func_set_cache_config(&mut self, func: Raw, config: i32) -> CuResult<()> {
+        call!(self.cuFuncSetCacheConfig(ptr(func), CUfunc_cache(config as u32)))
+    }
+
+    fn launch_kernel(&mut self, func: Raw, c: LaunchConfig, params: &[ParamInfo], args: &[u8]) -> CuResult<()> {
+        // The driver copies the arguments at launch; `args` outlives the call.
+        let mut pointers: Vec<*mut c_void> = Vec::with_capacity(params.len());
+        for p in params {
+            let end = p.offset as usize + p.size as usize;
+            if end > args.len() {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+            }
+            pointers.push(args[p.offset as usize..].as_ptr().cast_mut().cast());
+        }
+        let kp = if pointers.is_empty() { std::ptr::null_mut() } else { pointers.as_mut_ptr() };
+        let [gx, gy, gz] = c.grid;
+        let [bx, by, bz] = c.block;
+        if c.cooperative {
+            call!(self.cuLaunchCooperativeKernel(ptr(func), gx, gy, gz, bx, by, bz, c.shared_mem, ptr(c.stream), kp))
+        } else {
+            call!(self.cuLaunchKernel(
+                ptr(func),
+                gx,
+                gy,
+                gz,
+                bx,
+                by,
+                bz,
+                c.shared_mem,
+                ptr(c.stream),
+                kp,
+                std::ptr::null_mut()
+            ))
+        }
+    }
+
+    fn occupancy_max_active_blocks(&mut self, func: Raw, block: i32, smem: u64, flags: u32) -> CuResult<i32> {
+        let mut n = 0;
+        call!(self.cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(
+            &mut n,
+            ptr(func),
+            block,
+            usize_of(smem)?,
+            flags
+        ))?;
+        Ok(n)
+    }
+
+    fn stream_create(&mut self, flags: u32, priority: i32) -> CuResult<Raw> {
+        let mut s: CUstream = std::ptr::null_mut();
+        call!(self.cuStreamCreateWithPriority(&mut s, flags, priority))?;
+        Ok(raw(s))
+    }
+
+    fn stream_destroy(&mut self, stream: Raw) -> CuResult<()> {
+        call!(self.cuStreamDestroy_v2(ptr(stream)))
+    }
+
+    fn stream_synchronize(&mut self, stream: Raw) -> CuResult<()> {
+        call!(self.cuStreamSynchronize(ptr(stream)))
+    }
+
+    fn stream_query(&mut self, stream: Raw) -> CuResult<()> {
+        call!(self.cuStreamQuery(ptr(stream)))
+    }
+
+    fn stream_wait_event(&mut self, stream: Raw, event: Raw, flags: u32) -> CuResult<()> {
+        call!(self.cuStreamWaitEvent(ptr(stream), ptr(event), flags))
+    }
+
+    fn stream_get_priority(&mut self, stream: Raw) -> CuResult<i32> {
+        let mut p = 0;
+        call!(self.cuStreamGetPriority(ptr(stream), &mut p))?;
+        Ok(p)
+    }
+
+    fn stream_get_flags(&mut self, stream: Raw) -> CuResult<u32> {
+        let mut f = 0;
+        call!(self.cuStreamGetFlags(ptr(stream), &mut f))?;
+        Ok(f)
+    }
+
+    fn event_create(&mut self, flags: u32) -> CuResult<Raw> {
+        let mut e: CUevent = std::ptr::null_mut();
+        call!(self.cuEventCreate(&mut e, flags))?;
+        Ok(raw(e))
+    }
+
+    fn event_destroy(&mut self, event: Raw) -> CuResult<()> {
+        call!(self.cuEventDestroy_v2(ptr(event)))
+    }
+
+    fn event_record(&mut self, event: Raw, stream: Raw) -> CuResult<()> {
+        call!(self.cuEventRecord(ptr(event), ptr(stream)))
+    }
+
+    fn event_synchronize(&mut self, event: Raw) -> CuResult<()> {
+        call!(self.cuEventSynchronize(ptr(event)))
+    }
+
+    fn event_query(&mut self, event: Raw) -> CuResult<()> {
+        call!(self.cuEventQuery(ptr(event)))
+    }
+
+    fn event_elapsed(&mut self, start: Raw, end: Raw) -> CuResult<f32> {
+        let mut ms = 0f32;
+        call!(self.cuEventElapsedTime_v2(&mut ms, ptr(start), ptr(end)))?;
+        Ok(ms)
+    }
+}

@@ -1,0 +1,62 @@
+//! The cuvm-host binary: parses the command line, picks the backend, and
+//! serves every listener until killed.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use cuvm_host::backend::Backend;
+use cuvm_host::backend::emulated::Emulated;
+use cuvm_host::backend::native::Native;
+use cuvm_host::config::{BackendKind, Config, HELP};
+use cuvm_host::listener::{self, BackendFactory};
+
+fn main() -> ExitCode {
+    let filter = std::env::var("CUVM_LOG").or_else(|_| std::env::var("RUST_LOG")).unwrap_or_else(|_| "info".into());
+    env_logger::Builder::new().parse_filters(&filter).format_timestamp_millis().init();
+    let config = match Config::parse(std::env::args().skip(1)) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("cuvm-host: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let kind = match config.backend {
+        BackendKind::Auto => match Native::load(&config.driver_lib) {
+            Ok(_) => BackendKind::Native,
+            Err(e) => {
+                log::info!("{e}; using the emulated backend");
+                BackendKind::Emulated
+            }
+        },
+        other => other,
+    };
+    let factory: Arc<BackendFactory> = match kind {
+        BackendKind::Native => {
+            if let Err(e) = Native::load(&config.driver_lib) {
+                eprintln!("cuvm-host: {e}");
+                return ExitCode::FAILURE;
+            }
+            let path = config.driver_lib.clone();
+            Arc::new(move || Native::load(&path).map(|n| Box::new(n) as Box<dyn Backend>).map_err(|e| e.to_string()))
+        }
+        _ => {
+            let memory = config.emulated_memory;
+            Arc::new(move || Ok(Box::new(Emulated::new(memory)) as Box<dyn Backend>))
+        }
+    };
+    log::info!("cuvm-host: {} backend", if kind == BackendKind::Native { "native" } else { "emulated" });
+    let config = Arc::new(config);
+    for address in &config.listen {
+        if let Err(e) = listener::listen(address, Arc::clone(&factory), Arc::clone(&config)) {
+            eprintln!("cuvm-host: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,180 @@
+//! Per-session handle table. Guests see ids, never the backend's handles.
+//! Ids are never reused within a session (a counter), so a stale handle can
+//! never name a newer object; an id of another kind, an unknown id, or one
+//! that was destroyed is rejected.
+
+use std::collections::BTreeMap;
+
+use cuvm_abi::CUresult;
+
+use crate::backend::Raw;
+
+/// What a handle names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// `CUcontext`.
+    Context,
+    /// `CUmodule`.
+    Module,
+    /// `CUfunction`.
+    Function,
+    /// `CUstream`.
+    Stream,
+    /// `CUevent`.
+    Event,
+}
+
+impl Kind {
+    /// The error the driver gives for a bad handle of this kind.
+    #[must_use]
+    pub fn invalid(self) -> CUresult {
+        match self {
+            Kind::Context => CUresult::CUDA_ERROR_INVALID_CONTEXT,
+            _ => CUresult::CUDA_ERROR_INVALID_HANDLE,
+        }
+    }
+}
+
+/// One live object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    /// Its kind.
+    pub kind: Kind,
+    /// The backend's handle.
+    pub raw: Raw,
+    /// The context it was created in (0 for contexts themselves).
+    pub ctx: u64,
+    /// Kind-specific: a function's module id; a primary context's device + 1.
+    pub parent: u64,
+}
+
+/// First id handed out, and the step between ids: ids look like aligned
+/// pointers and never collide with the special stream handles 0, 1 and 2.
+const FIRST_ID: u64 = 0x0c0d_a000_0000;
+const STEP: u64 = 0x10;
+
+/// The table.
+#[derive(Debug)]
+pub struct Handles {
+    next: u64,
+    live: BTreeMap<u64, Entry>,
+}
+
+impl Default for Handles {
+    fn default() -> Self {
+        Handles { next: FIRST_ID, live: BTreeMap::new() }
+    }
+}
+
+impl Handles {
+    /// Registers an object and returns its new id.
+    pub fn insert(&mut self, entry: Entry) -> u64 {
+        let id = self.next;
+        self.next += STEP;
+        self.live.insert(id, entry);
+        id
+    }
+
+    /// The entry of `id`, if it is a live object of `kind`.
+    ///
+    /// # Errors
+    /// `CUDA_ERROR_INVALID_CONTEXT` for contexts, else
+    /// `CUDA_ERROR_INVALID_HANDLE`.
+    pub fn get(&self, id: u64, kind: Kind) -> Result<Entry, CUresult> {
+        match self.live.get(&id) {
+            Some(e) if e.kind == kind => Ok(*e),
+            _ => Err(kind.invalid()),
+        }
+    }
+
+    /// The backend handle of `id`.
+    ///
+    /// # Errors
+    /// As [`Handles::get`].
+    pub fn raw(&self, id: u64, kind: Kind) -> Result<Raw, CUresult> {
+        self.get(id, kind).map(|e| e.raw)
+    }
+
+    /// Forgets `id`.
+    ///
+    /// # Errors
+    /// As [`Handles::get`].
+    pub fn remove(&mut self, id: u64, kind: Kind) -> Result<Entry, CUresult> {
+        self.get(id, kind)?;
+        self.live.remove(&id).ok_or(kind.invalid())
+    }
+
+    /// Points `id` at a new backend handle (a primary context re-created
+    /// after its last release keeps its id, as the driver keeps its handle).
+    pub fn set_raw(&mut self, id: u64, raw: Raw) {
+        if let Some(e) = self.live.get_mut(&id) {
+            e.raw = raw;
+        }
+    }
+
+    /// Forgets every object created in context `ctx`; returns them.
+    pub fn remove_in_context(&mut self, ctx: u64) -> Vec<(u64, Entry)> {
+        let ids: Vec<u64> = self.live.iter().filter(|(_, e)| e.ctx == ctx && e.kind != Kind::Context).map(|(id, _)| *id).collect();
+        ids.into_iter().filter_map(|id| self.live.remove(&id).map(|e| (id, e))).collect()
+    }
+
+    /// The id of a live object with this backend handle and kind.
+    #[must_use]
+    pub fn find(&self, kind: Kind, raw: Raw) -> Option<u64> {
+        self.live.iter().find(|(_, e)| e.kind == kind && e.raw == raw).map(|(id, _)| *id)
+    }
+
+    /// All live objects, newest first (the order to destroy them in).
+    #[must_use]
+    pub fn newest_first(&self) -> Vec<(u64, Entry)> {
+        self.live.iter().rev().map(|(id, e)| (*id, *e)).collect()
+    }
+
+    /// How many objects are live.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Whether none is.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(kind: Kind, raw: Raw) -> Entry {
+        Entry { kind, raw, ctx: 0, parent: 0 }
+    }
+
+    #[test]
+    fn ids_map_to_raw_handles_of_their_kind() {
+        let mut h = Handles::default();
+        let s = h.insert(entry(Kind::Stream, 0xabc));
+        assert_eq!(h.raw(s, Kind::Stream), Ok(0xabc));
+        assert_eq!(h.raw(s, Kind::Event), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+        assert_eq!(h.raw(s, Kind::Context), Err(CUresult::CUDA_ERROR_INVALID_CONTEXT));
+    }
+
+    #[test]
+    fn destroyed_ids_are_never_reused() {
+        let mut h = Handles::default();
+        let a = h.insert(entry(Kind::Event, 1));
+        h.remove(a, Kind::Event).unwrap();
+        let b = h.insert(entry(Kind::Event, 1));
+        assert_ne!(a, b);
+        assert_eq!(h.raw(a, Kind::Event), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+    }
+
+    #[test]
+    fn unknown_and_special_ids_are_invalid() {
+        let h = Handles::default();
+        for id in [0, 1, 2, FIRST_ID, u64::MAX] {
+            assert_eq!(h.raw(id, Kind::Module), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Kernel launches. Arguments are packed in the guest from the layout the
+//! host reported at function lookup (`kernelParams`), or taken as one buffer
+//! (`extra` with `CU_LAUNCH_PARAM_BUFFER_POINTER`/`SIZE`), and posted: the
+//! launch does not wait for the host, and a failure on the host comes back
+//! from the next synchronising call.
+
+use core::ffi::{c_int, c_uint, c_void};
+
+use cuvm_abi::{CUfunction, CUlaunchAttributeID, CUlaunchConfig, CUresult, CUstream};
+use cuvm_wire::{Encoder, ops};
+
+use crate::remote::{self, call, non_null, post, protocol, stream_id};
+
+/// `CU_LAUNCH_PARAM_END`, `_BUFFER_POINTER`, `_BUFFER_SIZE`.
+const PARAM_END: usize = 0;
+const PARAM_BUFFER_POINTER: usize = 1;
+const PARAM_BUFFER_SIZE: usize = 2;
+/// The driver's limit on a kernel's argument buffer.
+const MAX_ARGS: usize = 32 * 1024;
+
+/// Packs the arguments of function `id`.
+///
+/// # Safety
+/// `params` holds one valid pointer per parameter, each to as many bytes as
+/// the parameter's size; or `extra` is a valid `CU_LAUNCH_PARAM` list.
+unsafe fn pack(id: u64, params: *mut *mut c_void, extra: *mut *mut c_void) -> Result<Vec<u8>, CUresult> {
+    let func = crate::module::function(id).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+    if !extra.is_null() {
+        if !params.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let (mut buffer, mut size): (*const u8, Option<usize>) = (std::ptr::null(), None);
+        let mut i = 0;
+        loop {
+            // SAFETY: a CU_LAUNCH_PARAM list, terminated by PARAM_END.
+            let key = unsafe { *extra.add(i) } as usize;
+            match key {
+                PARAM_END => break,
+                // SAFETY: each key is followed by its value.
+                PARAM_BUFFER_POINTER => buffer = unsafe { *extra.add(i + 1) }.cast_const().cast(),
+                PARAM_BUFFER_SIZE => {
+                    // SAFETY: the value points at a size_t.
+                    let p = unsafe { *extra.add(i + 1) }.cast::<usize>();
+                    if p.is_null() {
+                        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+                    }
+                    // SAFETY: non-null size_t pointer.
+                    size = Some(unsafe { *p });
+                }
+                _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+            }
+            i += 2;
+            if i > 64 {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+            }
+        }
+        let size = size.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if size > MAX_ARGS || (size > 0 && buffer.is_null()) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // SAFETY: the buffer holds `size` bytes by the caller's contract.
+        return Ok(if size == 0 { Vec::new() } else { unsafe { std::slice::from_raw_parts(buffer, size) }.to_vec() });
+    }
+    let total = func.params.iter().map(|(o, s)| *o as usize + *s as usize).max().unwrap_or(0);
+    if total > MAX_ARGS {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    if !func.params.is_empty() && params.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    let mut buf = vec![0u8; total];
+    for (i, (offset, size)) in func.params.iter().enumerate() {
+        // SAFETY: one pointer per parameter, each to `size` bytes.
+        let src = unsafe { *params.add(i) }.cast_const().cast::<u8>();
+        if src.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let (o, s) = (*offset as usize, *size as usize);
+        // SAFETY: `src` holds `s` bytes; `buf` holds o + s <= total bytes.
+        unsafe { std::ptr::copy_nonoverlapping(src, buf.as_mut_ptr().add(o), s) };
+    }
+    Ok(buf)
+}
+
+/// The checks the driver makes at launch time, made here so that a bad
+/// configuration fails at the launch (not at the next synchronisation).
+fn check_dims(grid: [u32; 3], block: [u32; 3]) -> Result<(), CUresult> {
+    if grid.contains(&0) || block.contains(&0) {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    let threads = u64::from(block[0]) * u64::from(block[1]) * u64::from(block[2]);
+    if block[0] > 1024 || block[1] > 1024 || block[2] > 64 || threads > 1024 || grid[1] > 65535 || grid[2] > 65535 || grid[0] > i32::MAX as u32 {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    Ok(())
+}
+
+/// Sends a launch.
+#[allow(clippy::too_many_arguments)]
+fn send(op: u32, id: u64, grid: [u32; 3], block: [u32; 3], shared: u32, stream: u64, cooperative: bool, args: &[u8]) -> Result<(), CUresult> {
+    let mut e = Encoder::new();
+    e.u64(id);
+    for v in grid.iter().chain(block.iter()) {
+        e.u32(*v);
+    }
+    e.u32(shared).u64(stream).bool(cooperative).bytes(args);
+    post(op, &e, None)
+}
+
+/// `cuLaunchKernel(_ptsz)` and `cuLaunchCooperativeKernel(_ptsz)`.
+///
+/// # Safety
+/// As the driver's: `params`/`extra` describe the kernel's arguments.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn launch(
+    f: CUfunction,
+    grid: [c_uint; 3],
+    block: [c_uint; 3],
+    shared: c_uint,
+    stream: CUstream,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+    cooperative: bool,
+    per_thread: bool,
+) -> CUresult {
+    remote::done((|| {
+        let client = crate::client::get()?;
+        let id = f as usize as u64;
+        if crate::module::function(id).is_none() {
+            return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+        }
+        check_dims(grid, block)?;
+        if client.capabilities & cuvm_wire::hello::CAN_LAUNCH == 0 {
+            log::warn!("cuvm-host's backend cannot run kernels (emulated): cuLaunchKernel answers CUDA_ERROR_NOT_SUPPORTED");
+            return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        }
+        // SAFETY: forwarded contract.
+        let args = unsafe { pack(id, params, extra)? };
+        let op = if per_thread { ops::cuLaunchKernel_ptsz } else { ops::cuLaunchKernel };
+        send(op, id, grid, block, shared, stream_id(stream, per_thread), cooperative, &args)
+    })())
+}
+
+/// `cuLaunchKernelEx(_ptsz)`: the cooperative attribute is honoured; other
+/// launch attributes (clusters, priorities, programmatic launches...) are
+/// not supported yet and say so.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void, per_thread: bool) -> CUresult {
+    if config.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by the caller's contract.
+    let c = unsafe { &*config };
+    let mut cooperative = false;
+    if c.numAttrs > 0 {
+        if c.attrs.is_null() {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        }
+        for i in 0..c.numAttrs as usize {
+            // SAFETY: `attrs` holds numAttrs entries.
+            let a = unsafe { &*c.attrs.add(i) };
+            if a.id == CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE {
+                // SAFETY: the union member for this id.
+                cooperative = unsafe { a.value.cooperative } != 0;
+            } else if a.id != CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_IGNORE {
+                log::warn!("cuLaunchKernelEx: launch attribute {} is not supported by cuvm yet", a.id.0);
+                return CUresult::CUDA_ERROR_NOT_SUPPORTED;
+            }
+        }
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        launch(
+            f,
+            [c.gridDimX, c.gridDimY, c.gridDimZ],
+            [c.blockDimX, c.blockDimY, c.blockDimZ],
+            c.sharedMemBytes,
+            c.hStream,
+            params,
+            extra,
+            cooperative,
+            per_thread,
+        )
+    }
+}
+
+/// `cuOccupancyMaxActiveBlocksPerMultiprocessor(WithFlags)`.
+///
+/// # Safety
+/// `blocks` is null or valid for a write.
+pub unsafe fn occupancy(blocks: *mut c_int, f: CUfunction, block: c_int, smem: usize, flags: c_uint) -> CUresult {
+    remote::done((|| {
+        let blocks = non_null(blocks)?;
+        let mut e = Encoder::new();
+        e.u64(f as usize as u64).i32(block).u64(smem as u64).u32(flags);
+        let n = call(ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags, &e)?.decoder().i32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(blocks, n) };
+        Ok(())
+    })())
+}

@@ -1,0 +1,330 @@
+//! Memory: device allocations, copies and memsets, forwarded; page-locked
+//! host memory, answered in the guest.
+//!
+//! Page-locked host memory cannot be page-locked for a GPU the guest does
+//! not see: `cuMemAllocHost`/`cuMemHostAlloc` return ordinary page-aligned
+//! guest memory and `cuMemHostRegister` only records the range, so programs
+//! that use pinned buffers work (copies from them go over the transport like
+//! any other). Mapping host memory into the device (`DEVICEMAP`,
+//! `cuMemHostGetDevicePointer`) is not possible and is refused, and the host
+//! reports `CAN_MAP_HOST_MEMORY` = 0 so that clients do not try.
+
+use core::ffi::{c_uint, c_void};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use cuvm_abi::{CUdeviceptr, CUresult, CUstream};
+use cuvm_wire::{Encoder, ops};
+
+use crate::remote::{self, call, call_bulk, non_null, post, protocol, stream_id};
+
+/// Device ranges this process allocated: start -> length. Lets `cuMemcpy`
+/// tell device pointers from host pointers without a round trip.
+static DEVICE: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());
+
+/// Host ranges allocated or registered as page-locked: start -> (length, flags, owned).
+static PINNED: Mutex<BTreeMap<usize, (usize, u32, bool)>> = Mutex::new(BTreeMap::new());
+
+fn is_device(ptr: u64) -> bool {
+    let map = DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.range(..=ptr).next_back().is_some_and(|(start, len)| ptr - start < *len)
+}
+
+/// `cuMemAlloc_v2`.
+///
+/// # Safety
+/// `dptr` is null or valid for a write.
+pub unsafe fn alloc(dptr: *mut CUdeviceptr, size: usize) -> CUresult {
+    remote::done((|| {
+        let dptr = non_null(dptr)?;
+        let mut e = Encoder::new();
+        e.u64(size as u64);
+        let p = call(ops::cuMemAlloc_v2, &e)?.decoder().u64().map_err(protocol)?;
+        DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p, size as u64);
+        // SAFETY: checked non-null.
+        unsafe { remote::write(dptr, p) };
+        Ok(())
+    })())
+}
+
+/// `cuMemAllocPitch_v2`.
+///
+/// # Safety
+/// `dptr`, `pitch` are null or valid for writes.
+pub unsafe fn alloc_pitch(dptr: *mut CUdeviceptr, pitch: *mut usize, width: usize, height: usize, elem: c_uint) -> CUresult {
+    remote::done((|| {
+        let (dptr, pitch) = (non_null(dptr)?, non_null(pitch)?);
+        let mut e = Encoder::new();
+        e.u64(width as u64).u64(height as u64).u32(elem);
+        let r = call(ops::cuMemAllocPitch_v2, &e)?;
+        let mut d = r.decoder();
+        let (p, pt) = (d.u64().map_err(protocol)?, d.u64().map_err(protocol)?);
+        DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p, pt.saturating_mul(height as u64));
+        // SAFETY: checked non-null.
+        unsafe {
+            remote::write(dptr, p);
+            remote::write(pitch, usize::try_from(pt).unwrap_or(usize::MAX));
+        }
+        Ok(())
+    })())
+}
+
+/// `cuMemFree_v2`.
+pub fn free(dptr: CUdeviceptr) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(dptr);
+    let r = call(ops::cuMemFree_v2, &e).map(|_| ());
+    if r.is_ok() {
+        DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&dptr);
+    }
+    remote::done(r)
+}
+
+/// `cuMemGetInfo_v2`: within the VM's quota.
+///
+/// # Safety
+/// `free`, `total` are null or valid for writes.
+pub unsafe fn get_info(free: *mut usize, total: *mut usize) -> CUresult {
+    remote::done((|| {
+        let (free, total) = (non_null(free)?, non_null(total)?);
+        let r = call(ops::cuMemGetInfo_v2, &Encoder::new())?;
+        let mut d = r.decoder();
+        let (f, t) = (d.u64().map_err(protocol)?, d.u64().map_err(protocol)?);
+        // SAFETY: checked non-null.
+        unsafe {
+            remote::write(free, usize::try_from(f).unwrap_or(usize::MAX));
+            remote::write(total, usize::try_from(t).unwrap_or(usize::MAX));
+        }
+        Ok(())
+    })())
+}
+
+/// `cuMemGetAddressRange_v2`: either out-pointer may be null.
+///
+/// # Safety
+/// Each pointer is null or valid for a write.
+pub unsafe fn address_range(base: *mut CUdeviceptr, size: *mut usize, dptr: CUdeviceptr) -> CUresult {
+    remote::done((|| {
+        let mut e = Encoder::new();
+        e.u64(dptr);
+        let r = call(ops::cuMemGetAddressRange_v2, &e)?;
+        let mut d = r.decoder();
+        let (b, s) = (d.u64().map_err(protocol)?, d.u64().map_err(protocol)?);
+        // SAFETY: each written only when non-null.
+        unsafe {
+            if !base.is_null() {
+                remote::write(base, b);
+            }
+            if !size.is_null() {
+                remote::write(size, usize::try_from(s).unwrap_or(usize::MAX));
+            }
+        }
+        Ok(())
+    })())
+}
+
+/// Host to device, synchronous (`op` is the called variant).
+///
+/// # Safety
+/// `src` is valid for `size` bytes (or `size` is 0).
+pub unsafe fn htod(op: u32, dst: CUdeviceptr, src: *const c_void, size: usize, stream: Option<u64>) -> CUresult {
+    if size > 0 && src.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let data: &[u8] = if size == 0 {
+        &[]
+    } else {
+        // SAFETY: valid for `size` bytes by the caller's contract.
+        unsafe { std::slice::from_raw_parts(src.cast::<u8>(), size) }
+    };
+    let mut e = Encoder::new();
+    e.u64(dst).u64(size as u64).u64(stream.unwrap_or(0));
+    let data = (size > 0).then_some(data);
+    match stream {
+        // The bytes are on the wire before this returns: the caller may
+        // reuse its buffer at once, as with pageable memory on the driver.
+        Some(_) => remote::done(post(op, &e, data)),
+        None => remote::done(call_bulk(op, &e, data, None).map(|_| ())),
+    }
+}
+
+/// Device to host (`stream` for the async variants, which complete before
+/// returning: the bytes have to cross the transport anyway).
+///
+/// # Safety
+/// `dst` is valid for `size` bytes (or `size` is 0).
+pub unsafe fn dtoh(op: u32, dst: *mut c_void, src: CUdeviceptr, size: usize, stream: Option<u64>) -> CUresult {
+    if size > 0 && dst.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.u64(src).u64(size as u64).u64(stream.unwrap_or(0));
+    let sink: Option<&mut [u8]> = if size == 0 {
+        None
+    } else {
+        // SAFETY: valid for `size` bytes by the caller's contract.
+        Some(unsafe { std::slice::from_raw_parts_mut(dst.cast::<u8>(), size) })
+    };
+    remote::done(call_bulk(op, &e, None, sink).map(|_| ()))
+}
+
+/// Device to device.
+pub fn dtod(op: u32, dst: CUdeviceptr, src: CUdeviceptr, size: usize, stream: Option<u64>) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(dst).u64(src).u64(size as u64).u64(stream.unwrap_or(0));
+    match stream {
+        Some(_) => remote::done(post(op, &e, None)),
+        None => remote::done(call(op, &e).map(|_| ())),
+    }
+}
+
+/// `cuMemcpy` / `cuMemcpyAsync` with unified addressing: each side is a
+/// device pointer if this process allocated it, else host memory.
+///
+/// # Safety
+/// Host sides are valid for `size` bytes.
+pub unsafe fn unified(dst: CUdeviceptr, src: CUdeviceptr, size: usize, stream: Option<u64>, per_thread: bool) -> CUresult {
+    let (d, s) = (is_device(dst), is_device(src));
+    let async_op = |a: u32, b: u32| if per_thread { b } else { a };
+    // SAFETY: forwarded contract; host pointers are the caller's.
+    unsafe {
+        match (d, s, stream.is_some()) {
+            (true, true, false) => dtod(async_op(ops::cuMemcpyDtoD_v2, ops::cuMemcpyDtoD_v2_ptds), dst, src, size, None),
+            (true, true, true) => dtod(async_op(ops::cuMemcpyDtoDAsync_v2, ops::cuMemcpyDtoDAsync_v2_ptsz), dst, src, size, stream),
+            (true, false, false) => htod(async_op(ops::cuMemcpyHtoD_v2, ops::cuMemcpyHtoD_v2_ptds), dst, src as usize as *const c_void, size, None),
+            (true, false, true) => htod(async_op(ops::cuMemcpyHtoDAsync_v2, ops::cuMemcpyHtoDAsync_v2_ptsz), dst, src as usize as *const c_void, size, stream),
+            (false, true, false) => dtoh(async_op(ops::cuMemcpyDtoH_v2, ops::cuMemcpyDtoH_v2_ptds), dst as usize as *mut c_void, src, size, None),
+            (false, true, true) => dtoh(async_op(ops::cuMemcpyDtoHAsync_v2, ops::cuMemcpyDtoHAsync_v2_ptsz), dst as usize as *mut c_void, src, size, stream),
+            (false, false, _) => {
+                if size > 0 && (dst == 0 || src == 0) {
+                    return CUresult::CUDA_ERROR_INVALID_VALUE;
+                }
+                if size > 0 {
+                    std::ptr::copy(src as usize as *const u8, dst as usize as *mut u8, size);
+                }
+                CUresult::CUDA_SUCCESS
+            }
+        }
+    }
+}
+
+/// Every `cuMemsetD*`: [dst, pitch, value, element size, width, height, stream].
+#[allow(clippy::too_many_arguments)]
+pub fn memset(op: u32, dst: CUdeviceptr, pitch: usize, value: u32, elem: u8, width: usize, height: usize, stream: Option<CUstream>, per_thread: bool) -> CUresult {
+    let mut e = Encoder::new();
+    let pitch = if height <= 1 { width * usize::from(elem) } else { pitch };
+    e.u64(dst).u64(pitch as u64).u32(value).u8(elem).u64(width as u64).u64(height as u64);
+    e.u64(stream.map_or(0, |s| stream_id(s, per_thread)));
+    match stream {
+        Some(_) => remote::done(post(op, &e, None)),
+        None => remote::done(call(op, &e).map(|_| ())),
+    }
+}
+
+const PAGE: usize = 4096;
+/// `CU_MEMHOSTALLOC_DEVICEMAP`.
+const DEVICEMAP: u32 = 2;
+
+/// `cuMemAllocHost_v2` / `cuMemHostAlloc`: page-aligned guest memory.
+///
+/// # Safety
+/// `pp` is null or valid for a write.
+pub unsafe fn host_alloc(pp: *mut *mut c_void, size: usize, flags: u32) -> CUresult {
+    remote::done((|| {
+        let pp = non_null(pp)?;
+        crate::client::get()?;
+        if flags & !0xf != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        if size == 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let layout = std::alloc::Layout::from_size_align(size, PAGE).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        // SAFETY: non-zero size.
+        let p = unsafe { std::alloc::alloc_zeroed(layout) };
+        if p.is_null() {
+            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY);
+        }
+        PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p as usize, (size, flags, true));
+        // SAFETY: checked non-null.
+        unsafe { remote::write(pp, p.cast()) };
+        Ok(())
+    })())
+}
+
+/// `cuMemFreeHost`.
+pub fn host_free(p: *mut c_void) -> CUresult {
+    let entry = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&(p as usize));
+    match entry {
+        Some((size, _, true)) => {
+            if let Ok(layout) = std::alloc::Layout::from_size_align(size, PAGE) {
+                // SAFETY: allocated by host_alloc with this layout.
+                unsafe { std::alloc::dealloc(p.cast(), layout) };
+            }
+            CUresult::CUDA_SUCCESS
+        }
+        Some(other) => {
+            PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p as usize, other);
+            CUresult::CUDA_ERROR_INVALID_VALUE
+        }
+        None => CUresult::CUDA_ERROR_INVALID_VALUE,
+    }
+}
+
+/// `cuMemHostRegister_v2`: records the range (see the module docs).
+pub fn host_register(p: *mut c_void, size: usize, flags: u32) -> CUresult {
+    remote::done((|| {
+        crate::client::get()?;
+        if p.is_null() || size == 0 || flags & !0xf != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let start = p as usize;
+        let overlaps = map.range(..start.saturating_add(size)).next_back().is_some_and(|(s, (l, _, _))| s + l > start);
+        if overlaps {
+            return Err(CUresult::CUDA_ERROR_HOST_MEMORY_ALREADY_REGISTERED);
+        }
+        map.insert(start, (size, flags, false));
+        Ok(())
+    })())
+}
+
+/// `cuMemHostUnregister`.
+pub fn host_unregister(p: *mut c_void) -> CUresult {
+    let mut map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    match map.get(&(p as usize)) {
+        Some((_, _, false)) => {
+            map.remove(&(p as usize));
+            CUresult::CUDA_SUCCESS
+        }
+        _ => CUresult::CUDA_ERROR_HOST_MEMORY_NOT_REGISTERED,
+    }
+}
+
+/// `cuMemHostGetFlags`.
+///
+/// # Safety
+/// `flags` is null or valid for a write.
+pub unsafe fn host_get_flags(flags: *mut c_uint, p: *mut c_void) -> CUresult {
+    remote::done((|| {
+        let flags = non_null(flags)?;
+        let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let addr = p as usize;
+        let (_, (_, f, _)) =
+            map.range(..=addr).next_back().filter(|(s, (l, _, _))| addr - **s < *l).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(flags, *f) };
+        Ok(())
+    })())
+}
+
+/// `cuMemHostGetDevicePointer_v2`: host memory cannot be mapped into a
+/// remote device.
+pub fn host_get_device_pointer(flags: u32) -> CUresult {
+    let _ = DEVICEMAP;
+    if flags != 0 {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    log::warn!("cuMemHostGetDevicePointer: guest memory cannot be mapped into the host's GPU; use device memory and copies");
+    CUresult::CUDA_ERROR_NOT_SUPPORTED
+}

@@ -1,0 +1,142 @@
+//! Streams and events. Records and waits are posted; synchronisations and
+//! queries wait for the host (and report pending asynchronous errors).
+
+use core::ffi::{c_int, c_uint};
+
+use cuvm_abi::{CUevent, CUresult, CUstream};
+use cuvm_wire::{Encoder, ops};
+
+use crate::remote::{self, call, non_null, post, protocol, stream_id};
+
+/// `cuStreamCreate` / `cuStreamCreateWithPriority`.
+///
+/// # Safety
+/// `stream` is null or valid for a write.
+pub unsafe fn create(stream: *mut CUstream, flags: c_uint, priority: c_int) -> CUresult {
+    remote::done((|| {
+        let stream = non_null(stream)?;
+        let mut e = Encoder::new();
+        e.u32(flags).i32(priority);
+        let id = call(ops::cuStreamCreateWithPriority, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(stream, id as usize as CUstream) };
+        Ok(())
+    })())
+}
+
+/// A call whose only argument is a stream handle.
+fn on_stream(op: u32, stream: CUstream, per_thread: bool) -> Result<cuvm_wire::Encoder, CUresult> {
+    let _ = op;
+    let mut e = Encoder::new();
+    e.u64(stream_id(stream, per_thread));
+    Ok(e)
+}
+
+/// `cuStreamDestroy(_v2)`.
+pub fn destroy(stream: CUstream) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(stream as usize as u64);
+    remote::done(call(ops::cuStreamDestroy_v2, &e).map(|_| ()))
+}
+
+/// `cuStreamSynchronize(_ptsz)`, `cuStreamQuery(_ptsz)`.
+pub fn wait(op: u32, stream: CUstream, per_thread: bool) -> CUresult {
+    remote::done(on_stream(op, stream, per_thread).and_then(|e| call(op, &e).map(|_| ())))
+}
+
+/// `cuStreamWaitEvent(_ptsz)`.
+pub fn wait_event(stream: CUstream, event: CUevent, flags: c_uint, per_thread: bool) -> CUresult {
+    if event.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_HANDLE;
+    }
+    let mut e = Encoder::new();
+    e.u64(stream_id(stream, per_thread)).u64(event as usize as u64).u32(flags);
+    let op = if per_thread { ops::cuStreamWaitEvent_ptsz } else { ops::cuStreamWaitEvent };
+    remote::done(post(op, &e, None))
+}
+
+/// `cuStreamGetPriority(_ptsz)`.
+///
+/// # Safety
+/// `priority` is null or valid for a write.
+pub unsafe fn get_priority(stream: CUstream, priority: *mut c_int, per_thread: bool) -> CUresult {
+    remote::done((|| {
+        let priority = non_null(priority)?;
+        let e = on_stream(0, stream, per_thread)?;
+        let v = call(ops::cuStreamGetPriority, &e)?.decoder().i32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(priority, v) };
+        Ok(())
+    })())
+}
+
+/// `cuStreamGetFlags(_ptsz)`.
+///
+/// # Safety
+/// `flags` is null or valid for a write.
+pub unsafe fn get_flags(stream: CUstream, flags: *mut c_uint, per_thread: bool) -> CUresult {
+    remote::done((|| {
+        let flags = non_null(flags)?;
+        let e = on_stream(0, stream, per_thread)?;
+        let v = call(ops::cuStreamGetFlags, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(flags, v) };
+        Ok(())
+    })())
+}
+
+/// `cuEventCreate`.
+///
+/// # Safety
+/// `event` is null or valid for a write.
+pub unsafe fn event_create(event: *mut CUevent, flags: c_uint) -> CUresult {
+    remote::done((|| {
+        let event = non_null(event)?;
+        let mut e = Encoder::new();
+        e.u32(flags);
+        let id = call(ops::cuEventCreate, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(event, id as usize as CUevent) };
+        Ok(())
+    })())
+}
+
+/// `cuEventDestroy(_v2)`, `cuEventSynchronize`, `cuEventQuery`.
+pub fn event_call(op: u32, event: CUevent) -> CUresult {
+    if event.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_HANDLE;
+    }
+    let mut e = Encoder::new();
+    e.u64(event as usize as u64);
+    remote::done(call(op, &e).map(|_| ()))
+}
+
+/// `cuEventRecord(_ptsz)`.
+pub fn event_record(event: CUevent, stream: CUstream, per_thread: bool) -> CUresult {
+    if event.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_HANDLE;
+    }
+    let mut e = Encoder::new();
+    e.u64(event as usize as u64).u64(stream_id(stream, per_thread));
+    let op = if per_thread { ops::cuEventRecord_ptsz } else { ops::cuEventRecord };
+    remote::done(post(op, &e, None))
+}
+
+/// `cuEventElapsedTime(_v2)`.
+///
+/// # Safety
+/// `ms` is null or valid for a write.
+pub unsafe fn elapsed(ms: *mut f32, start: CUevent, end: CUevent) -> CUresult {
+    remote::done((|| {
+        let ms = non_null(ms)?;
+        if start.is_null() || end.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+        }
+        let mut e = Encoder::new();
+        e.u64(start as usize as u64).u64(end as usize as u64);
+        let v = call(ops::cuEventElapsedTime_v2, &e)?.decoder().f32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(ms, v) };
+        Ok(())
+    })())
+}
