@@ -45,10 +45,14 @@ pub fn total_mem(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     ok(e)
 }
 
-/// `cuDeviceGetAttribute`: [attribute i32, device i32] -> [value i32].
+/// `cuDeviceGetAttribute`: [attribute i32, device i32] -> [value i32]; the
+/// attributes of `cuvm_wire::policy::ZEROED_ATTRIBUTES` read 0.
 pub fn attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (attrib, dev) = (a.i32()?, a.i32()?);
-    let v = s.backend.device_attribute(attrib, dev)?;
+    let mut v = s.backend.device_attribute(attrib, dev)?;
+    if cuvm_wire::policy::zeroed_attribute(attrib).is_some() {
+        v = 0;
+    }
     let mut e = Encoder::new();
     e.i32(v);
     ok(e)

@@ -1,0 +1,178 @@
+//! Kernels: a vector add, parameters of every size and alignment, launch
+//! errors, and an asynchronous fault reported at the next synchronisation.
+
+use std::fmt::Write;
+use std::ptr::null_mut;
+
+use cuvm_abi::{CUfunction, CUmodule, CUresult};
+
+use super::{random_bytes, setup, teardown};
+use crate::{Api, Scenario, Transcript, cu};
+
+pub fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario { name: "launch_errors", needs_kernels: false, run: launch_errors },
+        Scenario { name: "kernel_vector_add", needs_kernels: true, run: vector_add },
+        Scenario { name: "kernel_parameters_of_every_size", needs_kernels: true, run: parameters },
+        Scenario { name: "kernel_fault_reported_at_sync", needs_kernels: true, run: fault },
+    ]
+}
+
+fn load(api: &Api, t: &mut Transcript, ptx: &str, name: &std::ffi::CStr) -> Result<(CUmodule, CUfunction), String> {
+    let mut m: CUmodule = null_mut();
+    t.ok("cuModuleLoadData", cu!(api.cuModuleLoadData(&mut m, ptx.as_ptr().cast())))?;
+    let mut f: CUfunction = null_mut();
+    t.ok("cuModuleGetFunction", cu!(api.cuModuleGetFunction(&mut f, m, name.as_ptr())))?;
+    Ok((m, f))
+}
+
+fn launch_errors(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (m, f) = load(api, t, super::modules::PTX, c"bump")?;
+    let none = null_mut();
+    t.call("block of 2048 threads", cu!(api.cuLaunchKernel(f, 1, 1, 1, 2048, 1, 1, 0, null_mut(), none, null_mut())));
+    t.call("block z of 128", cu!(api.cuLaunchKernel(f, 1, 1, 1, 1, 1, 128, 0, null_mut(), none, null_mut())));
+    t.call("grid of 0", cu!(api.cuLaunchKernel(f, 0, 1, 1, 32, 1, 1, 0, null_mut(), none, null_mut())));
+    t.call("grid y of 65536", cu!(api.cuLaunchKernel(f, 1, 65536, 1, 32, 1, 1, 0, null_mut(), none, null_mut())));
+    t.call("NULL function", cu!(api.cuLaunchKernel(null_mut(), 1, 1, 1, 32, 1, 1, 0, null_mut(), none, null_mut())));
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+fn vector_add(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (m, f) = load(api, t, super::modules::PTX, c"vadd")?;
+    let n: u32 = 1 << 20;
+    let bytes = n as usize * 4;
+    let a: Vec<f32> = random_bytes(n as usize, 1).iter().map(|b| f32::from(*b) / 7.0).collect();
+    let b: Vec<f32> = random_bytes(n as usize, 2).iter().map(|b| f32::from(*b) / 3.0).collect();
+    let (mut da, mut db, mut dc) = (0, 0, 0);
+    for (name, p) in [("a", &mut da), ("b", &mut db), ("c", &mut dc)] {
+        t.ok(&format!("cuMemAlloc {name}"), cu!(api.cuMemAlloc_v2(p, bytes)))?;
+    }
+    t.ok("upload a", cu!(api.cuMemcpyHtoD_v2(da, a.as_ptr().cast(), bytes)))?;
+    t.ok("upload b", cu!(api.cuMemcpyHtoD_v2(db, b.as_ptr().cast(), bytes)))?;
+    let mut args = [(&raw mut da).cast(), (&raw mut db).cast(), (&raw mut dc).cast(), (&raw const n).cast_mut().cast()];
+    t.ok("cuLaunchKernel(vadd)", cu!(api.cuLaunchKernel(f, n / 256, 1, 1, 256, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
+    let mut c = vec![0f32; n as usize];
+    t.ok("download c", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;
+    t.check("c = a + b everywhere", c.iter().zip(a.iter().zip(&b)).all(|(c, (a, b))| *c == a + b))?;
+    for p in [da, db, dc] {
+        t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
+    }
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+/// (PTX type, size) of the scalar parameters, in order; then a pointer to
+/// the output and a 4 KiB struct.
+const SCALARS: [(&str, usize); 6] = [("u8", 1), ("u16", 2), ("u32", 4), ("u64", 8), ("f32", 4), ("f64", 8)];
+const BIG: usize = 4096;
+
+/// A kernel that copies every parameter, byte for byte, to `out` at the
+/// parameter's own offset.
+pub fn parameters_ptx() -> (String, Vec<(usize, usize)>) {
+    let mut layout = Vec::new();
+    let mut offset = 0usize;
+    let mut decl = Vec::new();
+    let mut body = String::new();
+    for (i, (ty, size)) in SCALARS.iter().enumerate() {
+        offset = offset.next_multiple_of(*size);
+        layout.push((offset, *size));
+        decl.push(format!(".param .{ty} p{i}"));
+        offset += size;
+    }
+    offset = offset.next_multiple_of(8);
+    let out_offset = offset;
+    decl.push(".param .u64 out".to_string());
+    offset += 8;
+    offset = offset.next_multiple_of(8);
+    let big_offset = offset;
+    decl.push(format!(".param .align 8 .b8 big[{BIG}]"));
+    let _ = writeln!(body, "  ld.param.u64 %rd0, [out];\n  cvta.to.global.u64 %rd0, %rd0;");
+    for (i, ((ty, _), (off, _))) in SCALARS.iter().zip(&layout).enumerate() {
+        let reg = match *ty {
+            "u8" | "u16" => "%rs1",
+            "u32" => "%r1",
+            "u64" => "%rd1",
+            "f32" => "%f1",
+            _ => "%fd1",
+        };
+        let st = if *ty == "u8" { "u8" } else { ty };
+        let _ = writeln!(body, "  ld.param.{ty} {reg}, [p{i}];\n  st.global.{st} [%rd0+{off}], {reg};");
+    }
+    for k in (0..BIG).step_by(8) {
+        let _ = writeln!(body, "  ld.param.u64 %rd1, [big+{k}];\n  st.global.u64 [%rd0+{}], %rd1;", big_offset + k);
+    }
+    let ptx = format!(
+        ".version 8.0\n.target sm_75\n.address_size 64\n.visible .entry params({})\n{{\n  .reg .b16 %rs<2>;\n  .reg .b32 %r<2>;\n  .reg .f32 %f<2>;\n  .reg .f64 %fd<2>;\n  .reg .b64 %rd<2>;\n{body}  ret;\n}}\n\0",
+        decl.join(", ")
+    );
+    layout.push((out_offset, 8));
+    layout.push((big_offset, BIG));
+    (ptx, layout)
+}
+
+fn parameters(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (ptx, layout) = parameters_ptx();
+    let (m, f) = load(api, t, &ptx, c"params")?;
+    for (i, (offset, size)) in layout.iter().enumerate() {
+        let (mut o, mut s) = (0usize, 0usize);
+        t.ok(&format!("cuFuncGetParamInfo({i})"), cu!(api.cuFuncGetParamInfo(f, i, &mut o, &mut s)))?;
+        t.check(&format!("parameter {i} at offset {offset}, {size} bytes"), (o, s) == (*offset, *size))?;
+    }
+    let total = layout.last().map_or(0, |(o, s)| o + s);
+    let mut out = 0;
+    t.ok("cuMemAlloc(out)", cu!(api.cuMemAlloc_v2(&mut out, total)))?;
+    t.ok("cuMemsetD8(out)", cu!(api.cuMemsetD8_v2(out, 0, total)))?;
+    // Each parameter's own bytes, random, in its own storage.
+    let mut values: Vec<Vec<u8>> = SCALARS.iter().enumerate().map(|(i, (_, s))| random_bytes(*s, 40 + i as u64)).collect();
+    values.push(out.to_le_bytes().to_vec());
+    values.push(random_bytes(BIG, 77));
+    // 8-byte aligned copies, so each pointer is suitably aligned.
+    let mut storage: Vec<Vec<u64>> = values.iter().map(|v| {
+        let mut w = vec![0u64; v.len().div_ceil(8)];
+        // SAFETY: w holds at least v.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), w.as_mut_ptr().cast::<u8>(), v.len()) };
+        w
+    }).collect();
+    let mut args: Vec<*mut std::ffi::c_void> = storage.iter_mut().map(|w| w.as_mut_ptr().cast()).collect();
+    t.ok("cuLaunchKernel(params)", cu!(api.cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    let mut back = vec![0u8; total];
+    t.ok("cuMemcpyDtoH(out)", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), out, total)))?;
+    for (i, ((offset, size), v)) in layout.iter().zip(&values).enumerate() {
+        t.check(&format!("parameter {i} ({size} bytes) arrives intact"), back[*offset..offset + size] == v[..])?;
+    }
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(out)))?;
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+const FAULT_PTX: &str = "\
+.version 8.0
+.target sm_75
+.address_size 64
+.visible .entry fault()
+{
+  .reg .b32 %r<2>;
+  .reg .b64 %rd<2>;
+  mov.u64 %rd1, 8;
+  mov.u32 %r1, 1;
+  st.global.u32 [%rd1], %r1;
+  ret;
+}
+\0";
+
+fn fault(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (_, f) = load(api, t, FAULT_PTX, c"fault")?;
+    t.ok("launch a kernel that writes to address 8", cu!(api.cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, null_mut(), null_mut(), null_mut())))?;
+    let r = cu!(api.cuCtxSynchronize());
+    t.call("cuCtxSynchronize after the fault", r);
+    t.check("the fault is reported", r == CUresult::CUDA_ERROR_ILLEGAL_ADDRESS)?;
+    let mut p = 0;
+    t.call("cuMemAlloc after the fault (sticky)", cu!(api.cuMemAlloc_v2(&mut p, 16)));
+    Ok(())
+}

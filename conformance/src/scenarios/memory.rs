@@ -1,0 +1,208 @@
+//! Memory: allocation, copies of every direction and size, memsets, bad
+//! pointers and sizes, and two processes at once.
+
+use std::ffi::c_void;
+use std::ptr::null_mut;
+
+use cuvm_abi::CUstream;
+
+use super::{random_bytes, setup, teardown};
+use crate::{Api, Scenario, Transcript, cu};
+
+pub fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario { name: "memory_alloc_free", needs_kernels: false, run: alloc_free },
+        Scenario { name: "memory_copies", needs_kernels: false, run: copies },
+        Scenario { name: "memory_async_copies", needs_kernels: false, run: async_copies },
+        Scenario { name: "memory_memsets", needs_kernels: false, run: memsets },
+        Scenario { name: "memory_bad_pointers", needs_kernels: false, run: bad_pointers },
+        Scenario { name: "memory_pinned_host", needs_kernels: false, run: pinned_host },
+        Scenario { name: "two_processes_at_once", needs_kernels: false, run: two_processes },
+    ]
+}
+
+fn alloc_free(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut p = 0;
+    t.call("cuMemAlloc(0 bytes)", cu!(api.cuMemAlloc_v2(&mut p, 0)));
+    t.call("cuMemAlloc(NULL out)", cu!(api.cuMemAlloc_v2(null_mut(), 16)));
+    t.ok("cuMemAlloc(1 MiB)", cu!(api.cuMemAlloc_v2(&mut p, 1 << 20)))?;
+    t.check("pointer is not null", p != 0)?;
+    let (mut base, mut size) = (0, 0usize);
+    t.ok("cuMemGetAddressRange(inside)", cu!(api.cuMemGetAddressRange_v2(&mut base, &mut size, p + 100)))?;
+    t.check("address range is the allocation", base == p && size == 1 << 20)?;
+    t.call("cuMemGetAddressRange(unknown)", cu!(api.cuMemGetAddressRange_v2(&mut base, &mut size, 0x10)));
+    let (mut free, mut total) = (0usize, 0usize);
+    t.ok("cuMemGetInfo", cu!(api.cuMemGetInfo_v2(&mut free, &mut total)))?;
+    t.check("free <= total", free <= total && total > 0)?;
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
+    t.call("cuMemFree again (double free)", cu!(api.cuMemFree_v2(p)));
+    t.call("cuMemFree(unknown pointer)", cu!(api.cuMemFree_v2(0xdead_0000)));
+    let (mut q, mut pitch) = (0, 0usize);
+    t.ok("cuMemAllocPitch(100 x 7, 4)", cu!(api.cuMemAllocPitch_v2(&mut q, &mut pitch, 100, 7, 4)))?;
+    t.check("pitch >= width", pitch >= 100)?;
+    t.call("cuMemAllocPitch(bad element size)", cu!(api.cuMemAllocPitch_v2(&mut q, &mut pitch, 100, 7, 3)));
+    t.ok("cuMemFree(pitched)", cu!(api.cuMemFree_v2(q)))?;
+    t.call("cuMemAlloc(1 PiB)", cu!(api.cuMemAlloc_v2(&mut p, 1 << 50)));
+    teardown(api, t)
+}
+
+fn round_trip(api: &Api, t: &mut Transcript, size: usize, seed: u64) -> Result<bool, String> {
+    let data = random_bytes(size, seed);
+    let (mut a, mut b) = (0, 0);
+    t.ok(&format!("cuMemAlloc({size}) a"), cu!(api.cuMemAlloc_v2(&mut a, size)))?;
+    t.ok(&format!("cuMemAlloc({size}) b"), cu!(api.cuMemAlloc_v2(&mut b, size)))?;
+    t.ok(&format!("cuMemcpyHtoD({size})"), cu!(api.cuMemcpyHtoD_v2(a, data.as_ptr().cast(), size)))?;
+    t.ok(&format!("cuMemcpyDtoD({size})"), cu!(api.cuMemcpyDtoD_v2(b, a, size)))?;
+    let mut back = vec![0u8; size];
+    t.ok(&format!("cuMemcpyDtoH({size})"), cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), b, size)))?;
+    let mut unified = vec![0u8; size];
+    t.ok(&format!("cuMemcpy(unified DtoH {size})"), cu!(api.cuMemcpy(unified.as_mut_ptr() as u64, a, size)))?;
+    t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
+    t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
+    Ok(back == data && unified == data)
+}
+
+fn copies(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    // Two processes running this at once use different seeds (different data).
+    let base: u64 = std::env::var("CUVM_CONFORMANCE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0) * 100;
+    for (i, size) in [1usize, 7, 4096, 4097, (1 << 20) + 13, (3 << 20) + 5].into_iter().enumerate() {
+        let same = round_trip(api, t, size, base + i as u64 + 1)?;
+        t.check(&format!("{size} random bytes survive HtoD, DtoD, DtoH"), same)?;
+    }
+    let mut p = 0;
+    t.ok("cuMemAlloc(64)", cu!(api.cuMemAlloc_v2(&mut p, 64)))?;
+    t.call("cuMemcpyHtoD(0 bytes)", cu!(api.cuMemcpyHtoD_v2(p, [0u8; 1].as_ptr().cast(), 0)));
+    let src = random_bytes(64, 99);
+    t.ok("cuMemcpyHtoD(64)", cu!(api.cuMemcpyHtoD_v2(p, src.as_ptr().cast(), 64)))?;
+    let mut part = [0u8; 16];
+    t.ok("cuMemcpyDtoH(16 bytes at offset 8)", cu!(api.cuMemcpyDtoH_v2(part.as_mut_ptr().cast(), p + 8, 16)))?;
+    t.check("an interior range reads back", part[..] == src[8..24])?;
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
+    teardown(api, t)
+}
+
+fn async_copies(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    let size = (2 << 20) + 3;
+    let data = random_bytes(size, 5);
+    let (mut a, mut b) = (0, 0);
+    t.ok("cuMemAlloc a", cu!(api.cuMemAlloc_v2(&mut a, size)))?;
+    t.ok("cuMemAlloc b", cu!(api.cuMemAlloc_v2(&mut b, size)))?;
+    t.ok("cuMemcpyHtoDAsync", cu!(api.cuMemcpyHtoDAsync_v2(a, data.as_ptr().cast(), size, s)))?;
+    t.ok("cuMemcpyDtoDAsync", cu!(api.cuMemcpyDtoDAsync_v2(b, a, size, s)))?;
+    let mut back = vec![0u8; size];
+    t.ok("cuMemcpyDtoHAsync", cu!(api.cuMemcpyDtoHAsync_v2(back.as_mut_ptr().cast(), b, size, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.check("async copies round-trip", back == data)?;
+    let mut back2 = vec![0u8; size];
+    t.ok("cuMemcpyAsync (unified) on the NULL stream", cu!(api.cuMemcpyAsync(back2.as_mut_ptr() as u64, a, size, null_mut())))?;
+    t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
+    t.check("unified async copy round-trips", back2 == data)?;
+    t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
+    t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    teardown(api, t)
+}
+
+fn memsets(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let n = 1000usize;
+    let mut p = 0;
+    t.ok("cuMemAlloc", cu!(api.cuMemAlloc_v2(&mut p, n * 4)))?;
+    let mut back = vec![0u8; n * 4];
+    t.ok("cuMemsetD8", cu!(api.cuMemsetD8_v2(p, 0xab, n * 4)))?;
+    t.ok("read", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), p, n * 4)))?;
+    t.check("D8 sets every byte", back.iter().all(|b| *b == 0xab))?;
+    t.ok("cuMemsetD16", cu!(api.cuMemsetD16_v2(p, 0x1234, n * 2)))?;
+    t.ok("read", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), p, n * 4)))?;
+    t.check("D16 sets every halfword", back.chunks(2).all(|c| c == [0x34, 0x12]))?;
+    t.ok("cuMemsetD32", cu!(api.cuMemsetD32_v2(p, 0xdead_beef, n)))?;
+    t.ok("read", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), p, n * 4)))?;
+    t.check("D32 sets every word", back.chunks(4).all(|c| c == 0xdead_beef_u32.to_le_bytes()))?;
+    t.ok("cuMemsetD2D8 (pitch 100, 10 x 5)", cu!(api.cuMemsetD2D8_v2(p, 100, 7, 10, 5)))?;
+    t.ok("read", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), p, n * 4)))?;
+    let rows_ok = (0..5).all(|r| back[r * 100..r * 100 + 10].iter().all(|b| *b == 7) && back[r * 100 + 10] != 7);
+    t.check("D2D8 sets only the rectangle", rows_ok)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 0)))?;
+    t.ok("cuMemsetD32Async", cu!(api.cuMemsetD32Async(p, 5, n, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.ok("read", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), p, n * 4)))?;
+    t.check("async D32 sets every word", back.chunks(4).all(|c| c == 5u32.to_le_bytes()))?;
+    t.call("cuMemsetD32 past the end", cu!(api.cuMemsetD32_v2(p, 0, n + 1)));
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
+    teardown(api, t)
+}
+
+fn bad_pointers(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut p = 0;
+    t.ok("cuMemAlloc(256)", cu!(api.cuMemAlloc_v2(&mut p, 256)))?;
+    let buf = [0u8; 512];
+    let mut out = [0u8; 512];
+    t.call("cuMemcpyHtoD overrunning the allocation", cu!(api.cuMemcpyHtoD_v2(p, buf.as_ptr().cast(), 512)));
+    t.call("cuMemcpyDtoH overrunning the allocation", cu!(api.cuMemcpyDtoH_v2(out.as_mut_ptr().cast(), p + 128, 256)));
+    t.call("cuMemcpyHtoD to a null device pointer", cu!(api.cuMemcpyHtoD_v2(0, buf.as_ptr().cast(), 16)));
+    t.call("cuMemcpyHtoD from a null host pointer", cu!(api.cuMemcpyHtoD_v2(p, std::ptr::null(), 16)));
+    t.call("cuMemcpyDtoD to an address never allocated", cu!(api.cuMemcpyDtoD_v2(0x1000, p, 16)));
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
+    t.call("cuMemcpyDtoH from a freed pointer", cu!(api.cuMemcpyDtoH_v2(out.as_mut_ptr().cast(), p, 16)));
+    t.call("cuMemsetD8 on a freed pointer", cu!(api.cuMemsetD8_v2(p, 0, 16)));
+    teardown(api, t)
+}
+
+fn pinned_host(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut h: *mut c_void = null_mut();
+    t.ok("cuMemAllocHost(1 MiB)", cu!(api.cuMemAllocHost_v2(&mut h, 1 << 20)))?;
+    let mut flags = 99u32;
+    t.ok("cuMemHostGetFlags", cu!(api.cuMemHostGetFlags(&mut flags, h)))?;
+    let data = random_bytes(1 << 20, 11);
+    // SAFETY: `h` holds 1 MiB.
+    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), h.cast::<u8>(), 1 << 20) };
+    let mut d = 0;
+    t.ok("cuMemAlloc", cu!(api.cuMemAlloc_v2(&mut d, 1 << 20)))?;
+    t.ok("cuMemcpyHtoD from pinned memory", cu!(api.cuMemcpyHtoD_v2(d, h, 1 << 20)))?;
+    let mut back = vec![0u8; 1 << 20];
+    t.ok("cuMemcpyDtoH", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), d, 1 << 20)))?;
+    t.check("pinned memory round-trips", back == data)?;
+    t.ok("cuMemFreeHost", cu!(api.cuMemFreeHost(h)))?;
+    let mut plain = vec![0u8; 8192];
+    t.ok("cuMemHostRegister", cu!(api.cuMemHostRegister_v2(plain.as_mut_ptr().cast(), 8192, 0)))?;
+    t.call("cuMemHostRegister twice", cu!(api.cuMemHostRegister_v2(plain.as_mut_ptr().cast(), 8192, 0)));
+    t.ok("cuMemHostUnregister", cu!(api.cuMemHostUnregister(plain.as_mut_ptr().cast())))?;
+    t.call("cuMemHostUnregister again", cu!(api.cuMemHostUnregister(plain.as_mut_ptr().cast())));
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(d)))?;
+    teardown(api, t)
+}
+
+/// Two processes of this scenario's library at once, each with its own
+/// data: each must read back exactly its own.
+fn two_processes(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    let _ = api;
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let lib = std::env::var("CUVM_CONFORMANCE_LIB").map_err(|_| "CUVM_CONFORMANCE_LIB is not set".to_string())?;
+    let children: Vec<_> = (0..2)
+        .map(|i| {
+            std::process::Command::new(&exe)
+                .args(["--child", "memory_copies", "--lib", &lib])
+                .env("CUVM_CONFORMANCE_SEED", i.to_string())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+        })
+        .collect();
+    let mut passed = 0;
+    for c in children {
+        let out = c.map_err(|e| e.to_string())?.wait_with_output().map_err(|e| e.to_string())?;
+        if out.status.success() {
+            passed += 1;
+        }
+    }
+    t.check("two processes copying at the same time both read back their own data", passed == 2)
+}

@@ -1,0 +1,78 @@
+//! Streams and events.
+
+use std::ptr::null_mut;
+
+use cuvm_abi::{CUevent, CUstream};
+
+use super::{setup, teardown};
+use crate::{Api, Scenario, Transcript, cu};
+
+pub fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario { name: "streams", needs_kernels: false, run: streams },
+        Scenario { name: "events", needs_kernels: false, run: events },
+    ]
+}
+
+fn streams(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (mut least, mut greatest) = (0, 0);
+    t.ok("cuCtxGetStreamPriorityRange", cu!(api.cuCtxGetStreamPriorityRange(&mut least, &mut greatest)))?;
+    let (mut a, mut b): (CUstream, CUstream) = (null_mut(), null_mut());
+    t.ok("cuStreamCreate(DEFAULT)", cu!(api.cuStreamCreate(&mut a, 0)))?;
+    t.ok("cuStreamCreateWithPriority(NON_BLOCKING, greatest)", cu!(api.cuStreamCreateWithPriority(&mut b, 1, greatest)))?;
+    t.call("cuStreamCreate(bad flags)", cu!(api.cuStreamCreate(&mut a, 0x100)));
+    t.call("cuStreamCreate(NULL)", cu!(api.cuStreamCreate(null_mut(), 0)));
+    let (mut prio, mut flags) = (99, 99u32);
+    t.ok("cuStreamGetPriority(b)", cu!(api.cuStreamGetPriority(b, &mut prio)))?;
+    t.check("priority is the greatest", prio == greatest)?;
+    t.ok("cuStreamGetFlags(b)", cu!(api.cuStreamGetFlags(b, &mut flags)))?;
+    t.value("flags of b", flags);
+    t.ok("cuStreamGetPriority(NULL stream)", cu!(api.cuStreamGetPriority(null_mut(), &mut prio)))?;
+    t.value("priority of the NULL stream", prio);
+    t.ok("cuStreamQuery(a)", cu!(api.cuStreamQuery(a)))?;
+    t.ok("cuStreamSynchronize(a)", cu!(api.cuStreamSynchronize(a)))?;
+    t.ok("cuStreamSynchronize(NULL)", cu!(api.cuStreamSynchronize(null_mut())))?;
+    t.ok("cuStreamSynchronize(CU_STREAM_LEGACY)", cu!(api.cuStreamSynchronize(1 as CUstream)))?;
+    t.ok("cuStreamSynchronize(CU_STREAM_PER_THREAD)", cu!(api.cuStreamSynchronize(2 as CUstream)))?;
+    t.ok("cuStreamDestroy(a)", cu!(api.cuStreamDestroy_v2(a)))?;
+    t.ok("cuStreamDestroy(b)", cu!(api.cuStreamDestroy_v2(b)))?;
+    teardown(api, t)
+}
+
+fn events(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (mut e1, mut e2, mut nt): (CUevent, CUevent, CUevent) = (null_mut(), null_mut(), null_mut());
+    t.ok("cuEventCreate(DEFAULT)", cu!(api.cuEventCreate(&mut e1, 0)))?;
+    t.ok("cuEventCreate(BLOCKING_SYNC)", cu!(api.cuEventCreate(&mut e2, 1)))?;
+    t.ok("cuEventCreate(DISABLE_TIMING)", cu!(api.cuEventCreate(&mut nt, 2)))?;
+    t.call("cuEventCreate(bad flags)", cu!(api.cuEventCreate(&mut e1, 0x100)));
+    let mut ms = -1.0f32;
+    t.call("cuEventElapsedTime before any record", cu!(api.cuEventElapsedTime_v2(&mut ms, e1, e2)));
+    t.ok("cuEventQuery before record", cu!(api.cuEventQuery(e1)))?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 0)))?;
+    t.ok("cuEventRecord(e1, s)", cu!(api.cuEventRecord(e1, s)))?;
+    let mut p = 0;
+    t.ok("cuMemAlloc", cu!(api.cuMemAlloc_v2(&mut p, 1 << 24)))?;
+    t.ok("cuMemsetD8Async", cu!(api.cuMemsetD8Async(p, 1, 1 << 24, s)))?;
+    t.ok("cuEventRecord(e2, s)", cu!(api.cuEventRecord(e2, s)))?;
+    t.ok("cuEventRecord(nt, s)", cu!(api.cuEventRecord(nt, s)))?;
+    let mut other: CUstream = null_mut();
+    t.ok("cuStreamCreate(other)", cu!(api.cuStreamCreate(&mut other, 0)))?;
+    t.ok("cuStreamWaitEvent(other, e2)", cu!(api.cuStreamWaitEvent(other, e2, 0)))?;
+    t.ok("cuStreamSynchronize(other)", cu!(api.cuStreamSynchronize(other)))?;
+    t.ok("cuEventSynchronize(e2)", cu!(api.cuEventSynchronize(e2)))?;
+    t.ok("cuEventQuery(e2) after sync", cu!(api.cuEventQuery(e2)))?;
+    t.ok("cuEventElapsedTime(e1, e2)", cu!(api.cuEventElapsedTime_v2(&mut ms, e1, e2)))?;
+    t.check("elapsed time is >= 0", ms >= 0.0)?;
+    t.call("cuEventElapsedTime with a DISABLE_TIMING event", cu!(api.cuEventElapsedTime_v2(&mut ms, e1, nt)));
+    t.call("cuEventElapsedTime(NULL out)", cu!(api.cuEventElapsedTime_v2(null_mut(), e1, e2)));
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
+    for (name, e) in [("e1", e1), ("e2", e2), ("nt", nt)] {
+        t.ok(&format!("cuEventDestroy({name})"), cu!(api.cuEventDestroy_v2(e)))?;
+    }
+    t.ok("cuStreamDestroy(s)", cu!(api.cuStreamDestroy_v2(s)))?;
+    t.ok("cuStreamDestroy(other)", cu!(api.cuStreamDestroy_v2(other)))?;
+    teardown(api, t)
+}

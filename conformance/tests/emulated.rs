@@ -1,0 +1,98 @@
+//! Every scenario through cuvm's guest library against a cuvm-host with the
+//! emulated backend that this test starts itself. Scenarios that need
+//! kernels are skipped by name, with the reason printed.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable");
+    exe.parent().and_then(|d| d.parent()).expect("target/<profile>").to_path_buf()
+}
+
+struct Host {
+    socket: PathBuf,
+    _child: Child,
+}
+
+fn host() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| {
+        let bin = target_dir().join("cuvm-host");
+        assert!(bin.exists(), "{} is not built: run `make test` (or `cargo build` first)", bin.display());
+        let socket = std::env::temp_dir().join(format!("cuvm-emulated-test-{}.sock", std::process::id()));
+        let _ = std::fs::remove_file(&socket);
+        let child = Command::new(&bin)
+            .args(["--listen", &format!("unix:{}", socket.display()), "--backend", "emulated"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start cuvm-host");
+        let start = Instant::now();
+        while !socket.exists() {
+            assert!(start.elapsed() < Duration::from_secs(20), "cuvm-host did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Host { socket, _child: child }
+    })
+}
+
+fn run(name: &str) {
+    let scenario = cuvm_conformance::all().into_iter().find(|s| s.name == name).expect("scenario exists");
+    if scenario.needs_kernels {
+        println!("skipped {name}: it runs kernels, and the emulated backend cannot");
+        return;
+    }
+    let shim = target_dir().join("libcuda.so");
+    assert!(shim.exists(), "{} is not built: run `make test` (or `cargo build` first)", shim.display());
+    let out = Command::new(env!("CARGO_BIN_EXE_cuvm-conformance"))
+        .args(["--child", name, "--lib"])
+        .arg(&shim)
+        .env("CUVM_HOST", format!("unix:{}", host().socket.display()))
+        .env("CUVM_LOG", "error")
+        .output()
+        .expect("run the scenario");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    println!("{stdout}");
+    assert!(out.status.success() && stdout.contains("RESULT|pass"), "{name} failed:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+}
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { run(stringify!($name)); })*
+
+        #[test]
+        fn every_scenario_has_a_test() {
+            let listed = [$(stringify!($name)),*];
+            for s in cuvm_conformance::all() {
+                assert!(listed.contains(&s.name), "add {} to the scenarios! list", s.name);
+            }
+        }
+    };
+}
+
+scenarios!(
+    init_and_versions,
+    device_queries,
+    device_attributes,
+    context_stack,
+    primary_context,
+    context_limits_and_config,
+    context_per_thread,
+    memory_alloc_free,
+    memory_copies,
+    memory_async_copies,
+    memory_memsets,
+    memory_bad_pointers,
+    memory_pinned_host,
+    two_processes_at_once,
+    streams,
+    events,
+    module_from_ptx,
+    launch_errors,
+    kernel_vector_add,
+    kernel_parameters_of_every_size,
+    kernel_fault_reported_at_sync,
+);
