@@ -16,7 +16,7 @@ EXAMPLES   := $(patsubst examples/c/%.c,build/examples/%,$(wildcard examples/c/*
 # headers that cuda's interop headers include).
 DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev
 
-.PHONY: all build headers abi abi-check coverage test demo deps clean
+.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle
 
 all: build
 
@@ -54,9 +54,9 @@ build:
 	cp -f target/release/libcuda.so $(SHIM)
 	ln -sf libcuda.so.1 $(LIBDIR)/libcuda.so
 
-build/examples/%: examples/c/%.c headers build
+build/examples/%: examples/c/%.c examples/c/common.h headers build
 	@mkdir -p build/examples
-	$(CC) -Wall -Wextra -O2 -I$(HEADERS) $< -o $@ -L$(LIBDIR) -lcuda
+	$(CC) -Wall -Wextra -O2 -I$(HEADERS) $< -o $@ -L$(LIBDIR) -lcuda -lm
 
 ## Set up and run everything CI runs.
 # The shim's integration tests load target/debug/libcuda.so, which `cargo
@@ -66,12 +66,40 @@ test: headers abi-check
 	$(CARGO) test --workspace --exclude cuvm-abi-gen
 	$(CARGO) test -p cuvm-abi-gen
 
-## Build the guest library and run the examples through it.
+## Start cuvm-host (native backend if a GPU driver loads, else emulated)
+## and run the examples through the guest library.
+DEMO_SOCK := /tmp/cuvm-demo-$(shell id -u).sock
 demo: build $(EXAMPLES)
-	@for e in $(EXAMPLES); do \
-	  echo "== $$e (LD_LIBRARY_PATH=$(LIBDIR): cuvm's libcuda.so.1)"; \
-	  LD_LIBRARY_PATH=$(LIBDIR) $$e || exit 1; \
+	$(CARGO) build --release -p cuvm-host
+	@rm -f $(DEMO_SOCK); \
+	target/release/cuvm-host --listen unix:$(DEMO_SOCK) 2>build/demo-host.log & host=$$!; \
+	for i in $$(seq 100); do [ -S $(DEMO_SOCK) ] && break; sleep 0.1; done; \
+	grep -o 'cuvm-host: [a-z]* backend' build/demo-host.log; \
+	status=0; \
+	for e in $(EXAMPLES); do \
+	  echo "== $$e through cuvm (LD_LIBRARY_PATH=$(LIBDIR), CUVM_HOST=unix:$(DEMO_SOCK))"; \
+	  CUVM_HOST=unix:$(DEMO_SOCK) LD_LIBRARY_PATH=$(LIBDIR) $$e; rc=$$?; \
+	  case $$rc in 0) echo "-> ran on the GPU, results verified";; \
+	    3) echo "-> ran up to its first kernel (the emulated backend cannot run kernels)";; \
+	    *) echo "-> FAILED (exit $$rc)"; status=1;; esac; \
+	done; \
+	kill $$host; exit $$status
+
+## Everything a GPU machine needs (no Rust there) in gpu-bundle/, with
+## run.sh, which runs the conformance suite and the examples natively and
+## through cuvm and prints a summary.
+gpu-bundle: headers
+	$(CARGO) build --release -p cuvm-shim -p cuvm-host -p cuvm-conformance
+	rm -rf gpu-bundle && mkdir -p gpu-bundle/lib gpu-bundle/bin gpu-bundle/examples
+	cp target/release/libcuda.so gpu-bundle/lib/libcuda.so.1
+	ln -s libcuda.so.1 gpu-bundle/lib/libcuda.so
+	cp target/release/cuvm-host target/release/cuvm-conformance gpu-bundle/bin/
+	strip gpu-bundle/bin/* gpu-bundle/lib/libcuda.so.1
+	for src in examples/c/*.c; do \
+	  $(CC) -Wall -Wextra -O2 -I$(HEADERS) $$src -o gpu-bundle/examples/$$(basename $$src .c) -Lgpu-bundle/lib -lcuda -lm || exit 1; \
 	done
+	cp scripts/gpu-run.sh gpu-bundle/run.sh
+	@du -sh gpu-bundle
 
 clean:
 	$(CARGO) clean

@@ -51,6 +51,9 @@ fn load_bytes(image: &[u8]) -> Result<u64, CUresult> {
 pub unsafe fn load_data(module: *mut CUmodule, image: *const c_void) -> CUresult {
     remote::done((|| {
         let module = non_null(module)?;
+        if image.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
         crate::client::get()?;
         // SAFETY: the caller passes an image, as the driver API requires.
         let (start, kind, len) = unsafe { crate::image::size(image) }.ok_or(CUresult::CUDA_ERROR_INVALID_IMAGE)?;

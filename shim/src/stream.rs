@@ -128,7 +128,8 @@ pub fn event_record(event: CUevent, stream: CUstream, per_thread: bool) -> CUres
 /// `ms` is null or valid for a write.
 pub unsafe fn elapsed(ms: *mut f32, start: CUevent, end: CUevent) -> CUresult {
     remote::done((|| {
-        let ms = non_null(ms)?;
+        // As measured on driver 580: a null out-pointer is an invalid handle.
+        let ms = non_null(ms).map_err(|_| CUresult::CUDA_ERROR_INVALID_HANDLE)?;
         if start.is_null() || end.is_null() {
             return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
         }

@@ -90,7 +90,7 @@ pub fn parameters_ptx() -> (String, Vec<(usize, usize)>) {
     offset = offset.next_multiple_of(8);
     let big_offset = offset;
     decl.push(format!(".param .align 8 .b8 big[{BIG}]"));
-    let _ = writeln!(body, "  ld.param.u64 %rd0, [out];\n  cvta.to.global.u64 %rd0, %rd0;");
+    let _ = writeln!(body, "  ld.param.u64 %rd1, [out];\n  cvta.to.global.u64 %rd0, %rd1;\n  st.global.u64 [%rd0+{out_offset}], %rd1;");
     for (i, ((ty, _), (off, _))) in SCALARS.iter().zip(&layout).enumerate() {
         let reg = match *ty {
             "u8" | "u16" => "%rs1",
