@@ -28,6 +28,8 @@ pub struct Config {
     pub token: Option<Vec<u8>>,
     /// Device memory each VM may hold, in bytes.
     pub quota: Option<u64>,
+    /// Per-VM quotas, by VM name, overriding `quota`.
+    pub vm_quotas: std::collections::HashMap<String, u64>,
     /// Device memory of the emulated GPU.
     pub emulated_memory: u64,
 }
@@ -56,7 +58,12 @@ OPTIONS:
     --driver-lib PATH          the real driver (default: libcuda.so.1 from the
                                loader's search path; cuvm's own library is refused).
     --token-file PATH          a shared secret guests must present (CUVM_TOKEN).
-    --quota BYTES              device memory each VM may hold (suffixes K, M, G).
+    --quota BYTES              device memory each VM may hold (suffixes K, M, G);
+                               every path that takes device memory is charged
+                               first; over it: CUDA_ERROR_OUT_OF_MEMORY.
+    --vm-quota NAME=BYTES      the quota of one VM, by the name the log shows at
+                               its first connection: vm cid 5, vm at
+                               /run/v.sock_2832, unix:/path, tcp 10.0.0.2.
     --emulated-memory BYTES    device memory of the emulated GPU (default 8G).
     -h, --help                 this text.
 
@@ -95,6 +102,7 @@ impl Config {
             driver_lib: PathBuf::from("libcuda.so.1"),
             token: None,
             quota: None,
+            vm_quotas: std::collections::HashMap::new(),
             emulated_memory: crate::backend::emulated::DEFAULT_TOTAL_MEMORY,
         };
         let mut it = args.into_iter();
@@ -121,6 +129,11 @@ impl Config {
                     c.token = Some(trimmed);
                 }
                 "--quota" => c.quota = Some(parse_size(&value()?)?),
+                "--vm-quota" => {
+                    let v = value()?;
+                    let (name, size) = v.rsplit_once('=').ok_or_else(|| format!("--vm-quota wants NAME=SIZE, got {v:?}"))?;
+                    c.vm_quotas.insert(name.to_string(), parse_size(size)?);
+                }
                 "--emulated-memory" => c.emulated_memory = parse_size(&value()?)?,
                 other => return Err(format!("unknown argument {other:?}; see --help")),
             }

@@ -18,3 +18,4 @@ pub mod backend;
 pub mod config;
 pub mod listener;
 pub mod session;
+pub mod vm;

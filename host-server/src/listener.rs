@@ -14,6 +14,7 @@ use cuvm_wire::transport::Stream;
 use crate::backend::Backend;
 use crate::config::Config;
 use crate::session::Session;
+use crate::vm::Registry;
 
 /// Makes a backend for a new session.
 pub type BackendFactory = dyn Fn() -> Result<Box<dyn Backend>, String> + Send + Sync;
@@ -28,12 +29,24 @@ fn bind_unix(path: &Path) -> std::io::Result<UnixListener> {
     UnixListener::bind(path)
 }
 
-fn spawn_session(stream: Stream, peer: String, factory: &Arc<BackendFactory>, config: &Arc<Config>) {
-    let factory = Arc::clone(factory);
-    let config = Arc::clone(config);
+/// What every listener shares.
+pub struct Shared {
+    /// Makes a backend per session.
+    pub factory: Arc<BackendFactory>,
+    /// The options.
+    pub config: Arc<Config>,
+    /// The VMs.
+    pub vms: Arc<Registry>,
+}
+
+fn spawn_session(stream: Stream, vm_name: String, peer: String, shared: &Arc<Shared>) {
+    let shared = Arc::clone(shared);
     let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
-    let spawned = std::thread::Builder::new().name(format!("session-{id}")).spawn(move || match factory() {
-        Ok(backend) => Session::new(id, peer, backend, config.quota).serve(stream, config.token.as_deref()),
+    let spawned = std::thread::Builder::new().name(format!("session-{id}")).spawn(move || match (shared.factory)() {
+        Ok(backend) => {
+            let vm = shared.vms.vm(&vm_name);
+            Session::new(id, peer, backend, vm).serve(stream, shared.config.token.as_deref());
+        }
         Err(e) => log::error!("session {id} ({peer}): no backend: {e}"),
     });
     if let Err(e) = spawned {
@@ -45,7 +58,7 @@ fn spawn_session(stream: Stream, peer: String, factory: &Arc<BackendFactory>, co
 ///
 /// # Errors
 /// The bind error, with the address.
-pub fn listen(address: &Address, factory: Arc<BackendFactory>, config: Arc<Config>) -> Result<(), String> {
+pub fn listen(address: &Address, shared: Arc<Shared>) -> Result<(), String> {
     let name = address.to_string();
     let bind_err = |e: std::io::Error| format!("cannot listen on {name}: {e}");
     match address {
@@ -64,7 +77,7 @@ pub fn listen(address: &Address, factory: Arc<BackendFactory>, config: Arc<Confi
             std::thread::spawn(move || {
                 for conn in listener.incoming() {
                     match conn {
-                        Ok(s) => spawn_session(Stream::Unix(s), peer.clone(), &factory, &config),
+                        Ok(s) => spawn_session(Stream::Unix(s), peer.clone(), peer.clone(), &shared),
                         Err(e) => log::warn!("accept on {}: {e}", path.display()),
                     }
                 }
@@ -78,8 +91,11 @@ pub fn listen(address: &Address, factory: Arc<BackendFactory>, config: Arc<Confi
                     match conn {
                         Ok(s) => {
                             let _ = s.set_nodelay(true);
-                            let peer = s.peer_addr().map_or_else(|_| "tcp peer".into(), |a| format!("tcp:{a}"));
-                            spawn_session(Stream::Tcp(s), peer, &factory, &config);
+                            let (vm, peer) = s.peer_addr().map_or_else(
+                                |_| ("tcp peer".to_string(), "tcp peer".to_string()),
+                                |a| (format!("tcp {}", a.ip()), format!("tcp:{a}")),
+                            );
+                            spawn_session(Stream::Tcp(s), vm, peer, &shared);
                         }
                         Err(e) => log::warn!("accept on tcp: {e}"),
                     }
@@ -95,7 +111,7 @@ pub fn listen(address: &Address, factory: Arc<BackendFactory>, config: Arc<Confi
                     match conn {
                         Ok(s) => {
                             let peer = s.peer_addr().map_or_else(|_| "vsock peer".into(), |a| format!("vm cid {}", a.cid()));
-                            spawn_session(Stream::Vsock(s), peer, &factory, &config);
+                            spawn_session(Stream::Vsock(s), peer.clone(), peer, &shared);
                         }
                         Err(e) => log::warn!("accept on vsock: {e}"),
                     }

@@ -8,7 +8,8 @@ use cuvm_host::backend::Backend;
 use cuvm_host::backend::emulated::Emulated;
 use cuvm_host::backend::native::Native;
 use cuvm_host::config::{BackendKind, Config, HELP};
-use cuvm_host::listener::{self, BackendFactory};
+use cuvm_host::listener::{self, BackendFactory, Shared};
+use cuvm_host::vm::Registry;
 
 fn main() -> ExitCode {
     let filter = std::env::var("CUVM_LOG").or_else(|_| std::env::var("RUST_LOG")).unwrap_or_else(|_| "info".into());
@@ -49,9 +50,11 @@ fn main() -> ExitCode {
         }
     };
     log::info!("cuvm-host: {} backend", if kind == BackendKind::Native { "native" } else { "emulated" });
+    let vms = Arc::new(Registry::new(config.quota, config.vm_quotas.clone()));
     let config = Arc::new(config);
+    let shared = Arc::new(Shared { factory, config: Arc::clone(&config), vms });
     for address in &config.listen {
-        if let Err(e) = listener::listen(address, Arc::clone(&factory), Arc::clone(&config)) {
+        if let Err(e) = listener::listen(address, Arc::clone(&shared)) {
             eprintln!("cuvm-host: {e}");
             return ExitCode::FAILURE;
         }

@@ -41,7 +41,7 @@ pub fn uuid(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn total_mem(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let total = s.backend.device_total_mem(a.i32()?)?;
     let mut e = Encoder::new();
-    e.u64(s.quota.map_or(total, |q| q.min(total)));
+    e.u64(s.vm.quota.map_or(total, |q| q.min(total)));
     ok(e)
 }
 

@@ -16,34 +16,43 @@ use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
 pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let size = a.u64()?;
     charge(s, size)?;
-    let ptr = s.backend.mem_alloc(size)?;
+    let ptr = s.backend.mem_alloc(size).inspect_err(|_| s.vm.release(size))?;
     s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
     let mut e = Encoder::new();
     e.u64(ptr);
     ok(e)
 }
 
-/// Refuses an allocation that would take the session over its quota.
+/// Charges the VM before the backend allocates; over the quota the call
+/// fails with `CUDA_ERROR_OUT_OF_MEMORY` and nothing else changes.
 fn charge(s: &Session, size: u64) -> Result<(), Fail> {
-    if let Some(quota) = s.quota {
-        if s.allocations.allocated_bytes().saturating_add(size) > quota {
-            log::info!("session {}: allocation of {size} bytes refused: over the quota of {quota}", s.id);
-            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
-        }
+    if s.vm.charge(size) {
+        return Ok(());
     }
-    Ok(())
+    log::info!(
+        "session {} (vm {:?}): allocation of {size} bytes refused: {} of the quota of {} bytes in use",
+        s.id,
+        s.vm.name,
+        s.vm.used(),
+        s.vm.quota.unwrap_or(0)
+    );
+    Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into())
 }
 
 /// `cuMemAllocPitch_v2`: [width u64, height u64, element size u32] -> [pointer u64, pitch u64].
 pub fn alloc_pitch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (width, height, elem) = (a.u64()?, a.u64()?, a.u32()?);
-    charge(s, width.saturating_mul(height))?;
-    let (ptr, pitch) = s.backend.mem_alloc_pitch(width, height, elem)?;
+    // Charged as the worst case pitch (512-byte rows), then trimmed.
+    let worst = width.saturating_add(511).saturating_mul(height);
+    charge(s, worst)?;
+    let (ptr, pitch) = s.backend.mem_alloc_pitch(width, height, elem).inspect_err(|_| s.vm.release(worst))?;
     let len = pitch.saturating_mul(height);
-    if s.quota.is_some() {
-        charge(s, len).inspect_err(|_| {
-            let _ = s.backend.mem_free(ptr);
-        })?;
+    if len <= worst {
+        s.vm.release(worst - len);
+    } else if !s.vm.charge(len - worst) {
+        s.vm.release(worst);
+        let _ = s.backend.mem_free(ptr);
+        return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
     }
     s.allocations.insert(ptr, Range { len, ctx: s.current, owner: Owner::Allocation });
     let mut e = Encoder::new();
@@ -61,16 +70,18 @@ pub fn free(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         }
     }
     s.backend.mem_free(ptr)?;
-    s.allocations.remove(ptr);
+    if let Some(r) = s.allocations.remove(ptr) {
+        s.vm.release(r.len);
+    }
     ok(Encoder::new())
 }
 
 /// `cuMemGetInfo_v2`: [] -> [free u64, total u64], within the quota.
 pub fn get_info(s: &mut Session) -> HResult {
     let (mut free, mut total) = s.backend.mem_get_info()?;
-    if let Some(q) = s.quota {
+    if let Some(q) = s.vm.quota {
         total = total.min(q);
-        free = free.min(q.saturating_sub(s.allocations.allocated_bytes()));
+        free = free.min(q.saturating_sub(s.vm.used()));
     }
     let mut e = Encoder::new();
     e.u64(free).u64(total);

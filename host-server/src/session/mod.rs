@@ -104,8 +104,8 @@ pub struct Session {
     pub deferred: Option<CUresult>,
     /// Whether the guest called cuInit successfully.
     pub initialized: bool,
-    /// Device memory limit for this session (bytes), if any.
-    pub quota: Option<u64>,
+    /// The VM this session belongs to (shared quota).
+    pub vm: std::sync::Arc<crate::vm::Vm>,
 }
 
 /// The largest module image a guest may send.
@@ -118,7 +118,7 @@ pub const MAX_NAME: usize = 4096;
 impl Session {
     /// A new session over `backend`.
     #[must_use]
-    pub fn new(id: u64, peer: String, backend: Box<dyn Backend>, quota: Option<u64>) -> Self {
+    pub fn new(id: u64, peer: String, backend: Box<dyn Backend>, vm: std::sync::Arc<crate::vm::Vm>) -> Self {
         Session {
             id,
             peer,
@@ -130,7 +130,7 @@ impl Session {
             current: 0,
             deferred: None,
             initialized: false,
-            quota,
+            vm,
         }
     }
 
@@ -163,6 +163,14 @@ impl Session {
         for (id, _) in self.handles.remove_in_context(ctx) {
             self.functions.remove(&id);
         }
+        let freed: u64 = self
+            .allocations
+            .all()
+            .iter()
+            .filter(|(_, r)| r.ctx == ctx && r.owner == allocations::Owner::Allocation)
+            .map(|(_, r)| r.len)
+            .sum();
+        self.vm.release(freed);
         self.allocations.remove_context(ctx);
         if self.current == ctx {
             self.current = 0;
@@ -300,9 +308,8 @@ impl Session {
         for (start, range) in ranges {
             if range.owner == allocations::Owner::Allocation {
                 self.enter_context(range.ctx);
-                if self.backend.mem_free(start).is_ok() {
-                    freed += range.len;
-                }
+                let _ = self.backend.mem_free(start);
+                freed += range.len;
             }
         }
         let _ = self.backend.ctx_set_current(0);
@@ -313,6 +320,7 @@ impl Session {
             }
         }
         self.primary.clear();
+        self.vm.release(freed);
         log::info!(
             "session {} ({}): cleaned up {} objects and {} bytes of device memory",
             self.id,
