@@ -88,6 +88,7 @@ scenarios!(
     memory_bad_pointers,
     memory_pinned_host,
     two_processes_at_once,
+    pointer_attributes_and_peer_copy,
     streams,
     events,
     module_from_ptx,

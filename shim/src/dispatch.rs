@@ -391,6 +391,22 @@ impl Driver for Shim {
         unsafe { memory::htod(ops::cuMemcpyHtoD_v2_ptds, dstDevice, srcHost, ByteCount, None) }
     }
 
+    unsafe fn cuMemcpyPeer(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize) -> CUresult {
+        memory::peer(ops::cuMemcpyDtoD_v2, dstDevice, dstContext, srcDevice, srcContext, ByteCount, None)
+    }
+
+    unsafe fn cuMemcpyPeerAsync(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize, hStream: CUstream) -> CUresult {
+        memory::peer(ops::cuMemcpyDtoDAsync_v2, dstDevice, dstContext, srcDevice, srcContext, ByteCount, Some(stream_id(hStream, false)))
+    }
+
+    unsafe fn cuMemcpyPeerAsync_ptsz(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize, hStream: CUstream) -> CUresult {
+        memory::peer(ops::cuMemcpyDtoDAsync_v2_ptsz, dstDevice, dstContext, srcDevice, srcContext, ByteCount, Some(stream_id(hStream, true)))
+    }
+
+    unsafe fn cuMemcpyPeer_ptds(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize) -> CUresult {
+        memory::peer(ops::cuMemcpyDtoD_v2_ptds, dstDevice, dstContext, srcDevice, srcContext, ByteCount, None)
+    }
+
     unsafe fn cuMemcpy_ptds(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {
         unsafe { memory::unified(dst, src, ByteCount, None, true) }
     }
@@ -533,6 +549,14 @@ impl Driver for Shim {
 
     unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize, flags: c_uint) -> CUresult {
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, flags) }
+    }
+
+    unsafe fn cuPointerGetAttribute(data: *mut c_void, attribute: CUpointer_attribute, ptr: CUdeviceptr) -> CUresult {
+        unsafe { memory::pointer_attribute(data, attribute, ptr) }
+    }
+
+    unsafe fn cuPointerGetAttributes(numAttributes: c_uint, attributes: *mut CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) -> CUresult {
+        unsafe { memory::pointer_attributes(numAttributes, attributes, data, ptr) }
     }
 
     unsafe fn cuStreamCreate(phStream: *mut CUstream, Flags: c_uint) -> CUresult {

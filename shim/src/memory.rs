@@ -328,3 +328,98 @@ pub fn host_get_device_pointer(flags: u32) -> CUresult {
     log::warn!("cuMemHostGetDevicePointer: guest memory cannot be mapped into the host's GPU; use device memory and copies");
     CUresult::CUDA_ERROR_NOT_SUPPORTED
 }
+
+/// `CU_MEMORYTYPE_HOST`.
+const MEMORYTYPE_HOST: u32 = 1;
+
+/// The attribute of a page-locked guest range, answered locally.
+fn pinned_attribute(attrib: cuvm_abi::CUpointer_attribute, ptr: u64) -> Option<Result<Vec<u8>, CUresult>> {
+    use cuvm_abi::CUpointer_attribute as P;
+    let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let addr = usize::try_from(ptr).ok()?;
+    let (&start, &(len, _, _)) = map.range(..=addr).next_back().filter(|(s, (l, _, _))| addr - **s < *l)?;
+    let v: u64 = match attrib {
+        P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE => u64::from(MEMORYTYPE_HOST),
+        P::CU_POINTER_ATTRIBUTE_HOST_POINTER => ptr,
+        P::CU_POINTER_ATTRIBUTE_CONTEXT => crate::context::current(),
+        P::CU_POINTER_ATTRIBUTE_RANGE_START_ADDR => start as u64,
+        P::CU_POINTER_ATTRIBUTE_RANGE_SIZE => len as u64,
+        P::CU_POINTER_ATTRIBUTE_IS_MANAGED | P::CU_POINTER_ATTRIBUTE_MAPPED => 0,
+        // Not mapped into the device: see the module docs.
+        _ => return Some(Err(CUresult::CUDA_ERROR_INVALID_VALUE)),
+    };
+    let size = cuvm_wire::pointer::value_size(attrib.0)?;
+    let mut out = v.to_le_bytes().to_vec();
+    out.resize(size, 0);
+    Some(Ok(out))
+}
+
+fn pointer_value(attrib: cuvm_abi::CUpointer_attribute, ptr: u64) -> Result<Vec<u8>, CUresult> {
+    let size = cuvm_wire::pointer::value_size(attrib.0).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    if let Some(local) = pinned_attribute(attrib, ptr) {
+        return local;
+    }
+    let mut e = Encoder::new();
+    e.u32(attrib.0).u64(ptr);
+    let r = call(ops::cuPointerGetAttribute, &e)?;
+    let bytes = r.decoder().bytes(16).map_err(protocol)?.to_vec();
+    if bytes.len() != size {
+        return Err(protocol(cuvm_wire::DecodeError::Invalid("pointer attribute size")));
+    }
+    Ok(bytes)
+}
+
+/// `cuPointerGetAttribute`.
+///
+/// # Safety
+/// `data` is null or valid for the attribute's value.
+pub unsafe fn pointer_attribute(data: *mut c_void, attrib: cuvm_abi::CUpointer_attribute, ptr: CUdeviceptr) -> CUresult {
+    remote::done((|| {
+        let data = non_null(data)?;
+        let value = pointer_value(attrib, ptr)?;
+        // SAFETY: `data` holds the attribute's value, value.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(value.as_ptr(), data.cast::<u8>(), value.len()) };
+        Ok(())
+    })())
+}
+
+/// `cuPointerGetAttributes`: unlike the single query, a pointer cuvm does not
+/// know yields zeroed values and success, as the driver documents.
+///
+/// # Safety
+/// `attributes` and `data` hold `n` entries; each data pointer is null or
+/// valid for its attribute's value.
+pub unsafe fn pointer_attributes(n: c_uint, attributes: *mut cuvm_abi::CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) -> CUresult {
+    remote::done((|| {
+        if n == 0 || attributes.is_null() || data.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        for i in 0..n as usize {
+            // SAFETY: both arrays hold n entries.
+            let (attrib, out) = unsafe { (*attributes.add(i), *data.add(i)) };
+            let size = cuvm_wire::pointer::value_size(attrib.0).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+            if out.is_null() {
+                continue;
+            }
+            let value = match pointer_value(attrib, ptr) {
+                Ok(v) => v,
+                Err(CUresult::CUDA_ERROR_INVALID_VALUE) => vec![0; size],
+                Err(e) => return Err(e),
+            };
+            // SAFETY: `out` holds the attribute's value.
+            unsafe { std::ptr::copy_nonoverlapping(value.as_ptr(), out.cast::<u8>(), value.len()) };
+        }
+        Ok(())
+    })())
+}
+
+/// `cuMemcpyPeer(Async)`: one host GPU per VM today, so both contexts are
+/// on the same device and the copy is device to device.
+pub fn peer(op: u32, dst: CUdeviceptr, dst_ctx: cuvm_abi::CUcontext, src: CUdeviceptr, src_ctx: cuvm_abi::CUcontext, size: usize, stream: Option<u64>) -> CUresult {
+    for ctx in [dst_ctx, src_ctx] {
+        if crate::context::device_of(ctx as usize as u64).is_none() {
+            return CUresult::CUDA_ERROR_INVALID_CONTEXT;
+        }
+    }
+    dtod(op, dst, src, size, stream)
+}

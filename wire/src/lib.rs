@@ -18,6 +18,7 @@ pub mod codec;
 pub mod frame;
 pub mod hello;
 pub mod ops;
+pub mod pointer;
 pub mod policy;
 pub mod transport;
 

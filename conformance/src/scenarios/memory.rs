@@ -18,6 +18,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_bad_pointers", needs_kernels: false, run: bad_pointers },
         Scenario { name: "memory_pinned_host", needs_kernels: false, run: pinned_host },
         Scenario { name: "two_processes_at_once", needs_kernels: false, run: two_processes },
+        Scenario { name: "pointer_attributes_and_peer_copy", needs_kernels: false, run: pointer_attributes },
     ]
 }
 
@@ -205,4 +206,56 @@ fn two_processes(api: &Api, t: &mut Transcript) -> Result<(), String> {
         }
     }
     t.check("two processes copying at the same time both read back their own data", passed == 2)
+}
+
+fn pointer_attributes(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::CUpointer_attribute as P;
+    let ctx = setup(api, t)?;
+    let mut p = 0;
+    t.ok("cuMemAlloc(4096)", cu!(api.cuMemAlloc_v2(&mut p, 4096)))?;
+    let inner = p + 100;
+    let mut mem_type = 0u32;
+    t.ok("MEMORY_TYPE", cu!(api.cuPointerGetAttribute((&raw mut mem_type).cast(), P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, inner)))?;
+    t.value("memory type of device memory", mem_type);
+    let mut c: cuvm_abi::CUcontext = null_mut();
+    t.ok("CONTEXT", cu!(api.cuPointerGetAttribute((&raw mut c).cast(), P::CU_POINTER_ATTRIBUTE_CONTEXT, inner)))?;
+    t.check("the allocation's context is the current one", c == ctx)?;
+    let mut dp = 0u64;
+    t.ok("DEVICE_POINTER", cu!(api.cuPointerGetAttribute((&raw mut dp).cast(), P::CU_POINTER_ATTRIBUTE_DEVICE_POINTER, inner)))?;
+    t.check("device pointer is the pointer", dp == inner)?;
+    let (mut start, mut size) = (0u64, 0u64);
+    t.ok("RANGE_START_ADDR", cu!(api.cuPointerGetAttribute((&raw mut start).cast(), P::CU_POINTER_ATTRIBUTE_RANGE_START_ADDR, inner)))?;
+    t.ok("RANGE_SIZE", cu!(api.cuPointerGetAttribute((&raw mut size).cast(), P::CU_POINTER_ATTRIBUTE_RANGE_SIZE, inner)))?;
+    t.check("range is the allocation", start == p && size == 4096)?;
+    let mut ordinal = -1i32;
+    t.ok("DEVICE_ORDINAL", cu!(api.cuPointerGetAttribute((&raw mut ordinal).cast(), P::CU_POINTER_ATTRIBUTE_DEVICE_ORDINAL, inner)))?;
+    t.value("device ordinal", ordinal);
+    let (mut managed, mut mapped) = (9u32, 9u32);
+    t.ok("IS_MANAGED", cu!(api.cuPointerGetAttribute((&raw mut managed).cast(), P::CU_POINTER_ATTRIBUTE_IS_MANAGED, inner)))?;
+    t.ok("MAPPED", cu!(api.cuPointerGetAttribute((&raw mut mapped).cast(), P::CU_POINTER_ATTRIBUTE_MAPPED, inner)))?;
+    t.value("(is managed, mapped)", (managed, mapped));
+    let mut host: *mut c_void = null_mut();
+    t.call("HOST_POINTER of device memory", cu!(api.cuPointerGetAttribute((&raw mut host).cast(), P::CU_POINTER_ATTRIBUTE_HOST_POINTER, inner)));
+    let stack = [0u8; 64];
+    t.call("MEMORY_TYPE of pageable host memory", cu!(api.cuPointerGetAttribute((&raw mut mem_type).cast(), P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, stack.as_ptr() as u64)));
+    let mut attrs = [P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, P::CU_POINTER_ATTRIBUTE_IS_MANAGED];
+    let (mut a0, mut a1) = (7u32, 7u32);
+    let mut data: [*mut c_void; 2] = [(&raw mut a0).cast(), (&raw mut a1).cast()];
+    t.ok("cuPointerGetAttributes(device)", cu!(api.cuPointerGetAttributes(2, attrs.as_mut_ptr(), data.as_mut_ptr(), inner)))?;
+    t.value("(memory type, is managed)", (a0, a1));
+    t.ok("cuPointerGetAttributes(pageable host)", cu!(api.cuPointerGetAttributes(2, attrs.as_mut_ptr(), data.as_mut_ptr(), stack.as_ptr() as u64)))?;
+    t.value("(memory type, is managed) of pageable memory", (a0, a1));
+    // Peer copy within the one device.
+    let mut q = 0;
+    t.ok("cuMemAlloc(4096) q", cu!(api.cuMemAlloc_v2(&mut q, 4096)))?;
+    let data_in = random_bytes(4096, 8);
+    t.ok("upload", cu!(api.cuMemcpyHtoD_v2(p, data_in.as_ptr().cast(), 4096)))?;
+    t.ok("cuMemcpyPeer", cu!(api.cuMemcpyPeer(q, ctx, p, ctx, 4096)))?;
+    let mut back = vec![0u8; 4096];
+    t.ok("download", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), q, 4096)))?;
+    t.check("peer copy within a device", back == data_in)?;
+    t.call("cuMemcpyPeer with a NULL context", cu!(api.cuMemcpyPeer(q, null_mut(), p, ctx, 16)));
+    t.ok("cuMemFree p", cu!(api.cuMemFree_v2(p)))?;
+    t.ok("cuMemFree q", cu!(api.cuMemFree_v2(q)))?;
+    teardown(api, t)
 }

@@ -222,3 +222,25 @@ pub fn memset(s: &mut Session, a: &mut Decoder<'_>, asynchronous: bool) -> HResu
     s.backend.memset(op, stream)?;
     ok(Encoder::new())
 }
+
+/// `cuPointerGetAttribute`: [attribute u32, pointer u64] -> [value bytes].
+/// Only pointers into the session's own memory are asked about; a context
+/// comes back as the guest's id.
+pub fn pointer_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (attrib, ptr) = (a.u32()?, a.u64()?);
+    let size = cuvm_wire::pointer::value_size(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    let (_, range) = s.allocations.containing(ptr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    let mut value = s.backend.pointer_attribute(attrib, ptr)?;
+    value.resize(size, 0);
+    match cuvm_abi::CUpointer_attribute(attrib) {
+        cuvm_abi::CUpointer_attribute::CU_POINTER_ATTRIBUTE_CONTEXT => {
+            value.copy_from_slice(&range.ctx.to_le_bytes());
+        }
+        // Pools are not forwarded: no guest-visible handle exists.
+        cuvm_abi::CUpointer_attribute::CU_POINTER_ATTRIBUTE_MEMPOOL_HANDLE => value.fill(0),
+        _ => {}
+    }
+    let mut e = Encoder::new();
+    e.bytes(&value);
+    ok(e)
+}

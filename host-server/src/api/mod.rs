@@ -64,6 +64,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemFree_v2 => memory::free(s, a),
         ops::cuMemGetInfo_v2 => memory::get_info(s),
         ops::cuMemGetAddressRange_v2 => memory::address_range(s, a),
+        ops::cuPointerGetAttribute => memory::pointer_attribute(s, a),
         ops::cuMemcpyHtoD_v2 | ops::cuMemcpyHtoD_v2_ptds => memory::htod(s, conn, seq, a, false),
         ops::cuMemcpyHtoDAsync_v2 | ops::cuMemcpyHtoDAsync_v2_ptsz => memory::htod(s, conn, seq, a, true),
         ops::cuMemcpyDtoH_v2 | ops::cuMemcpyDtoH_v2_ptds => memory::dtoh(s, conn, op, seq, a, false),

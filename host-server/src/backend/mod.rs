@@ -192,6 +192,12 @@ pub trait Backend: Send {
         Err(NOT_SUPPORTED)
     }
 
+    /// The raw value of pointer attribute `attrib` of device pointer `ptr`
+    /// (`value_size` bytes; a context comes back as the backend's handle).
+    fn pointer_attribute(&mut self, attrib: u32, ptr: u64) -> CuResult<Vec<u8>> {
+        Err(NOT_SUPPORTED)
+    }
+
     // Modules and functions.
     fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)

@@ -331,6 +331,14 @@ impl Backend for Native {
         }
     }
 
+    fn pointer_attribute(&mut self, attrib: u32, p: u64) -> CuResult<Vec<u8>> {
+        let size = cuvm_wire::pointer::value_size(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut buf = [0u64; 2];
+        call!(self.cuPointerGetAttribute(buf.as_mut_ptr().cast(), cuvm_abi::CUpointer_attribute(attrib), p))?;
+        // SAFETY: `buf` holds 16 bytes; size <= 16.
+        Ok(unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), size) }.to_vec())
+    }
+
     fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
         // Fatbins and cubins must be 8-byte aligned: copy into u64 storage.
         let mut aligned = vec![0u64; image.len().div_ceil(8) + 1];

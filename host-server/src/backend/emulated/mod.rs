@@ -425,6 +425,32 @@ impl Backend for Emulated {
         Ok(())
     }
 
+    fn pointer_attribute(&mut self, attrib: u32, ptr: u64) -> CuResult<Vec<u8>> {
+        use cuvm_abi::CUpointer_attribute as P;
+        self.ready()?;
+        let (&base, buf) = self.memory.range(..=ptr).next_back().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let len = buf.len() as u64;
+        if ptr - base >= len {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let v: u64 = match P(attrib) {
+            P::CU_POINTER_ATTRIBUTE_CONTEXT => self.current,
+            P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE => 2,
+            P::CU_POINTER_ATTRIBUTE_DEVICE_POINTER => ptr,
+            P::CU_POINTER_ATTRIBUTE_BUFFER_ID | P::CU_POINTER_ATTRIBUTE_MEMORY_BLOCK_ID => base,
+            P::CU_POINTER_ATTRIBUTE_RANGE_START_ADDR | P::CU_POINTER_ATTRIBUTE_MAPPING_BASE_ADDR => base,
+            P::CU_POINTER_ATTRIBUTE_RANGE_SIZE | P::CU_POINTER_ATTRIBUTE_MAPPING_SIZE => len,
+            P::CU_POINTER_ATTRIBUTE_MAPPED | P::CU_POINTER_ATTRIBUTE_IS_LEGACY_CUDA_IPC_CAPABLE => 1,
+            P::CU_POINTER_ATTRIBUTE_ACCESS_FLAGS => 3,
+            P::CU_POINTER_ATTRIBUTE_HOST_POINTER => return Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+            _ => 0,
+        };
+        let size = cuvm_wire::pointer::value_size(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut out = v.to_le_bytes().to_vec();
+        out.resize(size, 0);
+        Ok(out)
+    }
+
     fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
         self.context()?;
         let text = image.split(|b| *b == 0).next().unwrap_or(&[]);
