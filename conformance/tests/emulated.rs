@@ -84,6 +84,7 @@ scenarios!(
     memory_alloc_free,
     memory_copies,
     memory_async_copies,
+    memory_2d_copies,
     memory_memsets,
     memory_bad_pointers,
     memory_pinned_host,

@@ -335,6 +335,30 @@ impl Driver for Shim {
         unsafe { memory::unified(dst, src, ByteCount, None, false) }
     }
 
+    unsafe fn cuMemcpy2DAsync_v2(pCopy: *const CUDA_MEMCPY2D, hStream: CUstream) -> CUresult {
+        unsafe { memory::memcpy_2d(ops::cuMemcpy2DAsync_v2, pCopy, Some(stream_id(hStream, false))) }
+    }
+
+    unsafe fn cuMemcpy2DAsync_v2_ptsz(pCopy: *const CUDA_MEMCPY2D, hStream: CUstream) -> CUresult {
+        unsafe { memory::memcpy_2d(ops::cuMemcpy2DAsync_v2_ptsz, pCopy, Some(stream_id(hStream, true))) }
+    }
+
+    unsafe fn cuMemcpy2DUnaligned_v2(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        unsafe { memory::memcpy_2d(ops::cuMemcpy2DUnaligned_v2, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy2DUnaligned_v2_ptds(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        unsafe { memory::memcpy_2d(ops::cuMemcpy2DUnaligned_v2_ptds, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy2D_v2(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        unsafe { memory::memcpy_2d(ops::cuMemcpy2D_v2, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy2D_v2_ptds(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        unsafe { memory::memcpy_2d(ops::cuMemcpy2D_v2_ptds, pCopy, None) }
+    }
+
     unsafe fn cuMemcpyAsync(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
         unsafe { memory::unified(dst, src, ByteCount, Some(stream_id(hStream, false)), false) }
     }

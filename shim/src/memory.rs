@@ -423,3 +423,94 @@ pub fn peer(op: u32, dst: CUdeviceptr, dst_ctx: cuvm_abi::CUcontext, src: CUdevi
     }
     dtod(op, dst, src, size, stream)
 }
+
+/// Where one side of a 2D copy is.
+enum Side {
+    Host(usize),
+    Device(u64),
+}
+
+fn side(kind: cuvm_abi::CUmemorytype, host: usize, device: u64) -> Result<Side, CUresult> {
+    use cuvm_abi::CUmemorytype as M;
+    match kind {
+        M::CU_MEMORYTYPE_HOST => Ok(Side::Host(host)),
+        M::CU_MEMORYTYPE_DEVICE => Ok(Side::Device(device)),
+        M::CU_MEMORYTYPE_UNIFIED => Ok(if is_device(device) { Side::Device(device) } else { Side::Host(device as usize) }),
+        M::CU_MEMORYTYPE_ARRAY => {
+            log::warn!("cuMemcpy2D: CUDA arrays are not supported by cuvm yet");
+            Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
+        }
+        _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+    }
+}
+
+/// `cuMemcpy2D(_Async/Unaligned)_v2`: host rows are packed in the guest and
+/// unpacked there; the device sides keep their pitches.
+///
+/// # Safety
+/// `copy` is null or valid; its host sides are valid for the rows it names.
+pub unsafe fn memcpy_2d(op: u32, copy: *const cuvm_abi::CUDA_MEMCPY2D, stream: Option<u64>) -> CUresult {
+    remote::done((|| {
+        if copy.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        crate::client::get()?;
+        // SAFETY: non-null, valid by the caller's contract.
+        let c = unsafe { &*copy };
+        let (w, h) = (c.WidthInBytes, c.Height);
+        let src = side(c.srcMemoryType, c.srcHost as usize, c.srcDevice)?;
+        let dst = side(c.dstMemoryType, c.dstHost as usize, c.dstDevice)?;
+        let offset = |x: usize, y: usize, pitch: usize| y.checked_mul(pitch).and_then(|v| v.checked_add(x)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE);
+        let src_off = offset(c.srcXInBytes, c.srcY, c.srcPitch)?;
+        let dst_off = offset(c.dstXInBytes, c.dstY, c.dstPitch)?;
+        if w == 0 || h == 0 {
+            return Ok(());
+        }
+        if (w > c.srcPitch && h > 1) || (w > c.dstPitch && h > 1) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let packed = w.checked_mul(h).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut e = Encoder::new();
+        let header = |e: &mut Encoder, dir: u8, d: u64, dp: usize, s: u64, sp: usize| {
+            e.u8(dir).u64(d).u64(dp as u64).u64(s).u64(sp as u64).u64(w as u64).u64(h as u64).u64(stream.unwrap_or(0));
+        };
+        match (src, dst) {
+            (Side::Host(s), Side::Host(d)) => {
+                for r in 0..h {
+                    // SAFETY: host rows valid by the caller's contract.
+                    unsafe { std::ptr::copy((s + src_off + r * c.srcPitch) as *const u8, (d + dst_off + r * c.dstPitch) as *mut u8, w) };
+                }
+                Ok(())
+            }
+            (Side::Host(s), Side::Device(d)) => {
+                let mut rows = vec![0u8; packed];
+                for r in 0..h {
+                    // SAFETY: host rows valid by the caller's contract.
+                    unsafe { std::ptr::copy_nonoverlapping((s + src_off + r * c.srcPitch) as *const u8, rows.as_mut_ptr().add(r * w), w) };
+                }
+                header(&mut e, 1, d + dst_off as u64, c.dstPitch, 0, w);
+                match stream {
+                    Some(_) => post(op, &e, Some(&rows)),
+                    None => call_bulk(op, &e, Some(&rows), None).map(|_| ()),
+                }
+            }
+            (Side::Device(s), Side::Host(d)) => {
+                let mut rows = vec![0u8; packed];
+                header(&mut e, 2, 0, w, s + src_off as u64, c.srcPitch);
+                call_bulk(op, &e, None, Some(&mut rows))?;
+                for r in 0..h {
+                    // SAFETY: host rows valid by the caller's contract.
+                    unsafe { std::ptr::copy_nonoverlapping(rows.as_ptr().add(r * w), (d + dst_off + r * c.dstPitch) as *mut u8, w) };
+                }
+                Ok(())
+            }
+            (Side::Device(s), Side::Device(d)) => {
+                header(&mut e, 3, d + dst_off as u64, c.dstPitch, s + src_off as u64, c.srcPitch);
+                match stream {
+                    Some(_) => post(op, &e, None),
+                    None => call(op, &e).map(|_| ()),
+                }
+            }
+        }
+    })())
+}

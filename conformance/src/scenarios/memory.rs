@@ -14,6 +14,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_alloc_free", needs_kernels: false, run: alloc_free },
         Scenario { name: "memory_copies", needs_kernels: false, run: copies },
         Scenario { name: "memory_async_copies", needs_kernels: false, run: async_copies },
+        Scenario { name: "memory_2d_copies", needs_kernels: false, run: copies_2d },
         Scenario { name: "memory_memsets", needs_kernels: false, run: memsets },
         Scenario { name: "memory_bad_pointers", needs_kernels: false, run: bad_pointers },
         Scenario { name: "memory_pinned_host", needs_kernels: false, run: pinned_host },
@@ -257,5 +258,64 @@ fn pointer_attributes(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.call("cuMemcpyPeer with a NULL context", cu!(api.cuMemcpyPeer(q, null_mut(), p, ctx, 16)));
     t.ok("cuMemFree p", cu!(api.cuMemFree_v2(p)))?;
     t.ok("cuMemFree q", cu!(api.cuMemFree_v2(q)))?;
+    teardown(api, t)
+}
+
+fn copies_2d(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUDA_MEMCPY2D, CUmemorytype as M};
+    setup(api, t)?;
+    let (w, h) = (300usize, 17usize);
+    let (mut a, mut pa, mut b, mut pb) = (0, 0usize, 0, 0usize);
+    t.ok("cuMemAllocPitch a", cu!(api.cuMemAllocPitch_v2(&mut a, &mut pa, w + 40, h + 3, 4)))?;
+    t.ok("cuMemAllocPitch b", cu!(api.cuMemAllocPitch_v2(&mut b, &mut pb, w + 40, h + 3, 4)))?;
+    t.ok("cuMemsetD2D8 a", cu!(api.cuMemsetD2D8_v2(a, pa, 0, w + 40, h + 3)))?;
+    // Host rows with a pitch of their own (w + 13), copied to (x 5, y 2) of a.
+    let host_pitch = w + 13;
+    let host = random_bytes(host_pitch * h, 21);
+    let mut m = CUDA_MEMCPY2D { WidthInBytes: w, Height: h, ..Default::default() };
+    m.srcMemoryType = M::CU_MEMORYTYPE_HOST;
+    m.srcHost = host.as_ptr().cast();
+    m.srcPitch = host_pitch;
+    m.dstMemoryType = M::CU_MEMORYTYPE_DEVICE;
+    m.dstDevice = a;
+    m.dstPitch = pa;
+    m.dstXInBytes = 5;
+    m.dstY = 2;
+    t.ok("cuMemcpy2D host to device", cu!(api.cuMemcpy2D_v2(&m)))?;
+    // Device to device: the same rectangle of a to the origin of b.
+    let mut d = CUDA_MEMCPY2D { WidthInBytes: w, Height: h, ..Default::default() };
+    d.srcMemoryType = M::CU_MEMORYTYPE_DEVICE;
+    d.srcDevice = a;
+    d.srcPitch = pa;
+    d.srcXInBytes = 5;
+    d.srcY = 2;
+    d.dstMemoryType = M::CU_MEMORYTYPE_DEVICE;
+    d.dstDevice = b;
+    d.dstPitch = pb;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 0)))?;
+    t.ok("cuMemcpy2DAsync device to device", cu!(api.cuMemcpy2DAsync_v2(&d, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    // Back to the host, packed (pitch w), through the unified memory type.
+    let mut back = vec![0u8; w * h];
+    let mut u = CUDA_MEMCPY2D { WidthInBytes: w, Height: h, ..Default::default() };
+    u.srcMemoryType = M::CU_MEMORYTYPE_UNIFIED;
+    u.srcDevice = b;
+    u.srcPitch = pb;
+    u.dstMemoryType = M::CU_MEMORYTYPE_UNIFIED;
+    u.dstDevice = back.as_mut_ptr() as u64;
+    u.dstPitch = w;
+    t.ok("cuMemcpy2D device to host (unified)", cu!(api.cuMemcpy2D_v2(&u)))?;
+    let expected: Vec<u8> = (0..h).flat_map(|r| host[r * host_pitch..r * host_pitch + w].iter().copied()).collect();
+    t.check("the rectangle survives host -> device -> device -> host", back == expected)?;
+    let mut row = vec![0u8; pa];
+    t.ok("read row 2 of a", cu!(api.cuMemcpyDtoH_v2(row.as_mut_ptr().cast(), a + 2 * pa as u64, pa)))?;
+    t.check("bytes left of the rectangle are untouched", row[..5].iter().all(|b| *b == 0))?;
+    let mut bad = m;
+    bad.dstPitch = w - 1;
+    t.call("cuMemcpy2D with a pitch smaller than the width", cu!(api.cuMemcpy2D_v2(&bad)));
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
+    t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
     teardown(api, t)
 }

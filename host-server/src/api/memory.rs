@@ -8,7 +8,7 @@ use cuvm_wire::frame::{self, CHUNK, FrameKind};
 use cuvm_wire::{DecodeError, Decoder, Encoder};
 
 use super::stream_raw;
-use crate::backend::Memset;
+use crate::backend::{Copy2d, Host2d, Memset};
 use crate::session::allocations::{Owner, Range};
 use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
 
@@ -243,4 +243,84 @@ pub fn pointer_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let mut e = Encoder::new();
     e.bytes(&value);
     ok(e)
+}
+
+/// The extent in bytes of `height` rows of `width` bytes, `pitch` apart.
+fn extent_2d(pitch: u64, width: u64, height: u64) -> Result<u64, Fail> {
+    if height == 0 || width == 0 {
+        return Ok(0);
+    }
+    if width > pitch {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    Ok(pitch.checked_mul(height - 1).and_then(|v| v.checked_add(width)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?)
+}
+
+/// The largest packed 2D transfer accepted in one call.
+const MAX_2D_BYTES: u64 = 1 << 30;
+
+/// `cuMemcpy2D(_Async/Unaligned)_v2`: [direction u8 (1 HtoD, 2 DtoH, 3 DtoD),
+/// dst u64, dst pitch u64, src u64, src pitch u64, width u64, height u64,
+/// stream u64]; HtoD is followed by width × height packed bytes in Data
+/// frames, and DtoH answers with them as `dtoh` does.
+pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decoder<'_>, asynchronous: bool) -> HResult {
+    let direction = a.u8()?;
+    let c = Copy2d { dst: a.u64()?, dst_pitch: a.u64()?, src: a.u64()?, src_pitch: a.u64()?, width: a.u64()?, height: a.u64()? };
+    let stream = a.u64()?;
+    a.finish()?;
+    let packed = c.width.checked_mul(c.height).filter(|n| *n <= MAX_2D_BYTES);
+    let Some(packed) = packed else { return Err(Fail::Malformed(DecodeError::TooLong { len: u64::MAX, max: MAX_2D_BYTES })) };
+    let mut verdict: Result<(), Fail> = Ok(());
+    if direction != 2 {
+        verdict = extent_2d(c.dst_pitch, c.width, c.height).and_then(|n| Ok(s.allocations.check(c.dst, n)?));
+    }
+    if direction != 1 && verdict.is_ok() {
+        verdict = extent_2d(c.src_pitch, c.width, c.height).and_then(|n| Ok(s.allocations.check(c.src, n)?));
+    }
+    let stream = if asynchronous { stream_raw(s, stream).map(Some) } else { Ok(None) };
+    let stream = match stream {
+        Ok(st) => st,
+        Err(e) => {
+            if verdict.is_ok() {
+                verdict = Err(e);
+            }
+            None
+        }
+    };
+    if !asynchronous && verdict.is_ok() {
+        verdict = s.sync_point();
+    }
+    match direction {
+        1 => {
+            let mut rows = Vec::with_capacity(usize::try_from(packed).unwrap_or(0));
+            let mut buf = Vec::new();
+            while (rows.len() as u64) < packed {
+                let want = usize::try_from((packed - rows.len() as u64).min(CHUNK as u64)).unwrap_or(CHUNK);
+                rows.extend_from_slice(read_chunk(conn, seq, want, &mut buf)?);
+            }
+            verdict?;
+            s.backend.memcpy_2d(c, Host2d::Source(&rows), stream)?;
+            ok(Encoder::new())
+        }
+        2 => {
+            verdict?;
+            let mut rows = vec![0u8; usize::try_from(packed).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?];
+            s.backend.memcpy_2d(c, Host2d::Destination(&mut rows), stream)?;
+            send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
+            for chunk in rows.chunks(CHUNK) {
+                let mut framed = Vec::with_capacity(4 + chunk.len());
+                framed.extend_from_slice(&0u32.to_le_bytes());
+                framed.extend_from_slice(chunk);
+                frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &framed)?;
+            }
+            std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
+            Ok(Reply::Sent)
+        }
+        3 => {
+            verdict?;
+            s.backend.memcpy_2d(c, Host2d::None, stream)?;
+            ok(Encoder::new())
+        }
+        _ => Err(Fail::Malformed(DecodeError::Invalid("2D copy direction"))),
+    }
 }

@@ -71,6 +71,10 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemcpyDtoHAsync_v2 | ops::cuMemcpyDtoHAsync_v2_ptsz => memory::dtoh(s, conn, op, seq, a, true),
         ops::cuMemcpyDtoD_v2 | ops::cuMemcpyDtoD_v2_ptds => memory::dtod(s, a, false),
         ops::cuMemcpyDtoDAsync_v2 | ops::cuMemcpyDtoDAsync_v2_ptsz => memory::dtod(s, a, true),
+        ops::cuMemcpy2D_v2 | ops::cuMemcpy2D_v2_ptds | ops::cuMemcpy2DUnaligned_v2 | ops::cuMemcpy2DUnaligned_v2_ptds => {
+            memory::memcpy_2d(s, conn, op, seq, a, false)
+        }
+        ops::cuMemcpy2DAsync_v2 | ops::cuMemcpy2DAsync_v2_ptsz => memory::memcpy_2d(s, conn, op, seq, a, true),
         ops::cuMemsetD8_v2
         | ops::cuMemsetD16_v2
         | ops::cuMemsetD32_v2

@@ -53,6 +53,33 @@ pub struct LaunchConfig {
     pub cooperative: bool,
 }
 
+/// A 2D copy's device sides and shape (pitches in bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Copy2d {
+    /// Destination device address (0 when the host is the destination).
+    pub dst: u64,
+    /// Destination pitch.
+    pub dst_pitch: u64,
+    /// Source device address (0 when the host is the source).
+    pub src: u64,
+    /// Source pitch.
+    pub src_pitch: u64,
+    /// Bytes per row.
+    pub width: u64,
+    /// Rows.
+    pub height: u64,
+}
+
+/// The host side of a 2D copy: packed rows.
+pub enum Host2d<'a> {
+    /// Device to device.
+    None,
+    /// Host to device: the rows to write.
+    Source(&'a [u8]),
+    /// Device to host: where to put the rows.
+    Destination(&'a mut [u8]),
+}
+
 /// A 2D memset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Memset {
@@ -186,6 +213,11 @@ pub trait Backend: Send {
         Err(NOT_SUPPORTED)
     }
     fn memcpy_dtod(&mut self, dst: u64, src: u64, size: u64, stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// A 2D copy; `host` is the packed rows (`width` bytes each, `height`
+    /// rows) on the host side, if any.
+    fn memcpy_2d(&mut self, copy: Copy2d, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
     fn memset(&mut self, op: Memset, stream: Option<Raw>) -> CuResult<()> {

@@ -12,7 +12,7 @@ use cuvm_abi::{
     CUfunction_attribute, CUlimit, CUmodule, CUresult, CUstream, CUuuid,
 };
 
-use super::{Backend, CuResult, LaunchConfig, Memset, NOT_SUPPORTED, ParamInfo, Raw};
+use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, Memset, NOT_SUPPORTED, ParamInfo, Raw};
 
 /// A string that only cuvm's guest library contains, so that cuvm-host never
 /// loads it in place of the real driver.
@@ -306,6 +306,43 @@ impl Backend for Native {
         match stream {
             Some(s) => call!(self.cuMemcpyDtoDAsync_v2(dst, src, n, ptr(s))),
             None => call!(self.cuMemcpyDtoD_v2(dst, src, n)),
+        }
+    }
+
+    fn memcpy_2d(&mut self, c: Copy2d, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
+        use cuvm_abi::CUmemorytype as M;
+        let mut m = cuvm_abi::CUDA_MEMCPY2D { WidthInBytes: usize_of(c.width)?, Height: usize_of(c.height)?, ..Default::default() };
+        m.dstMemoryType = M::CU_MEMORYTYPE_DEVICE;
+        m.dstDevice = c.dst;
+        m.dstPitch = usize_of(c.dst_pitch)?;
+        m.srcMemoryType = M::CU_MEMORYTYPE_DEVICE;
+        m.srcDevice = c.src;
+        m.srcPitch = usize_of(c.src_pitch)?;
+        let mut sync_after = false;
+        match host {
+            Host2d::None => {}
+            Host2d::Source(rows) => {
+                m.srcMemoryType = M::CU_MEMORYTYPE_HOST;
+                m.srcHost = rows.as_ptr().cast();
+                m.srcPitch = m.WidthInBytes;
+            }
+            Host2d::Destination(rows) => {
+                m.dstMemoryType = M::CU_MEMORYTYPE_HOST;
+                m.dstHost = rows.as_mut_ptr().cast();
+                m.dstPitch = m.WidthInBytes;
+                sync_after = true;
+            }
+        }
+        match stream {
+            Some(s) => {
+                call!(self.cuMemcpy2DAsync_v2(&m, ptr(s)))?;
+                // Host memory is ours only for this call.
+                if sync_after || matches!(m.srcMemoryType, M::CU_MEMORYTYPE_HOST) {
+                    call!(self.cuStreamSynchronize(ptr(s)))?;
+                }
+                Ok(())
+            }
+            None => call!(self.cuMemcpy2D_v2(&m)),
         }
     }
 

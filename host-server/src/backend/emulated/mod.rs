@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use cuvm_abi::CUresult;
 
-use super::{Backend, CuResult, LaunchConfig, Memset, ParamInfo, Raw};
+use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, Memset, ParamInfo, Raw};
 
 /// Device memory the emulated GPU has, unless configured otherwise.
 pub const DEFAULT_TOTAL_MEMORY: u64 = 8 << 30;
@@ -400,6 +400,31 @@ impl Backend for Emulated {
         }
         let (buf, at) = self.region(dst, size)?;
         buf[at..at + len].copy_from_slice(&tmp);
+        Ok(())
+    }
+
+    fn memcpy_2d(&mut self, c: Copy2d, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
+        self.context()?;
+        if let Some(s) = stream {
+            self.stream(s)?;
+        }
+        let w = Self::to_usize(c.width)?;
+        let mut host = host;
+        for row in 0..c.height {
+            let r = Self::to_usize(row)?;
+            let at = |base: u64, pitch: u64| pitch.checked_mul(row).and_then(|o| o.checked_add(base)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE);
+            match &mut host {
+                Host2d::Source(rows) => {
+                    let src = rows.get(r * w..r * w + w).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.to_vec();
+                    self.memcpy_htod(at(c.dst, c.dst_pitch)?, &src, None)?;
+                }
+                Host2d::Destination(rows) => {
+                    let dst = rows.get_mut(r * w..r * w + w).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+                    self.memcpy_dtoh(dst, at(c.src, c.src_pitch)?, None)?;
+                }
+                Host2d::None => self.memcpy_dtod(at(c.dst, c.dst_pitch)?, at(c.src, c.src_pitch)?, c.width, None)?,
+            }
+        }
         Ok(())
     }
 
