@@ -18,18 +18,27 @@ python3 -m pip download --quiet --disable-pip-version-check --no-deps --require-
     -r "$here/requirements.txt" -d "$wheels"
 rm -rf "$dest.tmp"
 mkdir -p "$dest.tmp"
-for whl in "$wheels"/nvidia_cuda_runtime-13.0.96-*.whl; do
-    python3 - "$whl" "$dest.tmp" <<'PY'
-import sys, zipfile, os
-whl, out = sys.argv[1], sys.argv[2]
+tools="$here/toolkit"
+rm -rf "$tools"
+mkdir -p "$tools/bin"
+python3 - "$wheels" "$dest.tmp" "$tools/bin" <<'PY'
+import sys, zipfile, os, glob
+wheels, include, bindir = sys.argv[1], sys.argv[2], sys.argv[3]
+(runtime,) = glob.glob(os.path.join(wheels, "nvidia_cuda_runtime-13.0.96-*.whl"))
 prefix = "nvidia/cu13/include/"
-with zipfile.ZipFile(whl) as z:
+with zipfile.ZipFile(runtime) as z:
     for name in z.namelist():
         if name.startswith(prefix) and name.endswith(".h") and "/" not in name[len(prefix):]:
-            with open(os.path.join(out, name[len(prefix):]), "wb") as f:
+            with open(os.path.join(include, name[len(prefix):]), "wb") as f:
                 f.write(z.read(name))
+(nvcc,) = glob.glob(os.path.join(wheels, "nvidia_cuda_nvcc-13.0.88-*.whl"))
+with zipfile.ZipFile(nvcc) as z:
+    for tool in ("ptxas", "fatbinary"):
+        path = os.path.join(bindir, tool)
+        with open(path, "wb") as f:
+            f.write(z.read("nvidia/cu13/bin/" + tool))
+        os.chmod(path, 0o755)
 PY
-done
 echo "$want" > "$dest.tmp/.fetched-from"
 rm -rf "$dest"
 mv "$dest.tmp" "$dest"

@@ -5,6 +5,7 @@
 //! launches answer `CUDA_ERROR_NOT_SUPPORTED` (logged once).
 
 mod device;
+pub mod image;
 pub mod ptx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -478,9 +479,7 @@ impl Backend for Emulated {
 
     fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
         self.context()?;
-        let text = image.split(|b| *b == 0).next().unwrap_or(&[]);
-        let text = std::str::from_utf8(text).map_err(|_| CUresult::CUDA_ERROR_INVALID_IMAGE)?;
-        let parsed = ptx::parse(text).map_err(|e| {
+        let parsed = image::parse(image).map_err(|e| {
             log::info!("emulated backend: module image rejected: {e}");
             CUresult::CUDA_ERROR_INVALID_IMAGE
         })?;
