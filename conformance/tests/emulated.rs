@@ -93,6 +93,7 @@ scenarios!(
     streams,
     events,
     module_from_ptx,
+    occupancy_and_context_v2,
     launch_errors,
     kernel_vector_add,
     kernel_parameters_of_every_size,

@@ -333,3 +333,28 @@ pub unsafe fn get_id(ctx: CUcontext, id: *mut u64) -> CUresult {
         Ok(())
     })())
 }
+
+/// `cuCtxSynchronize_v2`: waits for `ctx` (NULL: the current context).
+pub fn synchronize_context(ctx: CUcontext) -> CUresult {
+    let id = if ctx.is_null() { current() } else { id_of(ctx) };
+    if id != 0 && device_of(id).is_none() {
+        return CUresult::CUDA_ERROR_INVALID_CONTEXT;
+    }
+    remote::done(remote::call_in(id, ops::cuCtxSynchronize, &Encoder::new()).map(|_| ()))
+}
+
+/// `cuCtxGetDevice_v2`: the device of `ctx` (NULL: the current context).
+///
+/// # Safety
+/// `device` is null or valid for a write.
+pub unsafe fn get_device_of(device: *mut c_int, ctx: CUcontext) -> CUresult {
+    remote::done((|| {
+        let device = non_null(device)?;
+        initialized()?;
+        let id = if ctx.is_null() { current() } else { id_of(ctx) };
+        let dev = device_of(id).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(device, dev) };
+        Ok(())
+    })())
+}

@@ -47,6 +47,10 @@ impl Driver for Shim {
         unsafe { context::get_device(device) }
     }
 
+    unsafe fn cuCtxGetDevice_v2(device: *mut CUdevice, ctx: CUcontext) -> CUresult {
+        unsafe { context::get_device_of(device, ctx) }
+    }
+
     unsafe fn cuCtxGetFlags(flags: *mut c_uint) -> CUresult {
         unsafe { context::get_flags(flags) }
     }
@@ -93,6 +97,10 @@ impl Driver for Shim {
 
     unsafe fn cuCtxSynchronize() -> CUresult {
         context::synchronize()
+    }
+
+    unsafe fn cuCtxSynchronize_v2(ctx: CUcontext) -> CUresult {
+        context::synchronize_context(ctx)
     }
 
     unsafe fn cuDeviceCanAccessPeer(canAccessPeer: *mut c_int, dev: CUdevice, peerDev: CUdevice) -> CUresult {
@@ -567,12 +575,24 @@ impl Driver for Shim {
         module::unload(hmod)
     }
 
+    unsafe fn cuOccupancyAvailableDynamicSMemPerBlock(dynamicSmemSize: *mut usize, func: CUfunction, numBlocks: c_int, blockSize: c_int) -> CUresult {
+        unsafe { launch::available_dynamic_smem(dynamicSmemSize, func, numBlocks, blockSize) }
+    }
+
     unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessor(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize) -> CUresult {
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, 0) }
     }
 
     unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize, flags: c_uint) -> CUresult {
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, flags) }
+    }
+
+    unsafe fn cuOccupancyMaxPotentialBlockSize(minGridSize: *mut c_int, blockSize: *mut c_int, func: CUfunction, blockSizeToDynamicSMemSize: CUoccupancyB2DSize, dynamicSMemSize: usize, blockSizeLimit: c_int) -> CUresult {
+        unsafe { launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, 0) }
+    }
+
+    unsafe fn cuOccupancyMaxPotentialBlockSizeWithFlags(minGridSize: *mut c_int, blockSize: *mut c_int, func: CUfunction, blockSizeToDynamicSMemSize: CUoccupancyB2DSize, dynamicSMemSize: usize, blockSizeLimit: c_int, flags: c_uint) -> CUresult {
+        unsafe { launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, flags) }
     }
 
     unsafe fn cuPointerGetAttribute(data: *mut c_void, attribute: CUpointer_attribute, ptr: CUdeviceptr) -> CUresult {

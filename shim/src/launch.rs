@@ -201,3 +201,93 @@ pub unsafe fn occupancy(blocks: *mut c_int, f: CUfunction, block: c_int, smem: u
         Ok(())
     })())
 }
+
+/// `cuOccupancyMaxPotentialBlockSize(WithFlags)`. Without a callback the
+/// host asks the driver; with one (guest code, which the host cannot call)
+/// the guest searches block sizes as the CUDA occupancy calculator does:
+/// from the largest multiple of the warp size down, keeping the first size
+/// of highest occupancy (blocks x threads per multiprocessor).
+///
+/// # Safety
+/// Out-pointers null or valid; `callback` is a valid function if set.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn potential_block_size(
+    min_grid: *mut c_int,
+    block_size: *mut c_int,
+    f: CUfunction,
+    callback: cuvm_abi::CUoccupancyB2DSize,
+    smem: usize,
+    limit: c_int,
+    flags: c_uint,
+) -> CUresult {
+    remote::done((|| {
+        let (min_grid, block_size) = (non_null(min_grid)?, non_null(block_size)?);
+        let id = f as usize as u64;
+        if crate::module::function(id).is_none() {
+            return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+        }
+        let (grid, block) = match callback {
+            None => {
+                let mut e = Encoder::new();
+                e.u64(id).u64(smem as u64).i32(limit).u32(flags);
+                let r = call(ops::cuOccupancyMaxPotentialBlockSizeWithFlags, &e)?;
+                let mut d = r.decoder();
+                (d.i32().map_err(protocol)?, d.i32().map_err(protocol)?)
+            }
+            Some(cb) => search_block_size(id, cb, limit, flags)?,
+        };
+        // SAFETY: checked non-null.
+        unsafe {
+            remote::write(min_grid, grid);
+            remote::write(block_size, block);
+        }
+        Ok(())
+    })())
+}
+
+fn search_block_size(id: u64, cb: unsafe extern "C" fn(c_int) -> usize, limit: c_int, flags: c_uint) -> Result<(i32, i32), CUresult> {
+    use cuvm_abi::CUdevice_attribute as A;
+    let dev = crate::context::device_of(crate::context::current()).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
+    let attr = |a: A| crate::device::attribute_value(a.0 as i32, dev);
+    let warp = attr(A::CU_DEVICE_ATTRIBUTE_WARP_SIZE)?.max(1);
+    let per_sm = attr(A::CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_MULTIPROCESSOR)?;
+    let sms = attr(A::CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT)?;
+    let mut e = Encoder::new();
+    e.i32(cuvm_abi::CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK.0 as i32).u64(id);
+    let func_max = call(ops::cuFuncGetAttribute, &e)?.decoder().i32().map_err(protocol)?;
+    let limit = if limit <= 0 { func_max } else { limit.min(func_max) };
+    let (mut best_blocks, mut best_size, mut best_occupancy) = (0, 0, 0);
+    let mut aligned = (limit + warp - 1) / warp * warp;
+    while aligned > 0 {
+        let size = aligned.min(limit);
+        // SAFETY: the caller's callback, called as the driver would.
+        let smem = unsafe { cb(size) };
+        let mut e = Encoder::new();
+        e.u64(id).i32(size).u64(smem as u64).u32(flags);
+        let blocks = call(ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags, &e)?.decoder().i32().map_err(protocol)?;
+        if blocks * size > best_occupancy {
+            (best_blocks, best_size, best_occupancy) = (blocks, size, blocks * size);
+        }
+        if best_occupancy == per_sm {
+            break;
+        }
+        aligned -= warp;
+    }
+    Ok((best_blocks * sms, best_size))
+}
+
+/// `cuOccupancyAvailableDynamicSMemPerBlock`.
+///
+/// # Safety
+/// `smem` is null or valid for a write.
+pub unsafe fn available_dynamic_smem(smem: *mut usize, f: CUfunction, blocks: c_int, block: c_int) -> CUresult {
+    remote::done((|| {
+        let smem = non_null(smem)?;
+        let mut e = Encoder::new();
+        e.u64(f as usize as u64).i32(blocks).i32(block);
+        let v = call(ops::cuOccupancyAvailableDynamicSMemPerBlock, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(smem, usize::try_from(v).unwrap_or(usize::MAX)) };
+        Ok(())
+    })())
+}

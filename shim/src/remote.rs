@@ -14,6 +14,14 @@ pub fn call(op: u32, body: &Encoder) -> Result<ReplyBody, CUresult> {
     client::get()?.call(op, crate::context::current(), body)
 }
 
+/// A synchronous call in context `ctx` (a guest context id).
+///
+/// # Errors
+/// As [`call`].
+pub fn call_in(ctx: u64, op: u32, body: &Encoder) -> Result<ReplyBody, CUresult> {
+    client::get()?.call(op, ctx, body)
+}
+
 /// A synchronous call carrying bulk data and/or receiving it.
 ///
 /// # Errors

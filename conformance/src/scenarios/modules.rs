@@ -9,7 +9,10 @@ use super::{setup, teardown};
 use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
-    vec![Scenario { name: "module_from_ptx", needs_kernels: false, run: module_from_ptx }]
+    vec![
+        Scenario { name: "module_from_ptx", needs_kernels: false, run: module_from_ptx },
+        Scenario { name: "occupancy_and_context_v2", needs_kernels: false, run: occupancy },
+    ]
 }
 
 /// A module with two kernels and a global, written for these tests.
@@ -105,6 +108,39 @@ fn module_from_ptx(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("read the global", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), gp, 4)))?;
     t.check("the global holds what was written", back == seven)?;
     t.call("cuModuleGetGlobal(missing)", cu!(api.cuModuleGetGlobal_v2(&mut gp, &mut gs, m, c"missing".as_ptr())));
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+extern "C" fn four_bytes_per_thread(block: std::ffi::c_int) -> usize {
+    usize::try_from(block).unwrap_or(0) * 4
+}
+
+fn occupancy(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    let ctx = setup(api, t)?;
+    let mut m: CUmodule = null_mut();
+    t.ok("cuModuleLoadData(PTX)", cu!(api.cuModuleLoadData(&mut m, PTX.as_ptr().cast())))?;
+    let mut f: CUfunction = null_mut();
+    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    for block in [32, 128, 256, 1024] {
+        let mut n = 0;
+        t.ok(&format!("max active blocks ({block} threads)"), cu!(api.cuOccupancyMaxActiveBlocksPerMultiprocessor(&mut n, f, block, 0)))?;
+        t.value(&format!("max active blocks of {block} threads"), n);
+    }
+    let (mut grid, mut block) = (0, 0);
+    t.ok("cuOccupancyMaxPotentialBlockSize", cu!(api.cuOccupancyMaxPotentialBlockSize(&mut grid, &mut block, f, None, 0, 0)))?;
+    t.value("potential (min grid, block)", (grid, block));
+    t.ok("... with a block limit of 96", cu!(api.cuOccupancyMaxPotentialBlockSize(&mut grid, &mut block, f, None, 0, 96)))?;
+    t.value("potential (min grid, block) under 96", (grid, block));
+    t.ok("... with a shared-memory callback", cu!(api.cuOccupancyMaxPotentialBlockSize(&mut grid, &mut block, f, Some(four_bytes_per_thread), 0, 0)))?;
+    t.value("potential (min grid, block) with 4 bytes per thread", (grid, block));
+    let mut smem = 0usize;
+    t.ok("cuOccupancyAvailableDynamicSMemPerBlock", cu!(api.cuOccupancyAvailableDynamicSMemPerBlock(&mut smem, f, 2, 256)))?;
+    t.value("available dynamic shared memory (2 blocks of 256)", smem);
+    let mut dev = -1;
+    t.ok("cuCtxGetDevice_v2(ctx)", cu!(api.cuCtxGetDevice_v2(&mut dev, ctx)))?;
+    t.ok("cuCtxSynchronize_v2(ctx)", cu!(api.cuCtxSynchronize_v2(ctx)))?;
+    t.ok("cuCtxSynchronize_v2(NULL)", cu!(api.cuCtxSynchronize_v2(null_mut())))?;
     t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
     teardown(api, t)
 }

@@ -42,3 +42,26 @@ pub fn occupancy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     e.i32(n);
     ok(e)
 }
+
+/// `cuOccupancyMaxPotentialBlockSize(WithFlags)` with no callback: [function
+/// id u64, dynamic shared memory u64, block size limit i32, flags u32] ->
+/// [minimum grid size i32, block size i32].
+pub fn potential_block_size(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (f, smem, limit, flags) = (a.u64()?, a.u64()?, a.i32()?, a.u32()?);
+    let raw = s.handles.raw(f, Kind::Function)?;
+    let (grid, block) = s.backend.occupancy_max_potential_block_size(raw, smem, limit, flags)?;
+    let mut e = Encoder::new();
+    e.i32(grid).i32(block);
+    ok(e)
+}
+
+/// `cuOccupancyAvailableDynamicSMemPerBlock`: [function id u64, blocks i32,
+/// block size i32] -> [bytes u64].
+pub fn available_dynamic_smem(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (f, blocks, block) = (a.u64()?, a.i32()?, a.i32()?);
+    let raw = s.handles.raw(f, Kind::Function)?;
+    let v = s.backend.occupancy_available_dynamic_smem(raw, blocks, block)?;
+    let mut e = Encoder::new();
+    e.u64(v);
+    ok(e)
+}

@@ -113,6 +113,8 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
 
         ops::cuLaunchKernel | ops::cuLaunchKernel_ptsz => launch::launch(s, a),
         ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags => launch::occupancy(s, a),
+        ops::cuOccupancyMaxPotentialBlockSizeWithFlags => launch::potential_block_size(s, a),
+        ops::cuOccupancyAvailableDynamicSMemPerBlock => launch::available_dynamic_smem(s, a),
 
         ops::cuStreamCreateWithPriority => stream::create(s, a),
         ops::cuStreamDestroy_v2 => stream::destroy(s, a),

@@ -273,6 +273,15 @@ pub trait Backend: Send {
         Err(NOT_SUPPORTED)
     }
 
+    /// (minimum grid size, block size) for full occupancy with a constant
+    /// dynamic shared memory size.
+    fn occupancy_max_potential_block_size(&mut self, func: Raw, smem: u64, limit: i32, flags: u32) -> CuResult<(i32, i32)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn occupancy_available_dynamic_smem(&mut self, func: Raw, blocks: i32, block: i32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+
     // Streams.
     fn stream_create(&mut self, flags: u32, priority: i32) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)

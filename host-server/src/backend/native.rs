@@ -502,6 +502,18 @@ impl Backend for Native {
         Ok(n)
     }
 
+    fn occupancy_max_potential_block_size(&mut self, func: Raw, smem: u64, limit: i32, flags: u32) -> CuResult<(i32, i32)> {
+        let (mut grid, mut block) = (0, 0);
+        call!(self.cuOccupancyMaxPotentialBlockSizeWithFlags(&mut grid, &mut block, ptr(func), None, usize_of(smem)?, limit, flags))?;
+        Ok((grid, block))
+    }
+
+    fn occupancy_available_dynamic_smem(&mut self, func: Raw, blocks: i32, block: i32) -> CuResult<u64> {
+        let mut v = 0usize;
+        call!(self.cuOccupancyAvailableDynamicSMemPerBlock(&mut v, ptr(func), blocks, block))?;
+        Ok(v as u64)
+    }
+
     fn stream_create(&mut self, flags: u32, priority: i32) -> CuResult<Raw> {
         let mut s: CUstream = std::ptr::null_mut();
         call!(self.cuStreamCreateWithPriority(&mut s, flags, priority))?;

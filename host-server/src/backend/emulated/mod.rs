@@ -673,6 +673,19 @@ impl Backend for Emulated {
         }
     }
 
+    fn occupancy_max_potential_block_size(&mut self, func: Raw, _smem: u64, limit: i32, _flags: u32) -> CuResult<(i32, i32)> {
+        self.context()?;
+        self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        let block = if limit > 0 { limit.min(1024) } else { 1024 };
+        Ok((2 * 4, block))
+    }
+
+    fn occupancy_available_dynamic_smem(&mut self, func: Raw, blocks: i32, _block: i32) -> CuResult<u64> {
+        self.context()?;
+        self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        Ok(233_472 / u64::try_from(blocks.max(1)).unwrap_or(1))
+    }
+
     fn occupancy_max_active_blocks(&mut self, func: Raw, block: i32, _smem: u64, _flags: u32) -> CuResult<i32> {
         self.context()?;
         self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
