@@ -98,6 +98,9 @@ gpu-bundle: headers
 	for src in examples/c/*.c; do \
 	  $(CC) -Wall -Wextra -O2 -I$(HEADERS) $$src -o gpu-bundle/examples/$$(basename $$src .c) -Lgpu-bundle/lib -lcuda -lm || exit 1; \
 	done
+	mkdir -p gpu-bundle/bench
+	$(CC) -Wall -Wextra -O2 -I$(HEADERS) bench/driver-bench.c -o gpu-bundle/bench/driver-bench -Lgpu-bundle/lib -lcuda
+	cp bench/compare.sh gpu-bundle/bench/
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
 	@du -sh gpu-bundle
 

@@ -49,7 +49,9 @@ for e in "$B"/examples/*; do
     fi
     printf '%-22s native exit %d, cuvm exit %d: %s | %s\n' "$name" $nrc $crc "$(echo "$cuvm" | tail -1)" "$verdict" | tee -a "$OUT/summary.txt"
 done
-kill $HOST 2>/dev/null; wait $HOST 2>/dev/null
 echo "examples: $pass passed, $fail failed" | tee -a "$OUT/summary.txt"
+echo "== benchmark: native and through cuvm (unix socket), same run" | tee -a "$OUT/summary.txt"
+CUVM_HOST="unix:$SOCK" CUVM_LIB="$B/lib" "$B/bench/compare.sh" "$B/bench/driver-bench" 2>&1 | tee -a "$OUT/summary.txt"
+kill $HOST 2>/dev/null; wait $HOST 2>/dev/null
 cat "$OUT/examples.txt"
 [ $conf_rc -eq 0 ] && [ $fail -eq 0 ]
