@@ -416,8 +416,10 @@ pub unsafe fn pointer_attributes(n: c_uint, attributes: *mut cuvm_abi::CUpointer
 /// `cuMemcpyPeer(Async)`: one host GPU per VM today, so both contexts are
 /// on the same device and the copy is device to device.
 pub fn peer(op: u32, dst: CUdeviceptr, dst_ctx: cuvm_abi::CUcontext, src: CUdeviceptr, src_ctx: cuvm_abi::CUcontext, size: usize, stream: Option<u64>) -> CUresult {
+    // NULL means the current context, as on the driver (measured).
     for ctx in [dst_ctx, src_ctx] {
-        if crate::context::device_of(ctx as usize as u64).is_none() {
+        let id = if ctx.is_null() { crate::context::current() } else { ctx as usize as u64 };
+        if crate::context::device_of(id).is_none() {
             return CUresult::CUDA_ERROR_INVALID_CONTEXT;
         }
     }
