@@ -182,6 +182,24 @@ mod tests {
     }
 
     #[test]
+    fn readme_coverage_counts_match_the_table() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap_or_default();
+        let count = |s: Status| all().iter().filter(|a| a.status == s).count();
+        for (label, status) in [
+            ("| local (answered in the guest) |", Status::Local),
+            ("| forwarded by hand-written code |", Status::Manual),
+            ("| forwarded by generated code |", Status::Auto),
+            ("| unsupported, with a reason", Status::Unsupported),
+            ("| planned (returns", Status::Planned),
+            ("| data (debugger variables) |", Status::Data),
+        ] {
+            let line = readme.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("README lacks the row {label}"));
+            let n: usize = line.trim_end_matches('|').rsplit('|').next().and_then(|v| v.trim().parse().ok()).unwrap_or(usize::MAX);
+            assert_eq!(n, count(status), "README coverage row {label} is stale: update it from docs/coverage.md");
+        }
+    }
+
+    #[test]
     fn committed_coverage_report_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/coverage.md");
         let committed = std::fs::read_to_string(path).unwrap_or_default();
