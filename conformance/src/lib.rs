@@ -18,6 +18,9 @@ pub struct Scenario {
     pub name: &'static str,
     /// Whether it runs kernels (skipped where the device cannot).
     pub needs_kernels: bool,
+    /// Whether it uses calls only cuvm-host's native backend serves (those
+    /// forwarded by generated code): skipped against the emulated backend.
+    pub native_only: bool,
     /// The body.
     pub run: fn(&Api, &mut Transcript) -> Result<(), String>,
 }

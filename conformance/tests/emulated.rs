@@ -45,6 +45,10 @@ fn run(name: &str) {
         println!("skipped {name}: it runs kernels, and the emulated backend cannot");
         return;
     }
+    if scenario.native_only {
+        println!("skipped {name}: it uses calls forwarded by generated code, which only the native backend serves");
+        return;
+    }
     let shim = target_dir().join("libcuda.so");
     assert!(shim.exists(), "{} is not built: run `make test` (or `cargo build` first)", shim.display());
     let out = Command::new(env!("CARGO_BIN_EXE_cuvm-conformance"))
@@ -94,6 +98,7 @@ scenarios!(
     events,
     module_from_ptx,
     occupancy_and_context_v2,
+    generated_forwarding,
     launch_errors,
     kernel_vector_add,
     kernel_parameters_of_every_size,

@@ -15,6 +15,10 @@ use crate::remote::stream_id;
 use crate::{Shim, context, device, errors, init, launch, memory, module, procaddress, stream};
 
 impl Driver for Shim {
+    unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
+        unsafe { context::create(pctx, flags, dev) }
+    }
+
     unsafe fn cuCtxCreate_v2(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
         unsafe { context::create(pctx, flags, dev) }
     }

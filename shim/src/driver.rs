@@ -19,9 +19,31 @@ macro_rules! driver_trait {
         #[allow(clippy::missing_safety_doc, clippy::too_many_arguments)]
         pub trait Driver {
             $(
-                #[allow(unused_variables)]
+                #[allow(unused_variables, unused_imports, unused_mut)]
                 unsafe fn $name($($arg: $ty),*) -> $ret {
-                    not_supported(stringify!($name))
+                    use crate::auto::{Marshal as _, NotMarshalled as _, Wrap};
+                    static AUTO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+                    if !*AUTO.get_or_init(|| crate::auto::is_auto(stringify!($name))) {
+                        return not_supported(stringify!($name));
+                    }
+                    let mut body = cuvm_wire::Encoder::new();
+                    let mut marshalled = true;
+                    $( marshalled &= (&Wrap($arg)).put(&mut body); )*
+                    if !marshalled {
+                        log::error!("{} is marked auto but its arguments cannot be marshalled", stringify!($name));
+                        return not_supported(stringify!($name));
+                    }
+                    let reply = match crate::remote::call(cuvm_wire::ops::$name, &body) {
+                        Ok(r) => r,
+                        Err(e) => return e,
+                    };
+                    let mut d = reply.decoder();
+                    $(
+                        if let Err(e) = (&Wrap($arg)).take(&mut d) {
+                            return e;
+                        }
+                    )*
+                    CUresult::CUDA_SUCCESS
                 }
             )*
         }
@@ -122,5 +144,35 @@ pub(crate) mod tests {
         assert!(!first_report("cuTestReportedOnce"));
         assert_eq!(not_supported("cuTestReportedTwice"), CUresult::CUDA_ERROR_NOT_SUPPORTED);
         assert!(!first_report("cuTestReportedTwice"));
+    }
+}
+
+#[cfg(test)]
+mod auto_tests {
+    use cuvm_abi::annotations::{self, Status};
+
+    macro_rules! signatures {
+        ($(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+            const SIGNATURES: &[(&str, &str)] = &[$((stringify!($name), stringify!($($ty),*))),*];
+        };
+    }
+    cuvm_abi::cuda_function_declarations!(signatures);
+
+    /// Auto-forwarded functions take no device pointers (indistinguishable
+    /// from integers, so the host could not check them), no input arrays or
+    /// structures, no strings and no untyped buffers.
+    #[test]
+    fn auto_functions_take_only_what_can_be_marshalled_and_checked() {
+        let mut auto = 0;
+        for (name, types) in SIGNATURES {
+            if annotations::lookup(name).map(|a| a.status) != Some(Status::Auto) {
+                continue;
+            }
+            auto += 1;
+            for banned in ["CUdeviceptr", "* const", "*const", "c_void", "c_char"] {
+                assert!(!types.contains(banned), "{name} is marked auto but takes {banned}: {types}");
+            }
+        }
+        assert!(auto > 0);
     }
 }

@@ -9,10 +9,10 @@ use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "context_stack", needs_kernels: false, run: context_stack },
-        Scenario { name: "primary_context", needs_kernels: false, run: primary_context },
-        Scenario { name: "context_limits_and_config", needs_kernels: false, run: limits },
-        Scenario { name: "context_per_thread", needs_kernels: false, run: per_thread },
+        Scenario { name: "context_stack", needs_kernels: false, native_only: false, run: context_stack },
+        Scenario { name: "primary_context", needs_kernels: false, native_only: false, run: primary_context },
+        Scenario { name: "context_limits_and_config", needs_kernels: false, native_only: false, run: limits },
+        Scenario { name: "context_per_thread", needs_kernels: false, native_only: false, run: per_thread },
     ]
 }
 

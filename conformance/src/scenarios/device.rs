@@ -9,9 +9,9 @@ use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "init_and_versions", needs_kernels: false, run: init_and_versions },
-        Scenario { name: "device_queries", needs_kernels: false, run: device_queries },
-        Scenario { name: "device_attributes", needs_kernels: false, run: device_attributes },
+        Scenario { name: "init_and_versions", needs_kernels: false, native_only: false, run: init_and_versions },
+        Scenario { name: "device_queries", needs_kernels: false, native_only: false, run: device_queries },
+        Scenario { name: "device_attributes", needs_kernels: false, native_only: false, run: device_attributes },
     ]
 }
 

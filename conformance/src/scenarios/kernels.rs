@@ -11,10 +11,10 @@ use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "launch_errors", needs_kernels: false, run: launch_errors },
-        Scenario { name: "kernel_vector_add", needs_kernels: true, run: vector_add },
-        Scenario { name: "kernel_parameters_of_every_size", needs_kernels: true, run: parameters },
-        Scenario { name: "kernel_fault_reported_at_sync", needs_kernels: true, run: fault },
+        Scenario { name: "launch_errors", needs_kernels: false, native_only: false, run: launch_errors },
+        Scenario { name: "kernel_vector_add", needs_kernels: true, native_only: false, run: vector_add },
+        Scenario { name: "kernel_parameters_of_every_size", needs_kernels: true, native_only: false, run: parameters },
+        Scenario { name: "kernel_fault_reported_at_sync", needs_kernels: true, native_only: false, run: fault },
     ]
 }
 

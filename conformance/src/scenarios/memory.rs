@@ -11,15 +11,15 @@ use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "memory_alloc_free", needs_kernels: false, run: alloc_free },
-        Scenario { name: "memory_copies", needs_kernels: false, run: copies },
-        Scenario { name: "memory_async_copies", needs_kernels: false, run: async_copies },
-        Scenario { name: "memory_2d_copies", needs_kernels: false, run: copies_2d },
-        Scenario { name: "memory_memsets", needs_kernels: false, run: memsets },
-        Scenario { name: "memory_bad_pointers", needs_kernels: false, run: bad_pointers },
-        Scenario { name: "memory_pinned_host", needs_kernels: false, run: pinned_host },
-        Scenario { name: "two_processes_at_once", needs_kernels: false, run: two_processes },
-        Scenario { name: "pointer_attributes_and_peer_copy", needs_kernels: false, run: pointer_attributes },
+        Scenario { name: "memory_alloc_free", needs_kernels: false, native_only: false, run: alloc_free },
+        Scenario { name: "memory_copies", needs_kernels: false, native_only: false, run: copies },
+        Scenario { name: "memory_async_copies", needs_kernels: false, native_only: false, run: async_copies },
+        Scenario { name: "memory_2d_copies", needs_kernels: false, native_only: false, run: copies_2d },
+        Scenario { name: "memory_memsets", needs_kernels: false, native_only: false, run: memsets },
+        Scenario { name: "memory_bad_pointers", needs_kernels: false, native_only: false, run: bad_pointers },
+        Scenario { name: "memory_pinned_host", needs_kernels: false, native_only: false, run: pinned_host },
+        Scenario { name: "two_processes_at_once", needs_kernels: false, native_only: false, run: two_processes },
+        Scenario { name: "pointer_attributes_and_peer_copy", needs_kernels: false, native_only: false, run: pointer_attributes },
     ]
 }
 

@@ -10,8 +10,8 @@ use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "module_from_ptx", needs_kernels: false, run: module_from_ptx },
-        Scenario { name: "occupancy_and_context_v2", needs_kernels: false, run: occupancy },
+        Scenario { name: "module_from_ptx", needs_kernels: false, native_only: false, run: module_from_ptx },
+        Scenario { name: "occupancy_and_context_v2", needs_kernels: false, native_only: false, run: occupancy },
     ]
 }
 

@@ -9,8 +9,9 @@ use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
     vec![
-        Scenario { name: "streams", needs_kernels: false, run: streams },
-        Scenario { name: "events", needs_kernels: false, run: events },
+        Scenario { name: "streams", needs_kernels: false, native_only: false, run: streams },
+        Scenario { name: "events", needs_kernels: false, native_only: false, run: events },
+        Scenario { name: "generated_forwarding", needs_kernels: false, native_only: true, run: generated },
     ]
 }
 
@@ -74,5 +75,53 @@ fn events(api: &Api, t: &mut Transcript) -> Result<(), String> {
     }
     t.ok("cuStreamDestroy(s)", cu!(api.cuStreamDestroy_v2(s)))?;
     t.ok("cuStreamDestroy(other)", cu!(api.cuStreamDestroy_v2(other)))?;
+    teardown(api, t)
+}
+
+/// Entry points forwarded by code generated from the declaration list.
+fn generated(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUarray_format, CUcontext, CUexecAffinityType, CUsharedconfig, CUstreamCaptureStatus};
+    let ctx = setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 0)))?;
+    let mut id = 0u64;
+    t.ok("cuStreamGetId", cu!(api.cuStreamGetId(s, &mut id)))?;
+    t.check("a stream id", id != 0)?;
+    let mut dev = -1;
+    t.ok("cuStreamGetDevice", cu!(api.cuStreamGetDevice(s, &mut dev)))?;
+    t.value("stream device", dev);
+    let mut c: CUcontext = null_mut();
+    t.ok("cuStreamGetCtx", cu!(api.cuStreamGetCtx(s, &mut c)))?;
+    t.check("the stream's context is the current one", c == ctx)?;
+    let mut status = CUstreamCaptureStatus(9);
+    t.ok("cuStreamIsCapturing", cu!(api.cuStreamIsCapturing(s, &mut status)))?;
+    t.value("capture status", status.0);
+    t.call("cuStreamGetId(NULL out)", cu!(api.cuStreamGetId(s, null_mut())));
+    let mut e: CUevent = null_mut();
+    t.ok("cuEventCreate", cu!(api.cuEventCreate(&mut e, 0)))?;
+    t.ok("cuEventRecordWithFlags", cu!(api.cuEventRecordWithFlags(e, s, 0)))?;
+    t.ok("cuEventSynchronize", cu!(api.cuEventSynchronize(e)))?;
+    t.ok("cuCtxRecordEvent", cu!(api.cuCtxRecordEvent(ctx, e)))?;
+    t.ok("cuCtxWaitEvent", cu!(api.cuCtxWaitEvent(ctx, e)))?;
+    let mut config = CUsharedconfig(9);
+    t.call("cuCtxGetSharedMemConfig", cu!(api.cuCtxGetSharedMemConfig(&mut config)));
+    let mut width = 0usize;
+    t.ok(
+        "cuDeviceGetTexture1DLinearMaxWidth",
+        cu!(api.cuDeviceGetTexture1DLinearMaxWidth(&mut width, CUarray_format::CU_AD_FORMAT_FLOAT, 4, 0)),
+    )?;
+    t.value("texture 1D linear max width (float4)", width);
+    let mut support = -1;
+    t.ok(
+        "cuDeviceGetExecAffinitySupport",
+        cu!(api.cuDeviceGetExecAffinitySupport(&mut support, CUexecAffinityType::CU_EXEC_AFFINITY_TYPE_SM_COUNT, 0)),
+    )?;
+    t.value("exec affinity support", support);
+    t.ok("cuCtxResetPersistingL2Cache", cu!(api.cuCtxResetPersistingL2Cache()))?;
+    t.call("cuCtxEnablePeerAccess(self)", cu!(api.cuCtxEnablePeerAccess(ctx, 0)));
+    t.ok("cuProfilerStart", cu!(api.cuProfilerStart()))?;
+    t.ok("cuProfilerStop", cu!(api.cuProfilerStop()))?;
+    t.ok("cuEventDestroy", cu!(api.cuEventDestroy_v2(e)))?;
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     teardown(api, t)
 }

@@ -3,6 +3,7 @@
 //! session), maps guest handles, checks device pointers, calls the backend
 //! and encodes the reply. Message layouts are in `wire/PROTOCOL.md`.
 
+mod auto;
 mod context;
 mod device;
 mod event;
@@ -131,10 +132,10 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuEventQuery => event::query(s, a),
         ops::cuEventElapsedTime_v2 => event::elapsed(s, a),
 
-        _ => {
+        _ => auto::dispatch(s, op, a).unwrap_or_else(|| {
             log::warn!("session {}: {} is not served by cuvm-host", s.id, crate::session::op_name(op));
             Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into())
-        }
+        }),
     }
 }
 

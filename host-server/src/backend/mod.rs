@@ -102,6 +102,11 @@ pub struct Memset {
 pub trait Backend: Send {
     /// `native` or `emulated`.
     fn name(&self) -> &'static str;
+    /// The driver's own entry points, for calls generated from the
+    /// declaration list (`api::auto`); only the native backend has them.
+    fn table(&self) -> Option<&cuvm_abi::dynamic::DriverTable> {
+        None
+    }
     /// Whether kernels can run (guests refuse launches at once otherwise).
     fn can_launch(&self) -> bool {
         true

@@ -114,6 +114,10 @@ impl Backend for Native {
         "native"
     }
 
+    fn table(&self) -> Option<&DriverTable> {
+        Some(&self.t)
+    }
+
     fn driver_version(&self) -> CuResult<i32> {
         let mut v = 0;
         call!(self.cuDriverGetVersion(&mut v))?;
