@@ -16,6 +16,7 @@
 pub mod address;
 pub mod codec;
 pub mod frame;
+pub mod fuzzing;
 pub mod hello;
 pub mod ops;
 pub mod pointer;
