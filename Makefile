@@ -14,9 +14,12 @@ SHIM       := $(LIBDIR)/libcuda.so.1
 EXAMPLES   := $(patsubst examples/c/%.c,build/examples/%,$(wildcard examples/c/*.c))
 # System packages `make abi` needs (libclang for bindgen; the GL/EGL/VDPAU
 # headers that cuda's interop headers include).
-DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev
+DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev qemu-system-x86
+# The vhost-user vsock device the test VMs use (hybrid vsock, as Firecracker).
+VHOST_VSOCK_VERSION := 0.3.0
+VHOST_VSOCK := build/tools/bin/vhost-device-vsock
 
-.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle
+.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle vm-test
 
 all: build
 
@@ -60,11 +63,25 @@ build/examples/%: examples/c/%.c examples/c/common.h headers build
 
 ## Set up and run everything CI runs.
 # The shim's integration tests load target/debug/libcuda.so, which `cargo
-# test` alone does not (re)build: build it first.
+# test` alone does not (re)build: build it first. Then the real-VM test.
 test: headers abi-check
-	$(CARGO) build -p cuvm-shim
+	$(CARGO) build
 	$(CARGO) test --workspace --exclude cuvm-abi-gen
 	$(CARGO) test -p cuvm-abi-gen
+	$(MAKE) vm-test
+
+$(VHOST_VSOCK):
+	$(CARGO) install vhost-device-vsock --version $(VHOST_VSOCK_VERSION) --locked --root build/tools
+
+## Boot two Linux guests under QEMU (KVM if it boots, else TCG) with
+## virtio-vsock, cuvm-host on the host side, and check what they compute.
+VM_BACKEND ?= emulated
+vm-test: build $(EXAMPLES) $(VHOST_VSOCK)
+	$(CARGO) build --release -p cuvm-host -p cuvm-conformance
+	$(CC) -O2 -I$(HEADERS) host-server/tests/programs/hog.c -o build/hog -L$(LIBDIR) -lcuda
+	CUVM_HOST_BIN=target/release/cuvm-host CUVM_SHIM=$(SHIM) VHOST_DEVICE_VSOCK=$(VHOST_VSOCK) \
+	  CUVM_VM_BACKEND=$(VM_BACKEND) CUVM_VM_PROGRAMS="$(EXAMPLES) target/release/cuvm-conformance build/hog" \
+	  vm/run-vm-test.sh
 
 ## Start cuvm-host (native backend if a GPU driver loads, else emulated)
 ## and run the examples through the guest library.
