@@ -19,7 +19,7 @@ DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev qemu-system-x86
 VHOST_VSOCK_VERSION := 0.3.0
 VHOST_VSOCK := build/tools/bin/vhost-device-vsock
 
-.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle vm-test
+.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle gpu-vm-bundle vm-test
 
 all: build
 
@@ -118,7 +118,18 @@ gpu-bundle: headers
 	mkdir -p gpu-bundle/bench
 	$(CC) -Wall -Wextra -O2 -I$(HEADERS) bench/driver-bench.c -o gpu-bundle/bench/driver-bench -Lgpu-bundle/lib -lcuda
 	cp bench/compare.sh gpu-bundle/bench/
+	$(CC) -O2 bench/socketpair.c -o gpu-bundle/bench/socketpair
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
+	@du -sh gpu-bundle
+
+## gpu-bundle plus a packed VM (QEMU, firmware, vhost-device-vsock, a guest
+## image whose programs run through cuvm) and vm-run.sh to boot it there.
+gpu-vm-bundle: gpu-bundle $(VHOST_VSOCK)
+	$(CC) -O2 -I$(HEADERS) host-server/tests/programs/hog.c -o build/hog -Lgpu-bundle/lib -lcuda
+	vm/build-image.sh build/vm-gpu-image gpu-bundle/lib/libcuda.so.1 gpu-bundle/examples/* \
+	  gpu-bundle/bin/cuvm-conformance build/hog gpu-bundle/bench/driver-bench
+	vm/pack-for-gpu.sh gpu-bundle/vm.tar.xz $(VHOST_VSOCK) build/vm-gpu-image
+	cp scripts/gpu-vm-run.sh gpu-bundle/vm-run.sh
 	@du -sh gpu-bundle
 
 clean:

@@ -50,5 +50,9 @@ if [ -x /tests/hog ]; then
     sed "s/^/cuvm-guest: [kill] /" /tmp/hog.out /tmp/hog2.out
     echo "cuvm-guest: RESULT killed-guest-returns-memory $ok"
 fi
+if [ -x /tests/driver-bench ]; then
+    # Functional timings only: the guest's own instructions run under TCG.
+    CUVM_BENCH_BULK_MIB=32 run driver-bench /tests/driver-bench
+fi
 echo "cuvm-guest: done"
 poweroff -f

@@ -19,8 +19,13 @@ rm -rf "$out"
 mkdir -p "$out"
 start=$(date +%s)
 
-# shellcheck disable=SC2086
-"$here/build-image.sh" "$out/image" "$CUVM_SHIM" $CUVM_VM_PROGRAMS || exit 1
+if [ -n "${CUVM_VM_IMAGE:-}" ]; then
+    # A prebuilt image (the GPU bundle carries one).
+    mkdir -p "$out/image" && cp "$CUVM_VM_IMAGE"/vmlinuz "$CUVM_VM_IMAGE"/initramfs.cpio.gz "$out/image/"
+else
+    # shellcheck disable=SC2086
+    "$here/build-image.sh" "$out/image" "$CUVM_SHIM" $CUVM_VM_PROGRAMS || exit 1
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
@@ -49,7 +54,7 @@ boot() { # boot GUEST ACCEL TIMEOUT
         -chardev socket,id=vsock,path="$out/vhost$g.sock" -device vhost-user-vsock-pci,chardev=vsock \
         -kernel "$out/image/vmlinuz" -initrd "$out/image/initramfs.cpio.gz" \
         -append "console=ttyS0 panic=-1 quiet cuvm_seed=$g" \
-        -display none -serial "file:$out/console$g.log" -no-reboot
+        -display none -vga none -nic none -serial "file:$out/console$g.log" -no-reboot ${QEMU_EXTRA:-}
 }
 
 accel=tcg
