@@ -8,6 +8,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{build_program, guest, scratch, start_host};
+use std::io::BufRead as _;
 
 const MIB: u64 = 1 << 20;
 
@@ -66,4 +67,28 @@ fn one_vm_at_its_quota_does_not_limit_another_vm() {
     assert_eq!(run(&addr_a, 48 * MIB), format!("alloc {}: CUDA_SUCCESS", 48 * MIB));
     assert_eq!(run(&addr_b, 32 * MIB), format!("alloc {}: CUDA_ERROR_OUT_OF_MEMORY", 32 * MIB), "{}", host.log());
     assert_eq!(run(&addr_b, 8 * MIB), format!("alloc {}: CUDA_SUCCESS", 8 * MIB));
+}
+
+#[test]
+fn a_guest_cannot_name_another_guests_memory_or_streams() {
+    let dir = scratch("no-peeking");
+    let (a, b) = (dir.join("a.sock"), dir.join("b.sock"));
+    let (addr_a, addr_b) = (format!("unix:{}", a.display()), format!("unix:{}", b.display()));
+    let host = start_host(&dir, &["--listen", &addr_a, "--listen", &addr_b, "--backend", "emulated"], &b);
+    let (peek, libdir) = build_program(&dir, "peek");
+    let mut holder = guest(&peek, &libdir, &addr_a).arg("hold").stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut line = String::new();
+    BufReader::new(holder.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+    let handles: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(handles.len(), 2, "holder printed {line:?}");
+    // Another VM, and another process of the same VM: neither may use them.
+    for addr in [&addr_b, &addr_a] {
+        let out = guest(&peek, &libdir, addr).args(["read", handles[0], handles[1]]).output().expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("read: CUDA_ERROR_INVALID_VALUE"), "{addr}: {text}");
+        assert!(text.contains("sync: CUDA_ERROR_INVALID_HANDLE"), "{addr}: {text}");
+    }
+    holder.kill().expect("kill");
+    let _ = holder.wait();
+    drop(host);
 }
