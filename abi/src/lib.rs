@@ -19,7 +19,7 @@
 
 /// Generated from the headers by `make abi`; do not edit.
 // bindgen derives PartialEq on structs that hold callbacks (CUhostFn).
-#[allow(unpredictable_function_pointer_comparisons)]
+#[allow(unpredictable_function_pointer_comparisons, clippy::undocumented_unsafe_blocks)]
 pub mod generated {
     pub mod errors;
     #[macro_use]

@@ -8,7 +8,6 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::{build_program, guest, scratch, start_host};
-use std::io::BufRead as _;
 
 const MIB: u64 = 1 << 20;
 

@@ -16,14 +16,17 @@ use crate::{Shim, context, device, errors, init, launch, memory, module, procadd
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::create(pctx, flags, dev) }
     }
 
     unsafe fn cuCtxCreate_v2(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::create(pctx, flags, dev) }
     }
 
     unsafe fn cuCtxCreate_v4(pctx: *mut CUcontext, ctxCreateParams: *mut CUctxCreateParams, flags: c_uint, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         if ctxCreateParams.is_null() { unsafe { context::create(pctx, flags, dev) } } else { crate::driver::not_supported("cuCtxCreate_v4 with CUctxCreateParams") }
     }
 
@@ -36,46 +39,57 @@ impl Driver for Shim {
     }
 
     unsafe fn cuCtxGetApiVersion(ctx: CUcontext, version: *mut c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::api_version(ctx, version) }
     }
 
     unsafe fn cuCtxGetCacheConfig(pconfig: *mut CUfunc_cache) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_cache_config(pconfig) }
     }
 
     unsafe fn cuCtxGetCurrent(pctx: *mut CUcontext) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_current(pctx) }
     }
 
     unsafe fn cuCtxGetDevice(device: *mut CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_device(device) }
     }
 
     unsafe fn cuCtxGetDevice_v2(device: *mut CUdevice, ctx: CUcontext) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_device_of(device, ctx) }
     }
 
     unsafe fn cuCtxGetFlags(flags: *mut c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_flags(flags) }
     }
 
     unsafe fn cuCtxGetId(ctx: CUcontext, ctxId: *mut c_ulonglong) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_id(ctx, ctxId) }
     }
 
     unsafe fn cuCtxGetLimit(pvalue: *mut usize, limit: CUlimit) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::get_limit(pvalue, limit) }
     }
 
     unsafe fn cuCtxGetStreamPriorityRange(leastPriority: *mut c_int, greatestPriority: *mut c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::priority_range(leastPriority, greatestPriority) }
     }
 
     unsafe fn cuCtxPopCurrent(pctx: *mut CUcontext) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::pop(pctx) }
     }
 
     unsafe fn cuCtxPopCurrent_v2(pctx: *mut CUcontext) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::pop(pctx) }
     }
 
@@ -108,50 +122,62 @@ impl Driver for Shim {
     }
 
     unsafe fn cuDeviceCanAccessPeer(canAccessPeer: *mut c_int, dev: CUdevice, peerDev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::can_access_peer(canAccessPeer, dev, peerDev) }
     }
 
     unsafe fn cuDeviceComputeCapability(major: *mut c_int, minor: *mut c_int, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::compute_capability(major, minor, dev) }
     }
 
     unsafe fn cuDeviceGet(device: *mut CUdevice, ordinal: c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::get(device, ordinal) }
     }
 
     unsafe fn cuDeviceGetAttribute(pi: *mut c_int, attrib: CUdevice_attribute, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::attribute(pi, attrib, dev) }
     }
 
     unsafe fn cuDeviceGetCount(count: *mut c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::count(count) }
     }
 
     unsafe fn cuDeviceGetName(name: *mut c_char, len: c_int, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::name(name, len, dev) }
     }
 
     unsafe fn cuDeviceGetP2PAttribute(value: *mut c_int, attrib: CUdevice_P2PAttribute, srcDevice: CUdevice, dstDevice: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::p2p_attribute(value, attrib.0, srcDevice, dstDevice) }
     }
 
     unsafe fn cuDeviceGetPCIBusId(pciBusId: *mut c_char, len: c_int, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::pci_bus_id(pciBusId, len, dev) }
     }
 
     unsafe fn cuDeviceGetProperties(prop: *mut CUdevprop, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::properties(prop, dev) }
     }
 
     unsafe fn cuDeviceGetUuid(uuid: *mut CUuuid, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::uuid(uuid, dev) }
     }
 
     unsafe fn cuDeviceGetUuid_v2(uuid: *mut CUuuid, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::uuid(uuid, dev) }
     }
 
     unsafe fn cuDevicePrimaryCtxGetState(dev: CUdevice, flags: *mut c_uint, active: *mut c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::primary_state(dev, flags, active) }
     }
 
@@ -172,6 +198,7 @@ impl Driver for Shim {
     }
 
     unsafe fn cuDevicePrimaryCtxRetain(pctx: *mut CUcontext, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::primary_retain(pctx, dev) }
     }
 
@@ -184,14 +211,17 @@ impl Driver for Shim {
     }
 
     unsafe fn cuDeviceTotalMem_v2(bytes: *mut usize, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::total_mem(bytes, dev) }
     }
 
     unsafe fn cuDriverGetVersion(driverVersion: *mut c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { init::driver_get_version(driverVersion) }
     }
 
     unsafe fn cuEventCreate(phEvent: *mut CUevent, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::event_create(phEvent, Flags) }
     }
 
@@ -204,10 +234,12 @@ impl Driver for Shim {
     }
 
     unsafe fn cuEventElapsedTime(pMilliseconds: *mut f32, hStart: CUevent, hEnd: CUevent) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::elapsed(pMilliseconds, hStart, hEnd) }
     }
 
     unsafe fn cuEventElapsedTime_v2(pMilliseconds: *mut f32, hStart: CUevent, hEnd: CUevent) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::elapsed(pMilliseconds, hStart, hEnd) }
     }
 
@@ -228,18 +260,22 @@ impl Driver for Shim {
     }
 
     unsafe fn cuFuncGetAttribute(pi: *mut c_int, attrib: CUfunction_attribute, hfunc: CUfunction) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_attribute(pi, attrib, hfunc) }
     }
 
     unsafe fn cuFuncGetModule(hmod: *mut CUmodule, hfunc: CUfunction) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_module(hmod, hfunc) }
     }
 
     unsafe fn cuFuncGetName(name: *mut *const c_char, hfunc: CUfunction) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_name(name, hfunc) }
     }
 
     unsafe fn cuFuncGetParamInfo(func: CUfunction, paramIndex: usize, paramOffset: *mut usize, paramSize: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::param_info(func, paramIndex, paramOffset, paramSize) }
     }
 
@@ -252,18 +288,22 @@ impl Driver for Shim {
     }
 
     unsafe fn cuGetErrorName(error: CUresult, pStr: *mut *const c_char) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { errors::get_error_name(error, pStr) }
     }
 
     unsafe fn cuGetErrorString(error: CUresult, pStr: *mut *const c_char) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { errors::get_error_string(error, pStr) }
     }
 
     unsafe fn cuGetProcAddress(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, core::ptr::null_mut(), true) }
     }
 
     unsafe fn cuGetProcAddress_v2(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t, symbolStatus: *mut CUdriverProcAddressQueryResult) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, symbolStatus, false) }
     }
 
@@ -272,38 +312,47 @@ impl Driver for Shim {
     }
 
     unsafe fn cuLaunchCooperativeKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, false) }
     }
 
     unsafe fn cuLaunchCooperativeKernel_ptsz(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, true) }
     }
 
     unsafe fn cuLaunchKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, false) }
     }
 
     unsafe fn cuLaunchKernelEx(config: *const CUlaunchConfig, f: CUfunction, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch_ex(config, f, kernelParams, extra, false) }
     }
 
     unsafe fn cuLaunchKernelEx_ptsz(config: *const CUlaunchConfig, f: CUfunction, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch_ex(config, f, kernelParams, extra, true) }
     }
 
     unsafe fn cuLaunchKernel_ptsz(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, true) }
     }
 
     unsafe fn cuMemAllocHost_v2(pp: *mut *mut c_void, bytesize: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::host_alloc(pp, bytesize, 0) }
     }
 
     unsafe fn cuMemAllocPitch_v2(dptr: *mut CUdeviceptr, pPitch: *mut usize, WidthInBytes: usize, Height: usize, ElementSizeBytes: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::alloc_pitch(dptr, pPitch, WidthInBytes, Height, ElementSizeBytes) }
     }
 
     unsafe fn cuMemAlloc_v2(dptr: *mut CUdeviceptr, bytesize: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::alloc(dptr, bytesize) }
     }
 
@@ -316,14 +365,17 @@ impl Driver for Shim {
     }
 
     unsafe fn cuMemGetAddressRange_v2(pbase: *mut CUdeviceptr, psize: *mut usize, dptr: CUdeviceptr) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::address_range(pbase, psize, dptr) }
     }
 
     unsafe fn cuMemGetInfo_v2(free: *mut usize, total: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::get_info(free, total) }
     }
 
     unsafe fn cuMemHostAlloc(pp: *mut *mut c_void, bytesize: usize, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::host_alloc(pp, bytesize, Flags) }
     }
 
@@ -332,6 +384,7 @@ impl Driver for Shim {
     }
 
     unsafe fn cuMemHostGetFlags(pFlags: *mut c_uint, p: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::host_get_flags(pFlags, p) }
     }
 
@@ -344,38 +397,47 @@ impl Driver for Shim {
     }
 
     unsafe fn cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::unified(dst, src, ByteCount, None, false) }
     }
 
     unsafe fn cuMemcpy2DAsync_v2(pCopy: *const CUDA_MEMCPY2D, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2DAsync_v2, pCopy, Some(stream_id(hStream, false))) }
     }
 
     unsafe fn cuMemcpy2DAsync_v2_ptsz(pCopy: *const CUDA_MEMCPY2D, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2DAsync_v2_ptsz, pCopy, Some(stream_id(hStream, true))) }
     }
 
     unsafe fn cuMemcpy2DUnaligned_v2(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2DUnaligned_v2, pCopy, None) }
     }
 
     unsafe fn cuMemcpy2DUnaligned_v2_ptds(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2DUnaligned_v2_ptds, pCopy, None) }
     }
 
     unsafe fn cuMemcpy2D_v2(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2D_v2, pCopy, None) }
     }
 
     unsafe fn cuMemcpy2D_v2_ptds(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2D_v2_ptds, pCopy, None) }
     }
 
     unsafe fn cuMemcpyAsync(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::unified(dst, src, ByteCount, Some(stream_id(hStream, false)), false) }
     }
 
     unsafe fn cuMemcpyAsync_ptsz(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::unified(dst, src, ByteCount, Some(stream_id(hStream, true)), true) }
     }
 
@@ -396,34 +458,42 @@ impl Driver for Shim {
     }
 
     unsafe fn cuMemcpyDtoHAsync_v2(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::dtoh(ops::cuMemcpyDtoHAsync_v2, dstHost, srcDevice, ByteCount, Some(stream_id(hStream, false))) }
     }
 
     unsafe fn cuMemcpyDtoHAsync_v2_ptsz(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::dtoh(ops::cuMemcpyDtoHAsync_v2_ptsz, dstHost, srcDevice, ByteCount, Some(stream_id(hStream, true))) }
     }
 
     unsafe fn cuMemcpyDtoH_v2(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::dtoh(ops::cuMemcpyDtoH_v2, dstHost, srcDevice, ByteCount, None) }
     }
 
     unsafe fn cuMemcpyDtoH_v2_ptds(dstHost: *mut c_void, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::dtoh(ops::cuMemcpyDtoH_v2_ptds, dstHost, srcDevice, ByteCount, None) }
     }
 
     unsafe fn cuMemcpyHtoDAsync_v2(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::htod(ops::cuMemcpyHtoDAsync_v2, dstDevice, srcHost, ByteCount, Some(stream_id(hStream, false))) }
     }
 
     unsafe fn cuMemcpyHtoDAsync_v2_ptsz(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::htod(ops::cuMemcpyHtoDAsync_v2_ptsz, dstDevice, srcHost, ByteCount, Some(stream_id(hStream, true))) }
     }
 
     unsafe fn cuMemcpyHtoD_v2(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::htod(ops::cuMemcpyHtoD_v2, dstDevice, srcHost, ByteCount, None) }
     }
 
     unsafe fn cuMemcpyHtoD_v2_ptds(dstDevice: CUdeviceptr, srcHost: *const c_void, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::htod(ops::cuMemcpyHtoD_v2_ptds, dstDevice, srcHost, ByteCount, None) }
     }
 
@@ -444,6 +514,7 @@ impl Driver for Shim {
     }
 
     unsafe fn cuMemcpy_ptds(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::unified(dst, src, ByteCount, None, true) }
     }
 
@@ -544,34 +615,42 @@ impl Driver for Shim {
     }
 
     unsafe fn cuModuleEnumerateFunctions(functions: *mut CUfunction, numFunctions: c_uint, mod_: CUmodule) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::enumerate_functions(functions, numFunctions, mod_) }
     }
 
     unsafe fn cuModuleGetFunction(hfunc: *mut CUfunction, hmod: CUmodule, name: *const c_char) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_function(hfunc, hmod, name) }
     }
 
     unsafe fn cuModuleGetFunctionCount(count: *mut c_uint, mod_: CUmodule) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::function_count(count, mod_) }
     }
 
     unsafe fn cuModuleGetGlobal_v2(dptr: *mut CUdeviceptr, bytes: *mut usize, hmod: CUmodule, name: *const c_char) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_global(dptr, bytes, hmod, name) }
     }
 
     unsafe fn cuModuleLoad(module: *mut CUmodule, fname: *const c_char) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::load_file(module, fname) }
     }
 
     unsafe fn cuModuleLoadData(module: *mut CUmodule, image: *const c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::load_data(module, image) }
     }
 
     unsafe fn cuModuleLoadDataEx(module: *mut CUmodule, image: *const c_void, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::load_data(module, image) }
     }
 
     unsafe fn cuModuleLoadFatBinary(module: *mut CUmodule, fatCubin: *const c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::load_data(module, fatCubin) }
     }
 
@@ -580,38 +659,47 @@ impl Driver for Shim {
     }
 
     unsafe fn cuOccupancyAvailableDynamicSMemPerBlock(dynamicSmemSize: *mut usize, func: CUfunction, numBlocks: c_int, blockSize: c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::available_dynamic_smem(dynamicSmemSize, func, numBlocks, blockSize) }
     }
 
     unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessor(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, 0) }
     }
 
     unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, flags) }
     }
 
     unsafe fn cuOccupancyMaxPotentialBlockSize(minGridSize: *mut c_int, blockSize: *mut c_int, func: CUfunction, blockSizeToDynamicSMemSize: CUoccupancyB2DSize, dynamicSMemSize: usize, blockSizeLimit: c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, 0) }
     }
 
     unsafe fn cuOccupancyMaxPotentialBlockSizeWithFlags(minGridSize: *mut c_int, blockSize: *mut c_int, func: CUfunction, blockSizeToDynamicSMemSize: CUoccupancyB2DSize, dynamicSMemSize: usize, blockSizeLimit: c_int, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, flags) }
     }
 
     unsafe fn cuPointerGetAttribute(data: *mut c_void, attribute: CUpointer_attribute, ptr: CUdeviceptr) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::pointer_attribute(data, attribute, ptr) }
     }
 
     unsafe fn cuPointerGetAttributes(numAttributes: c_uint, attributes: *mut CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::pointer_attributes(numAttributes, attributes, data, ptr) }
     }
 
     unsafe fn cuStreamCreate(phStream: *mut CUstream, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::create(phStream, Flags, 0) }
     }
 
     unsafe fn cuStreamCreateWithPriority(phStream: *mut CUstream, flags: c_uint, priority: c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::create(phStream, flags, priority) }
     }
 
@@ -624,18 +712,22 @@ impl Driver for Shim {
     }
 
     unsafe fn cuStreamGetFlags(hStream: CUstream, flags: *mut c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::get_flags(hStream, flags, false) }
     }
 
     unsafe fn cuStreamGetFlags_ptsz(hStream: CUstream, flags: *mut c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::get_flags(hStream, flags, true) }
     }
 
     unsafe fn cuStreamGetPriority(hStream: CUstream, priority: *mut c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::get_priority(hStream, priority, false) }
     }
 
     unsafe fn cuStreamGetPriority_ptsz(hStream: CUstream, priority: *mut c_int) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { stream::get_priority(hStream, priority, true) }
     }
 

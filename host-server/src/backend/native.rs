@@ -69,6 +69,7 @@ fn usize_of(v: u64) -> CuResult<usize> {
 /// The file a loaded library was loaded from.
 fn loaded_path(t: &DriverTable) -> Option<PathBuf> {
     let f = t.cuInit?;
+    // SAFETY: Dl_info is plain data; all-zero is a valid value.
     let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
     // SAFETY: dladdr only reads the address and fills `info`.
     let ok = unsafe { libc::dladdr(f as *const c_void, &mut info) };

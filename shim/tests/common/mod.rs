@@ -1,5 +1,7 @@
 //! Helpers shared by the shim's integration tests.
 
+#![allow(dead_code)]
+
 use std::path::PathBuf;
 
 /// The guest library cargo built beside this test binary
