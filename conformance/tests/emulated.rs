@@ -98,9 +98,11 @@ scenarios!(
     events,
     module_from_ptx,
     occupancy_and_context_v2,
+    library_and_kernels,
     generated_forwarding,
     launch_errors,
     kernel_vector_add,
     kernel_parameters_of_every_size,
     kernel_fault_reported_at_sync,
+    kernel_launched_through_a_cukernel,
 );

@@ -32,6 +32,7 @@ pub mod guard;
 pub mod image;
 pub mod init;
 pub mod launch;
+pub mod library;
 pub mod logging;
 pub mod memory;
 pub mod module;

@@ -38,9 +38,46 @@ pub fn function(id: u64) -> Option<Function> {
 }
 
 fn load_bytes(image: &[u8]) -> Result<u64, CUresult> {
+    load_image(ops::cuModuleLoadData, image)
+}
+
+/// Sends an image for `op` (a module or library load); returns the new id.
+pub(crate) fn load_image(op: u32, image: &[u8]) -> Result<u64, CUresult> {
     let mut e = Encoder::new();
     e.u64(image.len() as u64);
-    call_bulk(ops::cuModuleLoadData, &e, Some(image), None)?.decoder().u64().map_err(protocol)
+    call_bulk(op, &e, Some(image), None)?.decoder().u64().map_err(protocol)
+}
+
+/// Reads a module file in the guest: its bytes, NUL-terminated if PTX.
+pub(crate) fn read_image_file(fname: *const c_char) -> Result<Vec<u8>, CUresult> {
+    if fname.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: a C string by the caller's contract.
+    let path = unsafe { CStr::from_ptr(fname) }.to_string_lossy().into_owned();
+    let mut bytes = std::fs::read(&path).map_err(|_| CUresult::CUDA_ERROR_FILE_NOT_FOUND)?;
+    if bytes.is_empty() {
+        return Err(CUresult::CUDA_ERROR_INVALID_IMAGE);
+    }
+    if !bytes.starts_with(b"\x7fELF") && bytes[..4.min(bytes.len())] != crate::image::FATBIN_MAGIC.to_le_bytes() && bytes.last() != Some(&0) {
+        bytes.push(0); // PTX read from a file has no terminator
+    }
+    Ok(bytes)
+}
+
+/// Sizes an in-memory image.
+///
+/// # Safety
+/// `image` points at an image, as the driver API requires.
+pub(crate) unsafe fn image_bytes<'a>(image: *const c_void) -> Result<&'a [u8], CUresult> {
+    if image.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: the caller passes an image.
+    let (start, kind, len) = unsafe { crate::image::size(image) }.ok_or(CUresult::CUDA_ERROR_INVALID_IMAGE)?;
+    log::debug!("module image: {kind:?}, {len} bytes");
+    // SAFETY: `size` established that `len` bytes at `start` are mapped.
+    Ok(unsafe { std::slice::from_raw_parts(start, len) })
 }
 
 /// `cuModuleLoadData` (also `LoadDataEx`, whose JIT options are not
@@ -56,11 +93,7 @@ pub unsafe fn load_data(module: *mut CUmodule, image: *const c_void) -> CUresult
         }
         crate::client::get()?;
         // SAFETY: the caller passes an image, as the driver API requires.
-        let (start, kind, len) = unsafe { crate::image::size(image) }.ok_or(CUresult::CUDA_ERROR_INVALID_IMAGE)?;
-        log::debug!("module image: {kind:?}, {len} bytes");
-        // SAFETY: `size` established that `len` bytes at `start` are mapped.
-        let bytes = unsafe { std::slice::from_raw_parts(start, len) };
-        let id = load_bytes(bytes)?;
+        let id = load_bytes(unsafe { image_bytes(image)? })?;
         // SAFETY: checked non-null.
         unsafe { remote::write(module, id as usize as CUmodule) };
         Ok(())
@@ -74,20 +107,8 @@ pub unsafe fn load_data(module: *mut CUmodule, image: *const c_void) -> CUresult
 pub unsafe fn load_file(module: *mut CUmodule, fname: *const c_char) -> CUresult {
     remote::done((|| {
         let module = non_null(module)?;
-        if fname.is_null() {
-            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-        }
         crate::client::get()?;
-        // SAFETY: a C string by the caller's contract.
-        let path = unsafe { CStr::from_ptr(fname) }.to_string_lossy().into_owned();
-        let mut bytes = std::fs::read(&path).map_err(|_| CUresult::CUDA_ERROR_FILE_NOT_FOUND)?;
-        if bytes.is_empty() {
-            return Err(CUresult::CUDA_ERROR_INVALID_IMAGE);
-        }
-        if !bytes.starts_with(b"\x7fELF") && bytes[..4] != crate::image::FATBIN_MAGIC.to_le_bytes() && bytes.last() != Some(&0) {
-            bytes.push(0); // PTX read from a file has no terminator
-        }
-        let id = load_bytes(&bytes)?;
+        let id = load_bytes(&read_image_file(fname)?)?;
         // SAFETY: checked non-null.
         unsafe { remote::write(module, id as usize as CUmodule) };
         Ok(())
@@ -107,7 +128,7 @@ pub fn unload(module: CUmodule) -> CUresult {
 }
 
 /// Decodes one function of a lookup reply and caches it.
-fn cache_function(module: u64, d: &mut Decoder<'_>) -> Result<u64, CUresult> {
+pub(crate) fn cache_function(module: u64, d: &mut Decoder<'_>) -> Result<u64, CUresult> {
     let id = d.u64().map_err(protocol)?;
     let n = d.u32().map_err(protocol)?;
     if n > 4096 {

@@ -15,6 +15,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "kernel_vector_add", needs_kernels: true, native_only: false, run: vector_add },
         Scenario { name: "kernel_parameters_of_every_size", needs_kernels: true, native_only: false, run: parameters },
         Scenario { name: "kernel_fault_reported_at_sync", needs_kernels: true, native_only: false, run: fault },
+        Scenario { name: "kernel_launched_through_a_cukernel", needs_kernels: true, native_only: false, run: via_kernel },
     ]
 }
 
@@ -175,4 +176,36 @@ fn fault(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut p = 0;
     t.call("cuMemAlloc after the fault (sticky)", cu!(api.cuMemAlloc_v2(&mut p, 16)));
     Ok(())
+}
+
+/// A CUkernel from a library, launched where a CUfunction is expected.
+fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUkernel, CUlibrary};
+    setup(api, t)?;
+    let mut lib: CUlibrary = null_mut();
+    t.ok(
+        "cuLibraryLoadData",
+        cu!(api.cuLibraryLoadData(&mut lib, super::modules::PTX.as_ptr().cast(), null_mut(), null_mut(), 0, null_mut(), null_mut(), 0)),
+    )?;
+    let mut k: CUkernel = null_mut();
+    t.ok("cuLibraryGetKernel(vadd)", cu!(api.cuLibraryGetKernel(&mut k, lib, c"vadd".as_ptr())))?;
+    let n: u32 = 4096;
+    let bytes = n as usize * 4;
+    let a: Vec<f32> = (0..n).map(|i| i as f32).collect();
+    let (mut da, mut dc) = (0, 0);
+    t.ok("cuMemAlloc a", cu!(api.cuMemAlloc_v2(&mut da, bytes)))?;
+    t.ok("cuMemAlloc c", cu!(api.cuMemAlloc_v2(&mut dc, bytes)))?;
+    t.ok("upload", cu!(api.cuMemcpyHtoD_v2(da, a.as_ptr().cast(), bytes)))?;
+    let mut args = [(&raw mut da).cast(), (&raw mut da).cast(), (&raw mut dc).cast(), (&raw const n).cast_mut().cast()];
+    t.ok(
+        "cuLaunchKernel with a CUkernel",
+        cu!(api.cuLaunchKernel(k.cast(), n / 256, 1, 1, 256, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())),
+    )?;
+    let mut c = vec![0f32; n as usize];
+    t.ok("download", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;
+    t.check("c = a + a", c.iter().zip(&a).all(|(c, a)| *c == a + a))?;
+    t.ok("cuMemFree a", cu!(api.cuMemFree_v2(da)))?;
+    t.ok("cuMemFree c", cu!(api.cuMemFree_v2(dc)))?;
+    t.ok("cuLibraryUnload", cu!(api.cuLibraryUnload(lib)))?;
+    teardown(api, t)
 }

@@ -12,6 +12,7 @@ pub fn scenarios() -> Vec<Scenario> {
     vec![
         Scenario { name: "module_from_ptx", needs_kernels: false, native_only: false, run: module_from_ptx },
         Scenario { name: "occupancy_and_context_v2", needs_kernels: false, native_only: false, run: occupancy },
+        Scenario { name: "library_and_kernels", needs_kernels: false, native_only: false, run: library },
     ]
 }
 
@@ -142,5 +143,69 @@ fn occupancy(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuCtxSynchronize_v2(ctx)", cu!(api.cuCtxSynchronize_v2(ctx)))?;
     t.ok("cuCtxSynchronize_v2(NULL)", cu!(api.cuCtxSynchronize_v2(null_mut())))?;
     t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+fn library(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUkernel, CUlibrary};
+    t.ok("cuInit", cu!(api.cuInit(0)))?;
+    // A library needs no context to load.
+    let mut lib: CUlibrary = null_mut();
+    let (jit, opts) = (null_mut(), null_mut());
+    t.ok(
+        "cuLibraryLoadData before any context",
+        cu!(api.cuLibraryLoadData(&mut lib, PTX.as_ptr().cast(), jit, null_mut(), 0, opts, null_mut(), 0)),
+    )?;
+    let mut k: CUkernel = null_mut();
+    t.ok("cuLibraryGetKernel(vadd)", cu!(api.cuLibraryGetKernel(&mut k, lib, c"vadd".as_ptr())))?;
+    t.call("cuLibraryGetKernel(missing)", cu!(api.cuLibraryGetKernel(&mut k, lib, c"missing".as_ptr())));
+    t.ok("cuLibraryGetKernel(vadd) again", cu!(api.cuLibraryGetKernel(&mut k, lib, c"vadd".as_ptr())))?;
+    let mut count = 0u32;
+    t.ok("cuLibraryGetKernelCount", cu!(api.cuLibraryGetKernelCount(&mut count, lib)))?;
+    t.value("kernel count", count);
+    let mut ks = [null_mut(); 2];
+    t.ok("cuLibraryEnumerateKernels", cu!(api.cuLibraryEnumerateKernels(ks.as_mut_ptr(), 2, lib)))?;
+    t.check("vadd is enumerated", ks.contains(&k))?;
+    for i in 0..5 {
+        let (mut off, mut size) = (99usize, 99usize);
+        let r = cu!(api.cuKernelGetParamInfo(k, i, &mut off, &mut size));
+        if r.is_success() {
+            t.value(&format!("kernel param {i} (offset, size)"), (off, size));
+        } else {
+            t.call(&format!("cuKernelGetParamInfo({i})"), r);
+        }
+    }
+    let mut name: *const c_char = std::ptr::null();
+    t.ok("cuKernelGetName", cu!(api.cuKernelGetName(&mut name, k)))?;
+    // SAFETY: a C string from the driver.
+    t.value("kernel name", unsafe { CStr::from_ptr(name) }.to_string_lossy());
+    let mut owner: CUlibrary = null_mut();
+    t.ok("cuKernelGetLibrary", cu!(api.cuKernelGetLibrary(&mut owner, k)))?;
+    t.check("the kernel's library", owner == lib)?;
+    let mut v = 0;
+    t.ok("cuKernelGetAttribute(MAX_THREADS_PER_BLOCK, dev 0)", cu!(api.cuKernelGetAttribute(&mut v, CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, k, 0)))?;
+    t.check("max threads per block > 0", v > 0)?;
+    // Now in a context: the kernel's function, the library's module and global.
+    let ctx = setup(api, t)?;
+    let _ = ctx;
+    let mut f: CUfunction = null_mut();
+    t.ok("cuKernelGetFunction", cu!(api.cuKernelGetFunction(&mut f, k)))?;
+    let mut fname: *const c_char = std::ptr::null();
+    t.ok("cuFuncGetName(function of the kernel)", cu!(api.cuFuncGetName(&mut fname, f)))?;
+    // SAFETY: a C string from the driver.
+    t.value("function name", unsafe { CStr::from_ptr(fname) }.to_string_lossy());
+    let mut m: CUmodule = null_mut();
+    t.ok("cuLibraryGetModule", cu!(api.cuLibraryGetModule(&mut m, lib)))?;
+    let mut g: CUfunction = null_mut();
+    t.ok("cuModuleGetFunction(bump) in the library's module", cu!(api.cuModuleGetFunction(&mut g, m, c"bump".as_ptr())))?;
+    let (mut gp, mut gs) = (0, 0usize);
+    t.ok("cuLibraryGetGlobal(counter)", cu!(api.cuLibraryGetGlobal(&mut gp, &mut gs, lib, c"counter".as_ptr())))?;
+    t.value("size of counter", gs);
+    let seven = 7u32.to_le_bytes();
+    t.ok("write the library global", cu!(api.cuMemcpyHtoD_v2(gp, seven.as_ptr().cast(), 4)))?;
+    let mut back = [0u8; 4];
+    t.ok("read the library global", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), gp, 4)))?;
+    t.check("the global holds what was written", back == seven)?;
+    t.ok("cuLibraryUnload", cu!(api.cuLibraryUnload(lib)))?;
     teardown(api, t)
 }

@@ -20,7 +20,12 @@ pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let stream = a.u64()?;
     let cooperative = a.bool()?;
     let args = a.bytes(MAX_KERNEL_ARGS)?;
-    let raw = s.handles.raw(f, Kind::Function)?;
+    // A CUkernel may stand where a CUfunction is expected: its function in
+    // the current context is launched.
+    let raw = match s.handles.get(f, Kind::Kernel) {
+        Ok(kernel) => s.backend.kernel_get_function(kernel.raw)?,
+        Err(_) => s.handles.raw(f, Kind::Function)?,
+    };
     let stream = stream_raw(s, stream)?;
     let info = s.functions.get(&f).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
     let needed = info.params.iter().map(|p| p.offset as usize + p.size as usize).max().unwrap_or(0);

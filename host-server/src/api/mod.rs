@@ -9,6 +9,7 @@ mod device;
 mod event;
 mod init;
 mod launch;
+mod library;
 mod memory;
 mod module;
 mod stream;
@@ -111,6 +112,18 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuFuncSetAttribute => module::func_set_attribute(s, a),
         ops::cuFuncSetCacheConfig => module::func_set_cache_config(s, a),
         ops::cuFuncGetName => module::func_name(s, a),
+
+        ops::cuLibraryLoadData => library::load(s, conn, seq, a),
+        ops::cuLibraryUnload => library::unload(s, a),
+        ops::cuLibraryGetKernel => library::get_kernel(s, a),
+        ops::cuLibraryGetKernelCount => library::kernel_count(s, a),
+        ops::cuLibraryEnumerateKernels => library::enumerate_kernels(s, a),
+        ops::cuLibraryGetModule => library::get_module(s, a),
+        ops::cuLibraryGetGlobal => library::get_global(s, a),
+        ops::cuKernelGetFunction => library::get_function(s, a),
+        ops::cuKernelGetAttribute => library::get_attribute(s, a),
+        ops::cuKernelSetAttribute => library::set_attribute(s, a),
+        ops::cuKernelGetName => library::get_name(s, a),
 
         ops::cuLaunchKernel | ops::cuLaunchKernel_ptsz => launch::launch(s, a),
         ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags => launch::occupancy(s, a),

@@ -38,7 +38,12 @@ pub fn load(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> 
 /// `cuModuleUnload`: [module id u64] -> [].
 pub fn unload(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;
-    let raw = s.handles.raw(id, Kind::Module)?;
+    let entry = s.handles.get(id, Kind::Module)?;
+    if entry.parent != 0 {
+        // A library's module: the library owns it.
+        return Err(CUresult::CUDA_ERROR_INVALID_HANDLE.into());
+    }
+    let raw = entry.raw;
     s.backend.module_unload(raw)?;
     s.handles.remove(id, Kind::Module)?;
     s.allocations.remove_module(id);

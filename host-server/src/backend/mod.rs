@@ -287,6 +287,42 @@ pub trait Backend: Send {
         Err(NOT_SUPPORTED)
     }
 
+    // Libraries and kernels (context-independent modules and functions).
+    fn library_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn library_unload(&mut self, library: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn library_get_kernel(&mut self, library: Raw, name: &str) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn library_get_module(&mut self, library: Raw) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn library_get_global(&mut self, library: Raw, name: &str) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn library_kernels(&mut self, library: Raw) -> CuResult<Vec<Raw>> {
+        Err(NOT_SUPPORTED)
+    }
+    /// The kernel's function in the current context.
+    fn kernel_get_function(&mut self, kernel: Raw) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn kernel_params(&mut self, kernel: Raw) -> CuResult<Vec<ParamInfo>> {
+        Err(NOT_SUPPORTED)
+    }
+    fn kernel_get_attribute(&mut self, attrib: i32, kernel: Raw, dev: i32) -> CuResult<i32> {
+        Err(NOT_SUPPORTED)
+    }
+    fn kernel_set_attribute(&mut self, attrib: i32, value: i32, kernel: Raw, dev: i32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn kernel_name(&mut self, kernel: Raw) -> CuResult<String> {
+        Err(NOT_SUPPORTED)
+    }
+
     // Streams.
     fn stream_create(&mut self, flags: u32, priority: i32) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)

@@ -507,6 +507,90 @@ impl Backend for Native {
         Ok(n)
     }
 
+    fn library_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
+        let mut aligned = vec![0u64; image.len().div_ceil(8) + 1];
+        // SAFETY: `aligned` holds at least image.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(image.as_ptr(), aligned.as_mut_ptr().cast::<u8>(), image.len()) };
+        let mut l: cuvm_abi::CUlibrary = std::ptr::null_mut();
+        let (null_jit, null_lib) = (std::ptr::null_mut(), std::ptr::null_mut());
+        call!(self.cuLibraryLoadData(&mut l, aligned.as_ptr().cast(), null_jit, std::ptr::null_mut(), 0, null_lib, std::ptr::null_mut(), 0))?;
+        Ok(raw(l))
+    }
+
+    fn library_unload(&mut self, library: Raw) -> CuResult<()> {
+        call!(self.cuLibraryUnload(ptr(library)))
+    }
+
+    fn library_get_kernel(&mut self, library: Raw, name: &str) -> CuResult<Raw> {
+        let name = CString::new(name).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut k: cuvm_abi::CUkernel = std::ptr::null_mut();
+        call!(self.cuLibraryGetKernel(&mut k, ptr(library), name.as_ptr()))?;
+        Ok(raw(k))
+    }
+
+    fn library_get_module(&mut self, library: Raw) -> CuResult<Raw> {
+        let mut m: CUmodule = std::ptr::null_mut();
+        call!(self.cuLibraryGetModule(&mut m, ptr(library)))?;
+        Ok(raw(m))
+    }
+
+    fn library_get_global(&mut self, library: Raw, name: &str) -> CuResult<(u64, u64)> {
+        let name = CString::new(name).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let (mut p, mut size) = (0, 0usize);
+        call!(self.cuLibraryGetGlobal(&mut p, &mut size, ptr(library), name.as_ptr()))?;
+        Ok((p, size as u64))
+    }
+
+    fn library_kernels(&mut self, library: Raw) -> CuResult<Vec<Raw>> {
+        let mut n = 0;
+        call!(self.cuLibraryGetKernelCount(&mut n, ptr(library)))?;
+        let mut ks: Vec<cuvm_abi::CUkernel> = vec![std::ptr::null_mut(); n as usize];
+        call!(self.cuLibraryEnumerateKernels(ks.as_mut_ptr(), n, ptr(library)))?;
+        Ok(ks.into_iter().map(raw).collect())
+    }
+
+    fn kernel_get_function(&mut self, kernel: Raw) -> CuResult<Raw> {
+        let mut f: CUfunction = std::ptr::null_mut();
+        call!(self.cuKernelGetFunction(&mut f, ptr(kernel)))?;
+        Ok(raw(f))
+    }
+
+    fn kernel_params(&mut self, kernel: Raw) -> CuResult<Vec<ParamInfo>> {
+        let mut out = Vec::new();
+        for index in 0..4096usize {
+            let (mut offset, mut size) = (0usize, 0usize);
+            match call!(self.cuKernelGetParamInfo(ptr(kernel), index, &mut offset, &mut size)) {
+                Ok(()) => out.push(ParamInfo {
+                    offset: u32::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
+                    size: u32::try_from(size).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
+                }),
+                Err(CUresult::CUDA_ERROR_INVALID_VALUE) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(out)
+    }
+
+    fn kernel_get_attribute(&mut self, attrib: i32, kernel: Raw, dev: i32) -> CuResult<i32> {
+        let mut v = 0;
+        call!(self.cuKernelGetAttribute(&mut v, CUfunction_attribute(attrib as u32), ptr(kernel), dev))?;
+        Ok(v)
+    }
+
+    fn kernel_set_attribute(&mut self, attrib: i32, value: i32, kernel: Raw, dev: i32) -> CuResult<()> {
+        call!(self.cuKernelSetAttribute(CUfunction_attribute(attrib as u32), value, ptr(kernel), dev))
+    }
+
+    fn kernel_name(&mut self, kernel: Raw) -> CuResult<String> {
+        let mut name: *const c_char = std::ptr::null();
+        call!(self.cuKernelGetName(&mut name, ptr(kernel)))?;
+        if name.is_null() {
+            return Err(CUresult::CUDA_ERROR_UNKNOWN);
+        }
+        // SAFETY: the driver returned a NUL-terminated name it owns.
+        Ok(unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned())
+    }
+
     fn occupancy_max_potential_block_size(&mut self, func: Raw, smem: u64, limit: i32, flags: u32) -> CuResult<(i32, i32)> {
         let (mut grid, mut block) = (0, 0);
         call!(self.cuOccupancyMaxPotentialBlockSizeWithFlags(&mut grid, &mut block, ptr(func), None, usize_of(smem)?, limit, flags))?;

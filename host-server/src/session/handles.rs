@@ -22,6 +22,10 @@ pub enum Kind {
     Stream,
     /// `CUevent`.
     Event,
+    /// `CUlibrary` (context-independent).
+    Library,
+    /// `CUkernel` (context-independent).
+    Kernel,
 }
 
 impl Kind {

@@ -300,7 +300,10 @@ impl Session {
             let _ = match e.kind {
                 Kind::Event => self.backend.event_destroy(e.raw),
                 Kind::Stream => self.backend.stream_destroy(e.raw),
+                // A library's module belongs to the library.
+                Kind::Module if e.parent != 0 => Ok(()),
                 Kind::Module => self.backend.module_unload(e.raw),
+                Kind::Library => self.backend.library_unload(e.raw),
                 _ => Ok(()),
             };
             let _ = id;

@@ -132,6 +132,27 @@ impl Emulated {
         Ok((buf, usize::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?))
     }
 
+    /// Allocates device memory, context or not (module globals).
+    fn alloc_raw(&mut self, size: u64) -> CuResult<u64> {
+        if size == 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let rounded = size.checked_next_multiple_of(ALIGN).ok_or(CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        if self.used.saturating_add(rounded) > self.total_memory {
+            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY);
+        }
+        let len = Self::to_usize(size).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        let mut buf = Vec::new();
+        buf.try_reserve_exact(len).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        buf.resize(len, 0);
+        let address = self.next_address;
+        // Leave a gap so that an overrun never lands in the next allocation.
+        self.next_address += rounded + ALIGN;
+        self.used += rounded;
+        self.memory.insert(address, buf);
+        Ok(address)
+    }
+
     fn to_usize(v: u64) -> CuResult<usize> {
         usize::try_from(v).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)
     }
@@ -323,23 +344,7 @@ impl Backend for Emulated {
 
     fn mem_alloc(&mut self, size: u64) -> CuResult<u64> {
         self.context()?;
-        if size == 0 {
-            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-        }
-        let rounded = size.checked_next_multiple_of(ALIGN).ok_or(CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
-        if self.used.saturating_add(rounded) > self.total_memory {
-            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY);
-        }
-        let len = Self::to_usize(size).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
-        let mut buf = Vec::new();
-        buf.try_reserve_exact(len).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
-        buf.resize(len, 0);
-        let address = self.next_address;
-        // Leave a gap so that an overrun never lands in the next allocation.
-        self.next_address += rounded + ALIGN;
-        self.used += rounded;
-        self.memory.insert(address, buf);
-        Ok(address)
+        self.alloc_raw(size)
     }
 
     fn mem_alloc_pitch(&mut self, width: u64, height: u64, elem_size: u32) -> CuResult<(u64, u64)> {
@@ -478,14 +483,14 @@ impl Backend for Emulated {
     }
 
     fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
-        self.context()?;
+        self.ready()?;
         let parsed = image::parse(image).map_err(|e| {
             log::info!("emulated backend: module image rejected: {e}");
             CUresult::CUDA_ERROR_INVALID_IMAGE
         })?;
         let mut globals = Vec::new();
         for g in &parsed.globals {
-            let ptr = self.mem_alloc(g.size.max(1))?;
+            let ptr = self.alloc_raw(g.size.max(1))?;
             globals.push((g.name.clone(), ptr, g.size));
         }
         let raw = self.raw();
@@ -504,7 +509,7 @@ impl Backend for Emulated {
     }
 
     fn module_get_function(&mut self, module: Raw, name: &str) -> CuResult<Raw> {
-        self.context()?;
+        self.ready()?;
         let m = self.modules.get(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
         let entry = m.ptx.entries.iter().find(|e| e.name == name).ok_or(CUresult::CUDA_ERROR_NOT_FOUND)?.clone();
         if let Some((raw, _)) = self.functions.iter().find(|(_, f)| f.module == module && f.name == name) {
@@ -671,6 +676,60 @@ impl Backend for Emulated {
             }
             _ => Err(CUresult::CUDA_ERROR_INVALID_HANDLE),
         }
+    }
+
+    // A library is a module that no context owns; its kernels are its
+    // functions, the same in every context.
+    fn library_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
+        self.module_load_data(image)
+    }
+
+    fn library_unload(&mut self, library: Raw) -> CuResult<()> {
+        self.module_unload(library)
+    }
+
+    fn library_get_kernel(&mut self, library: Raw, name: &str) -> CuResult<Raw> {
+        self.module_get_function(library, name)
+    }
+
+    fn library_get_module(&mut self, library: Raw) -> CuResult<Raw> {
+        self.modules.get(&library).map(|_| library).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn library_get_global(&mut self, library: Raw, name: &str) -> CuResult<(u64, u64)> {
+        self.module_get_global(library, name)
+    }
+
+    fn library_kernels(&mut self, library: Raw) -> CuResult<Vec<Raw>> {
+        self.module_functions(library)
+    }
+
+    fn kernel_get_function(&mut self, kernel: Raw) -> CuResult<Raw> {
+        self.context()?;
+        self.functions.get(&kernel).map(|_| kernel).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn kernel_params(&mut self, kernel: Raw) -> CuResult<Vec<ParamInfo>> {
+        self.func_params(kernel)
+    }
+
+    fn kernel_get_attribute(&mut self, attrib: i32, kernel: Raw, dev: i32) -> CuResult<i32> {
+        self.device(dev)?;
+        let f = self.functions.get(&kernel).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        let default = device::function_attribute(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        Ok(*f.attributes.get(&attrib).unwrap_or(&default))
+    }
+
+    fn kernel_set_attribute(&mut self, attrib: i32, value: i32, kernel: Raw, dev: i32) -> CuResult<()> {
+        self.device(dev)?;
+        device::function_attribute(attrib).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let f = self.functions.get_mut(&kernel).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        f.attributes.insert(attrib, value);
+        Ok(())
+    }
+
+    fn kernel_name(&mut self, kernel: Raw) -> CuResult<String> {
+        self.func_name(kernel)
     }
 
     fn occupancy_max_potential_block_size(&mut self, func: Raw, _smem: u64, limit: i32, _flags: u32) -> CuResult<(i32, i32)> {
