@@ -9,9 +9,10 @@
 //! - [`backend`]: what executes calls: `native` (NVIDIA's driver) or
 //!   `emulated` (a software GPU for machines without one).
 //!
-//! This first slice runs each session on a thread of one process; nothing in
-//! a session reaches another session's state (see the README for the
-//! per-VM worker process still to come).
+//! Process model: the listener process holds no CUDA context; every guest
+//! connection is served by a worker process of its own (`--session-worker`,
+//! see [`listener`]), so that a fault or crash in one session cannot reach
+//! another; the sessions of a VM share its quota ([`vm`]).
 
 pub mod api;
 pub mod backend;

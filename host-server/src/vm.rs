@@ -6,51 +6,137 @@
 //! gives it back.
 
 use std::collections::HashMap;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// One VM's shared state.
+/// One VM's shared state. Its sessions run in worker processes of their
+/// own, so the bytes charged live in a page of shared memory (a memfd that
+/// the listener creates and every worker of the VM maps): word 0 is the
+/// VM's total, and each worker also counts its own share in a slot of its
+/// own, so that the listener can take back what a worker that died held.
 #[derive(Debug)]
 pub struct Vm {
     /// Its name (from the transport).
     pub name: String,
     /// Device memory it may hold, if limited.
     pub quota: Option<u64>,
-    used: AtomicU64,
+    page: &'static [AtomicU64; SLOTS + 1],
+    /// This worker's slot (0 in the listener, which charges nothing).
+    slot: usize,
+    fd: OwnedFd,
+    free_slots: Mutex<Vec<usize>>,
+}
+
+/// Sessions (worker processes) a VM can have at once.
+pub const SLOTS: usize = 511;
+const PAGE: usize = (SLOTS + 1) * 8;
+
+fn map_counter(fd: &OwnedFd) -> std::io::Result<&'static [AtomicU64; SLOTS + 1]> {
+    // SAFETY: maps a page of a memfd the size of which was set to PAGE; the
+    // mapping is never unmapped, so a 'static reference to it stays valid;
+    // page alignment satisfies AtomicU64's alignment, and the memory is only
+    // ever accessed atomically.
+    unsafe {
+        let p = libc::mmap(std::ptr::null_mut(), PAGE, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0);
+        if p == libc::MAP_FAILED {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(&*p.cast::<[AtomicU64; SLOTS + 1]>())
+    }
 }
 
 impl Vm {
-    /// A VM with nothing charged.
+    /// A VM with nothing charged, its counter in a new memfd.
+    ///
+    /// # Errors
+    /// When the memfd cannot be made or mapped.
+    pub fn new(name: String, quota: Option<u64>) -> std::io::Result<Self> {
+        // SAFETY: a C string literal; the flags are valid.
+        let raw = unsafe { libc::memfd_create(c"cuvm-vm".as_ptr(), libc::MFD_CLOEXEC) };
+        if raw < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        // SAFETY: a fresh descriptor we own.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        // SAFETY: a valid descriptor.
+        if unsafe { libc::ftruncate(fd.as_raw_fd(), PAGE as libc::off_t) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let page = map_counter(&fd)?;
+        Ok(Vm { name, quota, page, slot: 0, fd, free_slots: Mutex::new((1..=SLOTS).rev().collect()) })
+    }
+
+    /// A slot for a new worker, if one is free.
+    pub fn take_slot(&self) -> Option<usize> {
+        self.free_slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop()
+    }
+
+    /// After a worker ended, however it ended: gives back what it still
+    /// held (nothing, if it cleaned up) and frees its slot.
+    pub fn reclaim(&self, slot: usize) -> u64 {
+        let Some(counter) = self.page.get(slot).filter(|_| slot > 0) else { return 0 };
+        let held = counter.swap(0, Ordering::AcqRel);
+        let _ = self.page[0].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(held)));
+        self.free_slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(slot);
+        held
+    }
+
+    /// The VM as seen by a worker process, from the counter's descriptor
+    /// that the listener passed it.
+    ///
+    /// # Errors
+    /// When the descriptor cannot be mapped.
+    ///
+    /// # Safety
+    /// `fd` is an open descriptor of a VM counter, owned by the caller.
+    pub unsafe fn from_fd(name: String, quota: Option<u64>, fd: RawFd, slot: usize) -> std::io::Result<Self> {
+        // SAFETY: the caller hands over ownership of an open descriptor.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        let page = map_counter(&fd)?;
+        let slot = slot.min(SLOTS);
+        Ok(Vm { name, quota, page, slot, fd, free_slots: Mutex::new(Vec::new()) })
+    }
+
+    /// The counter's descriptor, to pass to a worker.
     #[must_use]
-    pub fn new(name: String, quota: Option<u64>) -> Self {
-        Vm { name, quota, used: AtomicU64::new(0) }
+    pub fn counter_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
     }
 
     /// Charges `bytes`; `false` (and nothing charged) if that would exceed
     /// the quota.
     pub fn charge(&self, bytes: u64) -> bool {
-        let mut current = self.used.load(Ordering::Relaxed);
+        let total = &self.page[0];
+        let mut current = total.load(Ordering::Relaxed);
         loop {
             let Some(next) = current.checked_add(bytes) else { return false };
             if self.quota.is_some_and(|q| next > q) {
                 return false;
             }
-            match self.used.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Relaxed) {
-                Ok(_) => return true,
+            match total.compare_exchange_weak(current, next, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => break,
                 Err(actual) => current = actual,
             }
         }
+        if self.slot > 0 {
+            self.page[self.slot].fetch_add(bytes, Ordering::AcqRel);
+        }
+        true
     }
 
     /// Gives `bytes` back.
     pub fn release(&self, bytes: u64) {
-        let _ = self.used.fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(bytes)));
+        let _ = self.page[0].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(bytes)));
+        if self.slot > 0 {
+            let _ = self.page[self.slot].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(bytes)));
+        }
     }
 
     /// Bytes charged now.
     #[must_use]
     pub fn used(&self) -> u64 {
-        self.used.load(Ordering::Acquire)
+        self.page[0].load(Ordering::Acquire)
     }
 }
 
@@ -70,13 +156,19 @@ impl Registry {
     }
 
     /// The VM called `name`, created at its first connection.
-    pub fn vm(&self, name: &str) -> Arc<Vm> {
+    ///
+    /// # Errors
+    /// When its shared counter cannot be created.
+    pub fn vm(&self, name: &str) -> std::io::Result<Arc<Vm>> {
         let mut vms = self.vms.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        Arc::clone(vms.entry(name.to_string()).or_insert_with(|| {
-            let quota = self.quotas.get(name).copied().or(self.default_quota);
-            log::info!("vm {name:?}: first connection (quota {})", quota.map_or("none".into(), |q| format!("{q} bytes")));
-            Arc::new(Vm::new(name.to_string(), quota))
-        }))
+        if let Some(vm) = vms.get(name) {
+            return Ok(Arc::clone(vm));
+        }
+        let quota = self.quotas.get(name).copied().or(self.default_quota);
+        log::info!("vm {name:?}: first connection (quota {})", quota.map_or("none".into(), |q| format!("{q} bytes")));
+        let vm = Arc::new(Vm::new(name.to_string(), quota)?);
+        vms.insert(name.to_string(), Arc::clone(&vm));
+        Ok(vm)
     }
 }
 
@@ -86,7 +178,7 @@ mod tests {
 
     #[test]
     fn charges_up_to_the_quota_and_releases() {
-        let vm = Vm::new("a".into(), Some(100));
+        let vm = Vm::new("a".into(), Some(100)).unwrap();
         assert!(vm.charge(60));
         assert!(!vm.charge(41));
         assert_eq!(vm.used(), 60);
@@ -96,7 +188,7 @@ mod tests {
 
     #[test]
     fn no_quota_charges_anything_but_overflow() {
-        let vm = Vm::new("a".into(), None);
+        let vm = Vm::new("a".into(), None).unwrap();
         assert!(vm.charge(u64::MAX - 1));
         assert!(!vm.charge(2));
     }
@@ -104,8 +196,24 @@ mod tests {
     #[test]
     fn sessions_of_one_vm_share_it() {
         let r = Registry::new(Some(10), HashMap::from([("big".to_string(), 1000)]));
-        assert!(Arc::ptr_eq(&r.vm("x"), &r.vm("x")));
-        assert_eq!(r.vm("x").quota, Some(10));
-        assert_eq!(r.vm("big").quota, Some(1000));
+        assert!(Arc::ptr_eq(&r.vm("x").unwrap(), &r.vm("x").unwrap()));
+        assert_eq!(r.vm("x").unwrap().quota, Some(10));
+        assert_eq!(r.vm("big").unwrap().quota, Some(1000));
+    }
+
+    #[test]
+    fn a_second_mapping_of_the_counter_sees_the_same_charges() {
+        let vm = Vm::new("a".into(), Some(100)).unwrap();
+        // SAFETY: dup gives a descriptor that from_fd then owns.
+        let dup = unsafe { libc::dup(vm.counter_fd()) };
+        let slot = vm.take_slot().unwrap();
+        // SAFETY: an open descriptor of a VM counter, handed over.
+        let worker = unsafe { Vm::from_fd("a".into(), Some(100), dup, slot) }.unwrap();
+        assert!(worker.charge(70));
+        assert!(!vm.charge(40));
+        // The worker dies holding 70 bytes: the listener takes them back.
+        assert_eq!(vm.reclaim(slot), 70);
+        assert_eq!(vm.used(), 0);
+        assert!(vm.charge(100));
     }
 }

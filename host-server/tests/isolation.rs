@@ -44,8 +44,7 @@ fn a_guest_killed_mid_transfer_returns_its_memory_and_the_quota_holds() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(host.alive(), "cuvm-host died");
-    let log = host.log();
-    assert!(log.contains(&format!("cleaned up 1 objects and {} bytes of device memory", 48 * MIB)), "{log}");
+    assert!(host.log_shows(&format!("cleaned up 1 objects and {} bytes of device memory", 48 * MIB)), "{}", host.log());
 }
 
 #[test]
@@ -90,4 +89,53 @@ fn a_guest_cannot_name_another_guests_memory_or_streams() {
     holder.kill().expect("kill");
     let _ = holder.wait();
     drop(host);
+}
+
+/// The worker processes of `host` (pids), found through /proc.
+fn workers(host_pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let ppid = stat.rsplit(')').next().and_then(|s| s.split_whitespace().nth(1)).and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(host_pid) && cmdline.windows(16).any(|w| w == b"--session-worker") {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_crashed_session_worker_harms_no_other_session_and_its_quota_comes_back() {
+    let dir = scratch("worker-crash");
+    let (a, b) = (dir.join("a.sock"), dir.join("b.sock"));
+    let (addr_a, addr_b) = (format!("unix:{}", a.display()), format!("unix:{}", b.display()));
+    let host = start_host(&dir, &["--listen", &addr_a, "--listen", &addr_b, "--backend", "emulated", "--quota", "64M"], &b);
+    let (hog, libdir) = build_program(&dir, "hog");
+    let size = (48 * MIB).to_string();
+    // VM B: a session that keeps working throughout.
+    let mut other = guest(&hog, &libdir, &addr_b).args([&size, "spin"]).stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut line = String::new();
+    BufReader::new(other.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+    assert_eq!(line.trim(), format!("alloc {size}: CUDA_SUCCESS"));
+    let before: Vec<u32> = workers(host.child.id());
+    // VM A: a session whose worker will crash while holding 48 MiB.
+    let mut victim = guest(&hog, &libdir, &addr_a).args([&size, "spin"]).stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut line = String::new();
+    BufReader::new(victim.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+    assert_eq!(line.trim(), format!("alloc {size}: CUDA_SUCCESS"));
+    let new: Vec<u32> = workers(host.child.id()).into_iter().filter(|p| !before.contains(p)).collect();
+    assert_eq!(new.len(), 1, "one new worker for the new session");
+    // SAFETY: kill(2) on a pid we found as this test's host's child.
+    assert_eq!(unsafe { libc::kill(i32::try_from(new[0]).expect("pid"), libc::SIGKILL) }, 0);
+    assert!(host.log_shows("took back 50331648 bytes of quota its worker still held"), "{}", host.log());
+    // VM A can use its whole quota again; VM B's session never noticed.
+    let out = guest(&hog, &libdir, &addr_a).args([&size, "once"]).output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), format!("alloc {size}: CUDA_SUCCESS"));
+    assert!(matches!(other.try_wait(), Ok(None)), "the other VM's session died");
+    let _ = victim.kill();
+    let _ = victim.wait();
+    let _ = other.kill();
+    let _ = other.wait();
 }

@@ -24,6 +24,7 @@ const MAX_ARGS: usize = 32 * 1024;
 /// `params` holds one valid pointer per parameter, each to as many bytes as
 /// the parameter's size; or `extra` is a valid `CU_LAUNCH_PARAM` list.
 unsafe fn pack(id: u64, params: *mut *mut c_void, extra: *mut *mut c_void) -> Result<Vec<u8>, CUresult> {
+    crate::module::ensure_params(id)?;
     let func = crate::module::function(id).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
     if !extra.is_null() {
         if !params.is_null() {

@@ -232,6 +232,10 @@ pub fn set_attribute(attrib: CUfunction_attribute, value: c_int, kernel: CUkerne
 /// # Safety
 /// Out-pointers null or valid.
 pub unsafe fn param_info(kernel: CUkernel, index: usize, offset: *mut usize, size: *mut usize) -> CUresult {
+    // The driver answers for a kernel only with a context current (measured).
+    if crate::client::get().is_ok() && crate::context::current() == 0 {
+        return CUresult::CUDA_ERROR_INVALID_CONTEXT;
+    }
     // SAFETY: forwarded contract; kernels and functions share the cache.
     unsafe { crate::module::param_info(kernel as usize as CUfunction, index, offset, size) }
 }

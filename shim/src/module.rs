@@ -20,6 +20,9 @@ pub struct Function {
     pub module: u64,
     /// (offset, size) of each parameter.
     pub params: Vec<(u32, u32)>,
+    /// Whether `params` is known (a kernel looked up with no context
+    /// current learns it later).
+    pub params_known: bool,
     /// Its name, once asked for (kept alive for `cuFuncGetName`).
     pub name: Option<CString>,
 }
@@ -130,7 +133,20 @@ pub fn unload(module: CUmodule) -> CUresult {
 /// Decodes one function of a lookup reply and caches it.
 pub(crate) fn cache_function(module: u64, d: &mut Decoder<'_>) -> Result<u64, CUresult> {
     let id = d.u64().map_err(protocol)?;
+    let known = cache_params(id, d)?;
+    functions(|m| m.entry(id).or_default().module = module);
+    let _ = known;
+    Ok(id)
+}
+
+/// Reads [count u32, (offset, size)*] (count u32::MAX: not known yet) into
+/// the cache entry of `id`; returns whether the layout is known.
+pub(crate) fn cache_params(id: u64, d: &mut Decoder<'_>) -> Result<bool, CUresult> {
     let n = d.u32().map_err(protocol)?;
+    if n == u32::MAX {
+        functions(|m| m.entry(id).or_default().params_known = false);
+        return Ok(false);
+    }
     if n > 4096 {
         return Err(protocol(cuvm_wire::DecodeError::Invalid("parameter count")));
     }
@@ -140,10 +156,26 @@ pub(crate) fn cache_function(module: u64, d: &mut Decoder<'_>) -> Result<u64, CU
     }
     functions(|m| {
         let f = m.entry(id).or_default();
-        f.module = module;
         f.params = params;
+        f.params_known = true;
     });
-    Ok(id)
+    Ok(true)
+}
+
+/// Makes sure the parameter layout of kernel or function `id` is known,
+/// asking the host (which needs a context current) if not.
+///
+/// # Errors
+/// The host's answer.
+pub(crate) fn ensure_params(id: u64) -> Result<(), CUresult> {
+    if function(id).is_none_or(|f| f.params_known) {
+        return Ok(());
+    }
+    let mut e = Encoder::new();
+    e.u64(id);
+    let r = call(ops::cuKernelGetParamInfo, &e)?;
+    cache_params(id, &mut r.decoder())?;
+    Ok(())
 }
 
 /// `cuModuleGetFunction`.
@@ -285,6 +317,7 @@ pub fn set_cache_config(f: CUfunction, config: CUfunc_cache) -> CUresult {
 pub unsafe fn param_info(f: CUfunction, index: usize, offset: *mut usize, size: *mut usize) -> CUresult {
     remote::done((|| {
         let id = known(f)?;
+        ensure_params(id)?;
         let func = function(id).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
         let (o, s) = *func.params.get(index).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         // SAFETY: written only when non-null.

@@ -23,7 +23,10 @@ pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     // A CUkernel may stand where a CUfunction is expected: its function in
     // the current context is launched.
     let raw = match s.handles.get(f, Kind::Kernel) {
-        Ok(kernel) => s.backend.kernel_get_function(kernel.raw)?,
+        Ok(kernel) => {
+            super::library::refresh_params(s, f)?;
+            s.backend.kernel_get_function(kernel.raw)?
+        }
         Err(_) => s.handles.raw(f, Kind::Function)?,
     };
     let stream = stream_raw(s, stream)?;

@@ -58,18 +58,56 @@ fn kernel_reply(s: &mut Session, library: u64, raw: u64, e: &mut Encoder) -> Res
     let id = match s.handles.find(Kind::Kernel, raw) {
         Some(id) => id,
         None => {
-            let params = s.backend.kernel_params(raw).unwrap_or_default();
+            let (params, known) = match s.backend.kernel_params(raw) {
+                Ok(p) => (p, true),
+                Err(_) => (Vec::new(), false),
+            };
             let id = s.handles.insert(Entry { kind: Kind::Kernel, raw, ctx: 0, parent: library });
-            s.functions.insert(id, FunctionInfo { params });
+            s.functions.insert(id, FunctionInfo { params, known });
             id
         }
     };
-    let params = &s.functions.get(&id).ok_or(CUresult::CUDA_ERROR_UNKNOWN)?.params;
-    e.u64(id).u32(u32::try_from(params.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
-    for p in params {
+    let info = s.functions.get(&id).ok_or(CUresult::CUDA_ERROR_UNKNOWN)?;
+    e.u64(id);
+    encode_params(info, e)
+}
+
+/// [count u32, (offset u32, size u32)*]; a count of `u32::MAX` means "not
+/// known yet" (ask again with a context current).
+fn encode_params(info: &FunctionInfo, e: &mut Encoder) -> Result<(), Fail> {
+    if !info.known {
+        e.u32(u32::MAX);
+        return Ok(());
+    }
+    e.u32(u32::try_from(info.params.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
+    for p in &info.params {
         e.u32(p.offset).u32(p.size);
     }
     Ok(())
+}
+
+/// Learns a kernel's parameter layout, if not known yet.
+///
+/// # Errors
+/// The driver's answer (a context must be current).
+pub fn refresh_params(s: &mut Session, kernel: u64) -> Result<(), Fail> {
+    if s.functions.get(&kernel).is_some_and(|f| f.known) {
+        return Ok(());
+    }
+    let raw = s.handles.raw(kernel, Kind::Kernel)?;
+    let params = s.backend.kernel_params(raw)?;
+    s.functions.insert(kernel, FunctionInfo { params, known: true });
+    Ok(())
+}
+
+/// `cuKernelGetParamInfo`: [kernel id u64] -> [count u32, (offset u32, size
+/// u32)*], the whole layout (the guest picks the index).
+pub fn param_info(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let kernel = a.u64()?;
+    refresh_params(s, kernel)?;
+    let mut e = Encoder::new();
+    encode_params(s.functions.get(&kernel).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?, &mut e)?;
+    ok(e)
 }
 
 /// `cuLibraryGetKernel`: [library id u64, name str] -> as `kernel_reply`.
@@ -141,12 +179,13 @@ pub fn get_global(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn get_function(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let kernel = a.u64()?;
     let raw = s.backend.kernel_get_function(s.handles.raw(kernel, Kind::Kernel)?)?;
+    refresh_params(s, kernel)?;
     let params = s.functions.get(&kernel).map(|f| f.params.clone()).unwrap_or_default();
     let id = match s.handles.find(Kind::Function, raw) {
         Some(id) => id,
         None => {
             let id = s.handles.insert(Entry { kind: Kind::Function, raw, ctx: s.current, parent: 0 });
-            s.functions.insert(id, FunctionInfo { params: params.clone() });
+            s.functions.insert(id, FunctionInfo { params: params.clone(), known: true });
             id
         }
     };

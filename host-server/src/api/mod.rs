@@ -9,7 +9,7 @@ mod device;
 mod event;
 mod init;
 mod launch;
-mod library;
+pub(crate) mod library;
 mod memory;
 mod module;
 mod stream;
@@ -124,6 +124,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuKernelGetAttribute => library::get_attribute(s, a),
         ops::cuKernelSetAttribute => library::set_attribute(s, a),
         ops::cuKernelGetName => library::get_name(s, a),
+        ops::cuKernelGetParamInfo => library::param_info(s, a),
 
         ops::cuLaunchKernel | ops::cuLaunchKernel_ptsz => launch::launch(s, a),
         ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags => launch::occupancy(s, a),

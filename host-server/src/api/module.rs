@@ -64,7 +64,7 @@ fn function_reply(s: &mut Session, module: u64, raw: u64, e: &mut Encoder) -> Re
         None => {
             let params = s.backend.func_params(raw).unwrap_or_default();
             let id = s.handles.insert(Entry { kind: Kind::Function, raw, ctx: s.current, parent: module });
-            s.functions.insert(id, FunctionInfo { params });
+            s.functions.insert(id, FunctionInfo { params, known: true });
             id
         }
     };

@@ -78,6 +78,9 @@ pub struct Conn {
 pub struct FunctionInfo {
     /// Parameter layout (from the backend, at lookup).
     pub params: Vec<ParamInfo>,
+    /// Whether `params` is known: a kernel looked up with no context current
+    /// learns its layout later (the driver needs a context to tell it).
+    pub known: bool,
 }
 
 /// One guest connection's state.

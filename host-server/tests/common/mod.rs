@@ -47,6 +47,19 @@ impl Host {
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+
+    /// Whether `text` appears in the log within 10 seconds (sessions run in
+    /// worker processes, which log on their own time).
+    pub fn log_shows(&self, text: &str) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if self.log().contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
 }
 
 /// Starts cuvm-host with `args` and waits until `ready` exists.
