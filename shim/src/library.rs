@@ -140,28 +140,8 @@ pub unsafe fn get_module(module: *mut CUmodule, library: CUlibrary) -> CUresult 
 /// # Safety
 /// Out-pointers null or valid; `name` null or a C string.
 pub unsafe fn get_global(dptr: *mut CUdeviceptr, bytes: *mut usize, library: CUlibrary, name: *const c_char) -> CUresult {
-    remote::done((|| {
-        if name.is_null() {
-            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-        }
-        // SAFETY: a C string by the caller's contract.
-        let name = unsafe { CStr::from_ptr(name) }.to_str().map_err(|_| CUresult::CUDA_ERROR_NOT_FOUND)?;
-        let mut e = Encoder::new();
-        e.u64(library as usize as u64).str(name);
-        let r = call(ops::cuLibraryGetGlobal, &e)?;
-        let mut d = r.decoder();
-        let (p, s) = (d.u64().map_err(protocol)?, d.u64().map_err(protocol)?);
-        // SAFETY: written only when non-null.
-        unsafe {
-            if !dptr.is_null() {
-                remote::write(dptr, p);
-            }
-            if !bytes.is_null() {
-                remote::write(bytes, usize::try_from(s).unwrap_or(usize::MAX));
-            }
-        }
-        Ok(())
-    })())
+    // SAFETY: forwarded contract.
+    remote::done(unsafe { crate::module::fetch_global(ops::cuLibraryGetGlobal, library as usize as u64, dptr, bytes, name) })
 }
 
 fn known(kernel: CUkernel) -> Result<u64, CUresult> {

@@ -201,33 +201,41 @@ pub unsafe fn get_function(hfunc: *mut CUfunction, module: CUmodule, name: *cons
     })())
 }
 
+/// Asks the host for global `name` of a module or library (`op`, `owner`
+/// id) and writes whichever out-pointers are non-null.
+///
+/// # Safety
+/// Out-pointers null or valid; `name` null or a C string.
+pub(crate) unsafe fn fetch_global(op: u32, owner: u64, dptr: *mut CUdeviceptr, bytes: *mut usize, name: *const c_char) -> Result<(), CUresult> {
+    if name.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: a C string by the caller's contract.
+    let name = unsafe { CStr::from_ptr(name) }.to_str().map_err(|_| CUresult::CUDA_ERROR_NOT_FOUND)?;
+    let mut e = Encoder::new();
+    e.u64(owner).str(name);
+    let r = call(op, &e)?;
+    let mut d = r.decoder();
+    let (p, s) = (d.u64().map_err(protocol)?, d.u64().map_err(protocol)?);
+    // SAFETY: written only when non-null.
+    unsafe {
+        if !dptr.is_null() {
+            remote::write(dptr, p);
+        }
+        if !bytes.is_null() {
+            remote::write(bytes, usize::try_from(s).unwrap_or(usize::MAX));
+        }
+    }
+    Ok(())
+}
+
 /// `cuModuleGetGlobal_v2`: either out-pointer may be null.
 ///
 /// # Safety
 /// Out-pointers null or valid; `name` null or a C string.
 pub unsafe fn get_global(dptr: *mut CUdeviceptr, bytes: *mut usize, module: CUmodule, name: *const c_char) -> CUresult {
-    remote::done((|| {
-        if name.is_null() {
-            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-        }
-        // SAFETY: a C string by the caller's contract.
-        let name = unsafe { CStr::from_ptr(name) }.to_str().map_err(|_| CUresult::CUDA_ERROR_NOT_FOUND)?;
-        let mut e = Encoder::new();
-        e.u64(module as usize as u64).str(name);
-        let r = call(ops::cuModuleGetGlobal_v2, &e)?;
-        let mut d = r.decoder();
-        let (p, s) = (d.u64().map_err(protocol)?, d.u64().map_err(protocol)?);
-        // SAFETY: written only when non-null.
-        unsafe {
-            if !dptr.is_null() {
-                remote::write(dptr, p);
-            }
-            if !bytes.is_null() {
-                remote::write(bytes, usize::try_from(s).unwrap_or(usize::MAX));
-            }
-        }
-        Ok(())
-    })())
+    // SAFETY: forwarded contract.
+    remote::done(unsafe { fetch_global(ops::cuModuleGetGlobal_v2, module as usize as u64, dptr, bytes, name) })
 }
 
 /// `cuModuleGetFunctionCount`.

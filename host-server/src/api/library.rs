@@ -4,31 +4,18 @@
 //! where a function is expected (the driver allows a CUkernel there).
 
 use cuvm_abi::CUresult;
-use cuvm_wire::frame::CHUNK;
-use cuvm_wire::{DecodeError, Decoder, Encoder};
+use cuvm_wire::{Decoder, Encoder};
 
 use crate::session::allocations::{Owner, Range};
 use crate::session::handles::{Entry, Kind};
-use crate::session::{Conn, Fail, FunctionInfo, HResult, MAX_MODULE_IMAGE, MAX_NAME, Session, ok};
+use crate::session::{Conn, Fail, FunctionInfo, HResult, MAX_NAME, Session, ok};
 
 /// `cuLibraryLoadData` (and `LoadFromFile`, which the guest turns into it):
 /// [size u64], then the image in Data frames -> [library id u64].
 pub fn load(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
     let size = a.u64()?;
     a.finish()?;
-    if size == 0 || size > MAX_MODULE_IMAGE {
-        return Err(Fail::Malformed(DecodeError::TooLong { len: size, max: MAX_MODULE_IMAGE }));
-    }
-    let mut image = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    let mut buf = Vec::new();
-    while (image.len() as u64) < size {
-        let want = usize::try_from((size - image.len() as u64).min(CHUNK as u64)).unwrap_or(CHUNK);
-        let h = cuvm_wire::frame::read_frame(&mut conn.reader, &mut buf)?;
-        if h.kind != cuvm_wire::FrameKind::Data || h.seq != seq || buf.is_empty() || buf.len() > want {
-            return Err(Fail::Malformed(DecodeError::Invalid("bad library data frame")));
-        }
-        image.extend_from_slice(&buf);
-    }
+    let image = super::module::receive_image(conn, seq, size)?;
     let raw = s.backend.library_load_data(&image)?;
     let id = s.handles.insert(Entry { kind: Kind::Library, raw, ctx: 0, parent: 0 });
     let mut e = Encoder::new();

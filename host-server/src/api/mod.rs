@@ -11,7 +11,7 @@ mod init;
 mod launch;
 pub(crate) mod library;
 mod memory;
-mod module;
+pub(crate) mod module;
 mod stream;
 
 use cuvm_abi::CUresult;

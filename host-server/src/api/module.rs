@@ -10,11 +10,12 @@ use crate::session::allocations::{Owner, Range};
 use crate::session::handles::{Entry, Kind};
 use crate::session::{Conn, Fail, FunctionInfo, HResult, MAX_MODULE_IMAGE, MAX_NAME, Session, ok};
 
-/// `cuModuleLoadData` (and the other loads, which the guest turns into it):
-/// [size u64], then the image in Data frames -> [module id u64].
-pub fn load(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
-    let size = a.u64()?;
-    a.finish()?;
+/// Receives a module or library image: `[size u64]` was read by the
+/// caller; the image follows in Data frames of call `seq`.
+///
+/// # Errors
+/// A malformed size or frame ends the session.
+pub fn receive_image(conn: &mut Conn, seq: u64, size: u64) -> Result<Vec<u8>, Fail> {
     if size == 0 || size > MAX_MODULE_IMAGE {
         return Err(Fail::Malformed(DecodeError::TooLong { len: size, max: MAX_MODULE_IMAGE }));
     }
@@ -24,10 +25,19 @@ pub fn load(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> 
         let want = usize::try_from((size - image.len() as u64).min(CHUNK as u64)).unwrap_or(CHUNK);
         let h = cuvm_wire::frame::read_frame(&mut conn.reader, &mut buf)?;
         if h.kind != cuvm_wire::FrameKind::Data || h.seq != seq || buf.is_empty() || buf.len() > want {
-            return Err(Fail::Malformed(DecodeError::Invalid("bad module data frame")));
+            return Err(Fail::Malformed(DecodeError::Invalid("bad image data frame")));
         }
         image.extend_from_slice(&buf);
     }
+    Ok(image)
+}
+
+/// `cuModuleLoadData` (and the other loads, which the guest turns into it):
+/// [size u64], then the image in Data frames -> [module id u64].
+pub fn load(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
+    let size = a.u64()?;
+    a.finish()?;
+    let image = receive_image(conn, seq, size)?;
     let raw = s.backend.module_load_data(&image)?;
     let id = s.handles.insert(Entry { kind: Kind::Module, raw, ctx: s.current, parent: 0 });
     let mut e = Encoder::new();
