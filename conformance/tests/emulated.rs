@@ -100,6 +100,7 @@ scenarios!(
     occupancy_and_context_v2,
     library_and_kernels,
     generated_forwarding,
+    host_functions_in_stream_order,
     launch_errors,
     kernel_vector_add,
     kernel_parameters_of_every_size,

@@ -350,6 +350,14 @@ impl Driver for Shim {
         unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, true) }
     }
 
+    unsafe fn cuLaunchHostFunc(hStream: CUstream, fn_: CUhostFn, userData: *mut c_void) -> CUresult {
+        stream::launch_host_func(hStream, fn_, userData, false)
+    }
+
+    unsafe fn cuLaunchHostFunc_ptsz(hStream: CUstream, fn_: CUhostFn, userData: *mut c_void) -> CUresult {
+        stream::launch_host_func(hStream, fn_, userData, true)
+    }
+
     unsafe fn cuLaunchKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, false) }
@@ -759,6 +767,14 @@ impl Driver for Shim {
     unsafe fn cuPointerGetAttributes(numAttributes: c_uint, attributes: *mut CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::pointer_attributes(numAttributes, attributes, data, ptr) }
+    }
+
+    unsafe fn cuStreamAddCallback(hStream: CUstream, callback: CUstreamCallback, userData: *mut c_void, flags: c_uint) -> CUresult {
+        stream::add_callback(hStream, callback, userData, flags, false)
+    }
+
+    unsafe fn cuStreamAddCallback_ptsz(hStream: CUstream, callback: CUstreamCallback, userData: *mut c_void, flags: c_uint) -> CUresult {
+        stream::add_callback(hStream, callback, userData, flags, true)
     }
 
     unsafe fn cuStreamCreate(phStream: *mut CUstream, Flags: c_uint) -> CUresult {

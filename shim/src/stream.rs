@@ -141,3 +141,48 @@ pub unsafe fn elapsed(ms: *mut f32, start: CUevent, end: CUevent) -> CUresult {
         Ok(())
     })())
 }
+
+/// Runs a host function in stream order, in the guest. This version waits
+/// for the stream's earlier work and then calls the function before
+/// returning, so everything submitted after it runs after it (the order the
+/// driver guarantees), at the price of making the submission synchronous.
+/// The design's asynchronous version (the host holds the stream until the
+/// guest reports the function done) needs host-to-guest messages.
+fn run_in_order(stream: CUstream, per_thread: bool, body: impl FnOnce(CUresult)) -> CUresult {
+    let op = if per_thread { ops::cuStreamSynchronize_ptsz } else { ops::cuStreamSynchronize };
+    let status = wait(op, stream, per_thread);
+    match status {
+        // Argument and connection errors are the caller's, as on the driver.
+        CUresult::CUDA_ERROR_INVALID_HANDLE
+        | CUresult::CUDA_ERROR_INVALID_CONTEXT
+        | CUresult::CUDA_ERROR_NOT_INITIALIZED
+        | crate::client::LOST => status,
+        _ => {
+            body(status);
+            CUresult::CUDA_SUCCESS
+        }
+    }
+}
+
+/// `cuLaunchHostFunc(_ptsz)`.
+pub fn launch_host_func(stream: CUstream, f: cuvm_abi::CUhostFn, data: *mut core::ffi::c_void, per_thread: bool) -> CUresult {
+    let Some(f) = f else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    run_in_order(stream, per_thread, |status| {
+        if status.is_success() {
+            // SAFETY: the caller's function with the caller's argument, called
+            // once, as the driver would call it.
+            unsafe { f(data) };
+        }
+    })
+}
+
+/// `cuStreamAddCallback(_ptsz)`: the callback also receives the stream's
+/// status.
+pub fn add_callback(stream: CUstream, cb: cuvm_abi::CUstreamCallback, data: *mut core::ffi::c_void, flags: c_uint, per_thread: bool) -> CUresult {
+    let Some(cb) = cb else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    if flags != 0 {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: the caller's callback, called once with its arguments.
+    run_in_order(stream, per_thread, |status| unsafe { cb(stream, status, data) })
+}

@@ -12,6 +12,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "streams", needs_kernels: false, native_only: false, run: streams },
         Scenario { name: "events", needs_kernels: false, native_only: false, run: events },
         Scenario { name: "generated_forwarding", needs_kernels: false, native_only: true, run: generated },
+        Scenario { name: "host_functions_in_stream_order", needs_kernels: false, native_only: false, run: host_functions },
     ]
 }
 
@@ -122,6 +123,43 @@ fn generated(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuProfilerStart", cu!(api.cuProfilerStart()))?;
     t.ok("cuProfilerStop", cu!(api.cuProfilerStop()))?;
     t.ok("cuEventDestroy", cu!(api.cuEventDestroy_v2(e)))?;
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    teardown(api, t)
+}
+
+static ORDER: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+extern "C" fn host_fn(data: *mut std::ffi::c_void) {
+    ORDER.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(data as usize as u32);
+}
+
+extern "C" fn stream_cb(_: CUstream, status: cuvm_abi::CUresult, data: *mut std::ffi::c_void) {
+    let tag = if status.is_success() { data as usize as u32 } else { 999 };
+    ORDER.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(tag);
+}
+
+/// Host functions and stream callbacks run after the stream's earlier work,
+/// in order, once each.
+fn host_functions(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 0)))?;
+    let mut p = 0;
+    t.ok("cuMemAlloc", cu!(api.cuMemAlloc_v2(&mut p, 1 << 20)))?;
+    t.ok("cuMemsetD8Async", cu!(api.cuMemsetD8Async(p, 3, 1 << 20, s)))?;
+    t.ok("cuLaunchHostFunc(1)", cu!(api.cuLaunchHostFunc(s, Some(host_fn), 1 as *mut _)))?;
+    t.ok("cuStreamAddCallback(2)", cu!(api.cuStreamAddCallback(s, Some(stream_cb), 2 as *mut _, 0)))?;
+    t.ok("cuLaunchHostFunc(3)", cu!(api.cuLaunchHostFunc(s, Some(host_fn), 3 as *mut _)))?;
+    t.call("cuLaunchHostFunc(NULL function)", cu!(api.cuLaunchHostFunc(s, None, null_mut())));
+    t.call("cuStreamAddCallback(flags 1)", cu!(api.cuStreamAddCallback(s, Some(stream_cb), null_mut(), 1)));
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let order = ORDER.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    t.value("host functions ran, in order", &order);
+    t.check("each ran once, in stream order, with success status", order == [1, 2, 3])?;
+    let mut byte = [0u8; 1];
+    t.ok("read back", cu!(api.cuMemcpyDtoH_v2(byte.as_mut_ptr().cast(), p + 1000, 1)))?;
+    t.check("the memset before them completed", byte[0] == 3)?;
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     teardown(api, t)
 }
