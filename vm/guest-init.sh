@@ -30,7 +30,7 @@ done
 if [ -x /tests/cuvm-conformance ]; then
     for s in init_and_versions device_queries device_attributes context_stack primary_context \
              context_limits_and_config context_per_thread memory_alloc_free memory_copies \
-             memory_async_copies memory_2d_copies memory_memsets memory_bad_pointers memory_pinned_host \
+             memory_async_copies memory_2d_copies memory_stream_ordered_and_pools host_functions_in_stream_order memory_memsets memory_bad_pointers memory_pinned_host \
              pointer_attributes_and_peer_copy streams events module_from_ptx occupancy_and_context_v2 library_and_kernels launch_errors; do
         CUVM_CONFORMANCE_SEED=$seed run "conformance:$s" /tests/cuvm-conformance --child $s --lib /usr/lib/x86_64-linux-gnu/libcuda.so.1
     done

@@ -89,6 +89,7 @@ scenarios!(
     memory_copies,
     memory_async_copies,
     memory_2d_copies,
+    memory_stream_ordered_and_pools,
     memory_memsets,
     memory_bad_pointers,
     memory_pinned_host,

@@ -146,6 +146,11 @@ impl Driver for Shim {
         unsafe { device::count(count) }
     }
 
+    unsafe fn cuDeviceGetDefaultMemPool(pool_out: *mut CUmemoryPool, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::default_pool(pool_out, dev) }
+    }
+
     unsafe fn cuDeviceGetName(name: *mut c_char, len: c_int, dev: CUdevice) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::name(name, len, dev) }
@@ -417,6 +422,16 @@ impl Driver for Shim {
         library::unload(library)
     }
 
+    unsafe fn cuMemAllocAsync(dptr: *mut CUdeviceptr, bytesize: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::alloc_async(ops::cuMemAllocAsync, dptr, bytesize, stream_id(hStream, false)) }
+    }
+
+    unsafe fn cuMemAllocAsync_ptsz(dptr: *mut CUdeviceptr, bytesize: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::alloc_async(ops::cuMemAllocAsync_ptsz, dptr, bytesize, stream_id(hStream, true)) }
+    }
+
     unsafe fn cuMemAllocHost_v2(pp: *mut *mut c_void, bytesize: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::host_alloc(pp, bytesize, 0) }
@@ -430,6 +445,14 @@ impl Driver for Shim {
     unsafe fn cuMemAlloc_v2(dptr: *mut CUdeviceptr, bytesize: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::alloc(dptr, bytesize) }
+    }
+
+    unsafe fn cuMemFreeAsync(dptr: CUdeviceptr, hStream: CUstream) -> CUresult {
+        memory::free_async(ops::cuMemFreeAsync, dptr, stream_id(hStream, false))
+    }
+
+    unsafe fn cuMemFreeAsync_ptsz(dptr: CUdeviceptr, hStream: CUstream) -> CUresult {
+        memory::free_async(ops::cuMemFreeAsync_ptsz, dptr, stream_id(hStream, true))
     }
 
     unsafe fn cuMemFreeHost(p: *mut c_void) -> CUresult {
@@ -470,6 +493,20 @@ impl Driver for Shim {
 
     unsafe fn cuMemHostUnregister(p: *mut c_void) -> CUresult {
         memory::host_unregister(p)
+    }
+
+    unsafe fn cuMemPoolGetAttribute(pool: CUmemoryPool, attr: CUmemPool_attribute, value: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::pool_attribute(false, pool, attr, value) }
+    }
+
+    unsafe fn cuMemPoolSetAttribute(pool: CUmemoryPool, attr: CUmemPool_attribute, value: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::pool_attribute(true, pool, attr, value) }
+    }
+
+    unsafe fn cuMemPoolTrimTo(pool: CUmemoryPool, minBytesToKeep: usize) -> CUresult {
+        memory::pool_trim(pool, minBytesToKeep)
     }
 
     unsafe fn cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {

@@ -516,3 +516,85 @@ pub unsafe fn memcpy_2d(op: u32, copy: *const cuvm_abi::CUDA_MEMCPY2D, stream: O
         }
     })())
 }
+
+/// `cuMemAllocAsync(_ptsz)`: the pointer is needed at once, so this waits
+/// for the host (the allocation itself is stream-ordered there).
+///
+/// # Safety
+/// `dptr` is null or valid for a write.
+pub unsafe fn alloc_async(op: u32, dptr: *mut CUdeviceptr, size: usize, stream: u64) -> CUresult {
+    remote::done((|| {
+        let dptr = non_null(dptr)?;
+        let mut e = Encoder::new();
+        e.u64(size as u64).u64(stream);
+        let p = call(op, &e)?.decoder().u64().map_err(protocol)?;
+        DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p, size as u64);
+        // SAFETY: checked non-null.
+        unsafe { remote::write(dptr, p) };
+        Ok(())
+    })())
+}
+
+/// `cuMemFreeAsync(_ptsz)`: checked against this process's allocations
+/// here, then posted.
+pub fn free_async(op: u32, dptr: CUdeviceptr, stream: u64) -> CUresult {
+    if DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&dptr).is_none() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.u64(dptr).u64(stream);
+    remote::done(post(op, &e, None))
+}
+
+/// `cuDeviceGetDefaultMemPool`.
+///
+/// # Safety
+/// `pool` is null or valid for a write.
+pub unsafe fn default_pool(pool: *mut cuvm_abi::CUmemoryPool, dev: core::ffi::c_int) -> CUresult {
+    remote::done((|| {
+        let pool = non_null(pool)?;
+        let mut e = Encoder::new();
+        e.i32(dev);
+        let id = call(ops::cuDeviceGetDefaultMemPool, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(pool, id as usize as cuvm_abi::CUmemoryPool) };
+        Ok(())
+    })())
+}
+
+/// `cuMemPoolTrimTo`.
+pub fn pool_trim(pool: cuvm_abi::CUmemoryPool, keep: usize) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(pool as usize as u64).u64(keep as u64);
+    remote::done(call(ops::cuMemPoolTrimTo, &e).map(|_| ()))
+}
+
+/// `cuMemPoolGetAttribute` / `SetAttribute`: the value is an int or a
+/// 64-bit count, by attribute.
+///
+/// # Safety
+/// `value` is null or valid for the attribute's value.
+pub unsafe fn pool_attribute(set: bool, pool: cuvm_abi::CUmemoryPool, attr: cuvm_abi::CUmemPool_attribute, value: *mut c_void) -> CUresult {
+    remote::done((|| {
+        let value = non_null(value)?;
+        let size = cuvm_wire::pointer::pool_attribute_size(attr.0).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut e = Encoder::new();
+        e.u64(pool as usize as u64).u32(attr.0);
+        if set {
+            // SAFETY: `value` holds the attribute's value.
+            let v = unsafe { if size == 4 { u64::from(value.cast::<u32>().read_unaligned()) } else { value.cast::<u64>().read_unaligned() } };
+            e.u64(v);
+            return call(ops::cuMemPoolSetAttribute, &e).map(|_| ());
+        }
+        let v = call(ops::cuMemPoolGetAttribute, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: `value` holds the attribute's value.
+        unsafe {
+            if size == 4 {
+                value.cast::<u32>().write_unaligned(v as u32);
+            } else {
+                value.cast::<u64>().write_unaligned(v);
+            }
+        }
+        Ok(())
+    })())
+}

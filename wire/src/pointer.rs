@@ -32,3 +32,21 @@ pub fn value_size(attrib: u32) -> Option<usize> {
         _ => return None,
     })
 }
+
+/// The size of memory pool attribute `attr`'s value (the reuse flags are
+/// ints, the byte counts 64-bit), `None` for an unknown one.
+#[must_use]
+pub fn pool_attribute_size(attr: u32) -> Option<usize> {
+    use cuvm_abi::CUmemPool_attribute as A;
+    Some(match A(attr) {
+        A::CU_MEMPOOL_ATTR_REUSE_FOLLOW_EVENT_DEPENDENCIES
+        | A::CU_MEMPOOL_ATTR_REUSE_ALLOW_OPPORTUNISTIC
+        | A::CU_MEMPOOL_ATTR_REUSE_ALLOW_INTERNAL_DEPENDENCIES => 4,
+        A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD
+        | A::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT
+        | A::CU_MEMPOOL_ATTR_RESERVED_MEM_HIGH
+        | A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT
+        | A::CU_MEMPOOL_ATTR_USED_MEM_HIGH => 8,
+        _ => return None,
+    })
+}

@@ -15,6 +15,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_copies", needs_kernels: false, native_only: false, run: copies },
         Scenario { name: "memory_async_copies", needs_kernels: false, native_only: false, run: async_copies },
         Scenario { name: "memory_2d_copies", needs_kernels: false, native_only: false, run: copies_2d },
+        Scenario { name: "memory_stream_ordered_and_pools", needs_kernels: false, native_only: false, run: stream_ordered },
         Scenario { name: "memory_memsets", needs_kernels: false, native_only: false, run: memsets },
         Scenario { name: "memory_bad_pointers", needs_kernels: false, native_only: false, run: bad_pointers },
         Scenario { name: "memory_pinned_host", needs_kernels: false, native_only: false, run: pinned_host },
@@ -317,5 +318,42 @@ fn copies_2d(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
     t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
+    teardown(api, t)
+}
+
+fn stream_ordered(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUmemPool_attribute as A, CUmemoryPool};
+    setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 0)))?;
+    let mut pool: CUmemoryPool = null_mut();
+    t.ok("cuDeviceGetDefaultMemPool", cu!(api.cuDeviceGetDefaultMemPool(&mut pool, 0)))?;
+    let mut again: CUmemoryPool = null_mut();
+    t.ok("cuDeviceGetDefaultMemPool again", cu!(api.cuDeviceGetDefaultMemPool(&mut again, 0)))?;
+    t.check("the same default pool", pool == again)?;
+    let mut threshold = 1u64 << 20;
+    t.ok("set RELEASE_THRESHOLD to 1 MiB", cu!(api.cuMemPoolSetAttribute(pool, A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, (&raw mut threshold).cast())))?;
+    let mut read = 0u64;
+    t.ok("get RELEASE_THRESHOLD", cu!(api.cuMemPoolGetAttribute(pool, A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, (&raw mut read).cast())))?;
+    t.value("release threshold", read);
+    let mut reuse = 7i32;
+    t.ok("get REUSE_ALLOW_OPPORTUNISTIC", cu!(api.cuMemPoolGetAttribute(pool, A::CU_MEMPOOL_ATTR_REUSE_ALLOW_OPPORTUNISTIC, (&raw mut reuse).cast())))?;
+    t.value("reuse allow opportunistic", reuse);
+    let mut p = 0;
+    t.ok("cuMemAllocAsync(4 MiB)", cu!(api.cuMemAllocAsync(&mut p, 4 << 20, s)))?;
+    t.ok("cuMemsetD32Async", cu!(api.cuMemsetD32Async(p, 0x0102_0304, 1 << 20, s)))?;
+    let mut back = [0u8; 8];
+    t.ok("cuMemcpyDtoHAsync", cu!(api.cuMemcpyDtoHAsync_v2(back.as_mut_ptr().cast(), p + 4096, 8, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.check("stream-ordered memory holds what was set", back == [4, 3, 2, 1, 4, 3, 2, 1])?;
+    let mut used = 0u64;
+    t.ok("get USED_MEM_CURRENT", cu!(api.cuMemPoolGetAttribute(pool, A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT, (&raw mut used).cast())))?;
+    t.check("the pool counts the allocation", used >= 4 << 20)?;
+    t.ok("cuMemFreeAsync", cu!(api.cuMemFreeAsync(p, s)))?;
+    t.call("cuMemFreeAsync again", cu!(api.cuMemFreeAsync(p, s)));
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.ok("cuMemPoolTrimTo(0)", cu!(api.cuMemPoolTrimTo(pool, 0)))?;
+    t.call("cuMemAllocAsync(NULL out)", cu!(api.cuMemAllocAsync(null_mut(), 16, s)));
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     teardown(api, t)
 }

@@ -324,3 +324,32 @@ pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut De
         _ => Err(Fail::Malformed(DecodeError::Invalid("2D copy direction"))),
     }
 }
+
+/// `cuMemAllocAsync(_ptsz)`: [size u64, stream u64] -> [pointer u64]. The VM
+/// is charged as for `cuMemAlloc` (memory a pool keeps cached after a free is
+/// not counted).
+pub fn alloc_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (size, stream) = (a.u64()?, a.u64()?);
+    let stream = stream_raw(s, stream)?;
+    charge(s, size)?;
+    let ptr = s.backend.mem_alloc_async(size, stream).inspect_err(|_| s.vm.release(size))?;
+    s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
+    let mut e = Encoder::new();
+    e.u64(ptr);
+    ok(e)
+}
+
+/// `cuMemFreeAsync(_ptsz)`: [pointer u64, stream u64] -> [].
+pub fn free_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (ptr, stream) = (a.u64()?, a.u64()?);
+    match s.allocations.get(ptr) {
+        Some(r) if r.owner == Owner::Allocation => {}
+        _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()),
+    }
+    let stream = stream_raw(s, stream)?;
+    s.backend.mem_free_async(ptr, stream)?;
+    if let Some(r) = s.allocations.remove(ptr) {
+        s.vm.release(r.len);
+    }
+    ok(Encoder::new())
+}

@@ -12,6 +12,7 @@ mod launch;
 pub(crate) mod library;
 mod memory;
 pub(crate) mod module;
+mod pool;
 mod stream;
 
 use cuvm_abi::CUresult;
@@ -67,6 +68,12 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemGetInfo_v2 => memory::get_info(s),
         ops::cuMemGetAddressRange_v2 => memory::address_range(s, a),
         ops::cuPointerGetAttribute => memory::pointer_attribute(s, a),
+        ops::cuMemAllocAsync | ops::cuMemAllocAsync_ptsz => memory::alloc_async(s, a),
+        ops::cuMemFreeAsync | ops::cuMemFreeAsync_ptsz => memory::free_async(s, a),
+        ops::cuDeviceGetDefaultMemPool => pool::default_pool(s, a),
+        ops::cuMemPoolTrimTo => pool::trim(s, a),
+        ops::cuMemPoolGetAttribute => pool::get_attribute(s, a),
+        ops::cuMemPoolSetAttribute => pool::set_attribute(s, a),
         ops::cuMemcpyHtoD_v2 | ops::cuMemcpyHtoD_v2_ptds => memory::htod(s, conn, seq, a, false),
         ops::cuMemcpyHtoDAsync_v2 | ops::cuMemcpyHtoDAsync_v2_ptsz => memory::htod(s, conn, seq, a, true),
         ops::cuMemcpyDtoH_v2 | ops::cuMemcpyDtoH_v2_ptds => memory::dtoh(s, conn, op, seq, a, false),

@@ -211,6 +211,26 @@ pub trait Backend: Send {
     fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
         Err(NOT_SUPPORTED)
     }
+    /// Stream-ordered allocation from the device's current pool.
+    fn mem_alloc_async(&mut self, size: u64, stream: Raw) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_free_async(&mut self, ptr: u64, stream: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn default_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_pool_trim(&mut self, pool: Raw, keep: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// A pool attribute, widened to u64 (4-byte attributes are ints).
+    fn mem_pool_get_attribute(&mut self, pool: Raw, attr: u32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_pool_set_attribute(&mut self, pool: Raw, attr: u32, value: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
     fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }

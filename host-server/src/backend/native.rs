@@ -287,6 +287,37 @@ impl Backend for Native {
         Ok((free as u64, total as u64))
     }
 
+    fn mem_alloc_async(&mut self, size: u64, stream: Raw) -> CuResult<u64> {
+        let mut p = 0;
+        call!(self.cuMemAllocAsync(&mut p, usize_of(size)?, ptr(stream)))?;
+        Ok(p)
+    }
+
+    fn mem_free_async(&mut self, p: u64, stream: Raw) -> CuResult<()> {
+        call!(self.cuMemFreeAsync(p, ptr(stream)))
+    }
+
+    fn default_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
+        let mut pool: cuvm_abi::CUmemoryPool = std::ptr::null_mut();
+        call!(self.cuDeviceGetDefaultMemPool(&mut pool, dev))?;
+        Ok(raw(pool))
+    }
+
+    fn mem_pool_trim(&mut self, pool: Raw, keep: u64) -> CuResult<()> {
+        call!(self.cuMemPoolTrimTo(ptr(pool), usize_of(keep)?))
+    }
+
+    fn mem_pool_get_attribute(&mut self, pool: Raw, attr: u32) -> CuResult<u64> {
+        let mut v = 0u64;
+        call!(self.cuMemPoolGetAttribute(ptr(pool), cuvm_abi::CUmemPool_attribute(attr), (&raw mut v).cast()))?;
+        Ok(if cuvm_wire::pointer::pool_attribute_size(attr) == Some(4) { v & 0xffff_ffff } else { v })
+    }
+
+    fn mem_pool_set_attribute(&mut self, pool: Raw, attr: u32, value: u64) -> CuResult<()> {
+        let mut v = value;
+        call!(self.cuMemPoolSetAttribute(ptr(pool), cuvm_abi::CUmemPool_attribute(attr), (&raw mut v).cast()))
+    }
+
     fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
         match stream {
             // Pageable source: the driver stages it before returning.

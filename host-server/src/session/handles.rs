@@ -26,6 +26,8 @@ pub enum Kind {
     Library,
     /// `CUkernel` (context-independent).
     Kernel,
+    /// `CUmemoryPool` (a device's default pool).
+    Pool,
 }
 
 impl Kind {

@@ -67,7 +67,11 @@ pub struct Emulated {
     limits: HashMap<i32, u64>,
     cache_config: i32,
     warned_launch: bool,
+    pool_attributes: HashMap<u32, u64>,
 }
+
+/// The emulated device's one memory pool.
+const EMULATED_POOL: Raw = 0x9001;
 
 impl Emulated {
     /// A fresh emulated GPU with `total_memory` bytes of device memory.
@@ -90,6 +94,7 @@ impl Emulated {
             limits: HashMap::new(),
             cache_config: 0,
             warned_launch: false,
+            pool_attributes: HashMap::new(),
         }
     }
 
@@ -370,6 +375,47 @@ impl Backend for Emulated {
     fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
         self.context()?;
         Ok((self.total_memory - self.used, self.total_memory))
+    }
+
+    fn mem_alloc_async(&mut self, size: u64, stream: Raw) -> CuResult<u64> {
+        self.context()?;
+        self.stream(stream)?;
+        self.alloc_raw(size)
+    }
+
+    fn mem_free_async(&mut self, ptr: u64, stream: Raw) -> CuResult<()> {
+        self.stream(stream)?;
+        self.mem_free(ptr)
+    }
+
+    fn default_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
+        self.device(dev)?;
+        Ok(EMULATED_POOL)
+    }
+
+    fn mem_pool_trim(&mut self, pool: Raw, _keep: u64) -> CuResult<()> {
+        if pool == EMULATED_POOL { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
+    }
+
+    fn mem_pool_get_attribute(&mut self, pool: Raw, attr: u32) -> CuResult<u64> {
+        if pool != EMULATED_POOL {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        cuvm_wire::pointer::pool_attribute_size(attr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        use cuvm_abi::CUmemPool_attribute as A;
+        Ok(match A(attr) {
+            A::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT | A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT => self.used,
+            _ => self.pool_attributes.get(&attr).copied().unwrap_or(0),
+        })
+    }
+
+    fn mem_pool_set_attribute(&mut self, pool: Raw, attr: u32, value: u64) -> CuResult<()> {
+        if pool != EMULATED_POOL {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        cuvm_wire::pointer::pool_attribute_size(attr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        self.pool_attributes.insert(attr, value);
+        Ok(())
     }
 
     fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
