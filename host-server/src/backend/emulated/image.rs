@@ -132,8 +132,10 @@ pub fn fatbin(image: &[u8]) -> Result<Module, String> {
                 }
                 let used = usize::try_from(compressed).unwrap_or(raw.len()).min(raw.len());
                 let mut out = Vec::new();
-                let mut decoder = ruzstd::decoding::StreamingDecoder::new(&raw[..used]).map_err(|e| format!("zstd: {e}"))?;
-                std::io::Read::read_to_end(&mut decoder, &mut out).map_err(|e| format!("zstd: {e}"))?;
+                let decoder = ruzstd::decoding::StreamingDecoder::new(&raw[..used]).map_err(|e| format!("zstd: {e}"))?;
+                // Never more than the entry says it holds (a guest's image is untrusted).
+                std::io::Read::read_to_end(&mut std::io::Read::take(decoder, uncompressed), &mut out)
+                    .map_err(|e| format!("zstd: {e}"))?;
                 out
             } else {
                 raw.to_vec()
