@@ -90,6 +90,7 @@ scenarios!(
     memory_async_copies,
     memory_2d_copies,
     memory_stream_ordered_and_pools,
+    memory_virtual_memory,
     memory_memsets,
     memory_bad_pointers,
     memory_pinned_host,

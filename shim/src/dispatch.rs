@@ -12,7 +12,7 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, init, launch, library, memory, module, procaddress, stream};
+use crate::{Shim, context, device, errors, init, launch, library, memory, module, procaddress, stream, vmm};
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
@@ -422,6 +422,15 @@ impl Driver for Shim {
         library::unload(library)
     }
 
+    unsafe fn cuMemAddressFree(ptr: CUdeviceptr, size: usize) -> CUresult {
+        vmm::address_free(ptr, size)
+    }
+
+    unsafe fn cuMemAddressReserve(ptr: *mut CUdeviceptr, size: usize, alignment: usize, addr: CUdeviceptr, flags: c_ulonglong) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::reserve(ptr, size, alignment, addr, flags) }
+    }
+
     unsafe fn cuMemAllocAsync(dptr: *mut CUdeviceptr, bytesize: usize, hStream: CUstream) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::alloc_async(ops::cuMemAllocAsync, dptr, bytesize, stream_id(hStream, false)) }
@@ -447,6 +456,11 @@ impl Driver for Shim {
         unsafe { memory::alloc(dptr, bytesize) }
     }
 
+    unsafe fn cuMemCreate(handle: *mut CUmemGenericAllocationHandle, size: usize, prop: *const CUmemAllocationProp, flags: c_ulonglong) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::create(handle, size, prop, flags) }
+    }
+
     unsafe fn cuMemFreeAsync(dptr: CUdeviceptr, hStream: CUstream) -> CUresult {
         memory::free_async(ops::cuMemFreeAsync, dptr, stream_id(hStream, false))
     }
@@ -463,9 +477,19 @@ impl Driver for Shim {
         memory::free(dptr)
     }
 
+    unsafe fn cuMemGetAccess(flags: *mut c_ulonglong, location: *const CUmemLocation, ptr: CUdeviceptr) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::get_access(flags, location, ptr) }
+    }
+
     unsafe fn cuMemGetAddressRange_v2(pbase: *mut CUdeviceptr, psize: *mut usize, dptr: CUdeviceptr) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::address_range(pbase, psize, dptr) }
+    }
+
+    unsafe fn cuMemGetAllocationGranularity(granularity: *mut usize, prop: *const CUmemAllocationProp, option: CUmemAllocationGranularity_flags) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::granularity(granularity, prop, option.0) }
     }
 
     unsafe fn cuMemGetInfo_v2(free: *mut usize, total: *mut usize) -> CUresult {
@@ -495,6 +519,10 @@ impl Driver for Shim {
         memory::host_unregister(p)
     }
 
+    unsafe fn cuMemMap(ptr: CUdeviceptr, size: usize, offset: usize, handle: CUmemGenericAllocationHandle, flags: c_ulonglong) -> CUresult {
+        vmm::map(ptr, size, offset, handle, flags)
+    }
+
     unsafe fn cuMemPoolGetAttribute(pool: CUmemoryPool, attr: CUmemPool_attribute, value: *mut c_void) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::pool_attribute(false, pool, attr, value) }
@@ -507,6 +535,24 @@ impl Driver for Shim {
 
     unsafe fn cuMemPoolTrimTo(pool: CUmemoryPool, minBytesToKeep: usize) -> CUresult {
         memory::pool_trim(pool, minBytesToKeep)
+    }
+
+    unsafe fn cuMemRelease(handle: CUmemGenericAllocationHandle) -> CUresult {
+        vmm::release(handle)
+    }
+
+    unsafe fn cuMemRetainAllocationHandle(handle: *mut CUmemGenericAllocationHandle, addr: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::retain(handle, addr) }
+    }
+
+    unsafe fn cuMemSetAccess(ptr: CUdeviceptr, size: usize, desc: *const CUmemAccessDesc, count: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::set_access(ptr, size, desc, count) }
+    }
+
+    unsafe fn cuMemUnmap(ptr: CUdeviceptr, size: usize) -> CUresult {
+        vmm::unmap(ptr, size)
     }
 
     unsafe fn cuMemcpy(dst: CUdeviceptr, src: CUdeviceptr, ByteCount: usize) -> CUresult {

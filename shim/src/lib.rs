@@ -39,6 +39,7 @@ pub mod module;
 pub mod procaddress;
 pub mod remote;
 pub mod stream;
+pub mod vmm;
 
 /// The type that implements [`driver::Driver`].
 pub struct Shim;

@@ -598,3 +598,13 @@ pub unsafe fn pool_attribute(set: bool, pool: cuvm_abi::CUmemoryPool, attr: cuvm
         Ok(())
     })())
 }
+
+/// Records `[ptr, ptr+len)` as device memory (a VMM mapping).
+pub fn note_device_range(ptr: u64, len: u64) {
+    DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(ptr, len);
+}
+
+/// Forgets the device range starting at `ptr`.
+pub fn forget_device_range(ptr: u64) {
+    DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&ptr);
+}

@@ -16,6 +16,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_async_copies", needs_kernels: false, native_only: false, run: async_copies },
         Scenario { name: "memory_2d_copies", needs_kernels: false, native_only: false, run: copies_2d },
         Scenario { name: "memory_stream_ordered_and_pools", needs_kernels: false, native_only: false, run: stream_ordered },
+        Scenario { name: "memory_virtual_memory", needs_kernels: false, native_only: true, run: virtual_memory },
         Scenario { name: "memory_memsets", needs_kernels: false, native_only: false, run: memsets },
         Scenario { name: "memory_bad_pointers", needs_kernels: false, native_only: false, run: bad_pointers },
         Scenario { name: "memory_pinned_host", needs_kernels: false, native_only: false, run: pinned_host },
@@ -355,5 +356,59 @@ fn stream_ordered(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemPoolTrimTo(0)", cu!(api.cuMemPoolTrimTo(pool, 0)))?;
     t.call("cuMemAllocAsync(NULL out)", cu!(api.cuMemAllocAsync(null_mut(), 16, s)));
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    teardown(api, t)
+}
+
+fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{
+        CUmemAccess_flags, CUmemAccessDesc, CUmemAllocationGranularity_flags as G, CUmemAllocationHandleType, CUmemAllocationProp,
+        CUmemAllocationType, CUmemLocation, CUmemLocationType,
+    };
+    setup(api, t)?;
+    // SAFETY: a plain C struct; all-zero is a valid value.
+    let mut prop: CUmemAllocationProp = unsafe { std::mem::zeroed() };
+    prop.type_ = CUmemAllocationType::CU_MEM_ALLOCATION_TYPE_PINNED;
+    prop.requestedHandleTypes = CUmemAllocationHandleType::CU_MEM_HANDLE_TYPE_NONE;
+    prop.location.type_ = CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE;
+    prop.location.id = 0;
+    let mut gran = 0usize;
+    t.ok("cuMemGetAllocationGranularity(minimum)", cu!(api.cuMemGetAllocationGranularity(&mut gran, &prop, G::CU_MEM_ALLOC_GRANULARITY_MINIMUM)))?;
+    t.value("minimum granularity", gran);
+    t.check("granularity is a power of two", gran.is_power_of_two())?;
+    let size = 2 * gran;
+    let mut h = 0u64;
+    t.call("cuMemCreate(size not a granularity multiple)", cu!(api.cuMemCreate(&mut h, gran + 1, &prop, 0)));
+    t.call("cuMemCreate(NULL prop)", cu!(api.cuMemCreate(&mut h, size, std::ptr::null(), 0)));
+    t.ok("cuMemCreate(2 granules)", cu!(api.cuMemCreate(&mut h, size, &prop, 0)))?;
+    let mut va = 0;
+    t.ok("cuMemAddressReserve", cu!(api.cuMemAddressReserve(&mut va, size, 0, 0, 0)))?;
+    t.check("reserved address is aligned", va != 0 && va % gran as u64 == 0)?;
+    t.call("cuMemMap(unknown handle)", cu!(api.cuMemMap(va, size, 0, 0xdead_beef, 0)));
+    t.ok("cuMemMap", cu!(api.cuMemMap(va, size, 0, h, 0)))?;
+    let desc = CUmemAccessDesc {
+        location: CUmemLocation { type_: CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE, id: 0 },
+        flags: CUmemAccess_flags::CU_MEM_ACCESS_FLAGS_PROT_READWRITE,
+    };
+    t.ok("cuMemSetAccess(read-write)", cu!(api.cuMemSetAccess(va, size, &desc, 1)))?;
+    let mut flags = 0u64;
+    let loc = desc.location;
+    t.ok("cuMemGetAccess", cu!(api.cuMemGetAccess(&mut flags, &loc, va)))?;
+    t.value("access flags", flags);
+    let data = random_bytes(size, 31);
+    t.ok("cuMemcpyHtoD(mapped)", cu!(api.cuMemcpyHtoD_v2(va, data.as_ptr().cast(), size)))?;
+    let mut back = vec![0u8; size];
+    t.ok("cuMemcpyDtoH(mapped)", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), va, size)))?;
+    t.check("random bytes survive the mapped range", back == data)?;
+    let mut unified = vec![0u8; 64];
+    t.ok("cuMemcpy(unified, mapped)", cu!(api.cuMemcpy(unified.as_mut_ptr() as u64, va + gran as u64, 64)))?;
+    t.check("unified copy reads the mapping", unified[..] == data[gran..gran + 64])?;
+    let mut again = 0u64;
+    t.ok("cuMemRetainAllocationHandle", cu!(api.cuMemRetainAllocationHandle(&mut again, (va + 8) as *mut c_void)))?;
+    t.check("retained handle is the created one", again == h)?;
+    t.ok("cuMemRelease(retained)", cu!(api.cuMemRelease(again)))?;
+    t.ok("cuMemUnmap", cu!(api.cuMemUnmap(va, size)))?;
+    t.ok("cuMemRelease", cu!(api.cuMemRelease(h)))?;
+    t.ok("cuMemAddressFree", cu!(api.cuMemAddressFree(va, size)))?;
+    t.call("cuMemAddressFree again", cu!(api.cuMemAddressFree(va, size)));
     teardown(api, t)
 }

@@ -14,6 +14,7 @@ mod memory;
 pub(crate) mod module;
 mod pool;
 mod stream;
+mod vmm;
 
 use cuvm_abi::CUresult;
 use cuvm_wire::Decoder;
@@ -71,6 +72,16 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemAllocAsync | ops::cuMemAllocAsync_ptsz => memory::alloc_async(s, a),
         ops::cuMemFreeAsync | ops::cuMemFreeAsync_ptsz => memory::free_async(s, a),
         ops::cuDeviceGetDefaultMemPool => pool::default_pool(s, a),
+        ops::cuMemGetAllocationGranularity => vmm::granularity(s, a),
+        ops::cuMemCreate => vmm::create(s, a),
+        ops::cuMemRelease => vmm::release(s, a),
+        ops::cuMemAddressReserve => vmm::reserve(s, a),
+        ops::cuMemAddressFree => vmm::address_free(s, a),
+        ops::cuMemMap => vmm::map(s, a),
+        ops::cuMemUnmap => vmm::unmap(s, a),
+        ops::cuMemSetAccess => vmm::set_access(s, a),
+        ops::cuMemGetAccess => vmm::get_access(s, a),
+        ops::cuMemRetainAllocationHandle => vmm::retain(s, a),
         ops::cuMemPoolTrimTo => pool::trim(s, a),
         ops::cuMemPoolGetAttribute => pool::get_attribute(s, a),
         ops::cuMemPoolSetAttribute => pool::set_attribute(s, a),

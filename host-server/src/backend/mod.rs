@@ -80,6 +80,26 @@ pub enum Host2d<'a> {
     Destination(&'a mut [u8]),
 }
 
+/// The fields of `CUmemAllocationProp` that travel (the Windows handle
+/// metadata does not exist on Linux).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MemProp {
+    /// `CUmemAllocationType`.
+    pub kind: u32,
+    /// `CUmemAllocationHandleType` bits.
+    pub handle_types: u32,
+    /// `CUmemLocationType`.
+    pub location_type: u32,
+    /// Location id (device ordinal).
+    pub location_id: i32,
+    /// Compression type.
+    pub compression: u8,
+    /// GPUDirect RDMA capable.
+    pub rdma: u8,
+    /// Usage flags.
+    pub usage: u16,
+}
+
 /// A 2D memset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Memset {
@@ -252,6 +272,39 @@ pub trait Backend: Send {
     /// The raw value of pointer attribute `attrib` of device pointer `ptr`
     /// (`value_size` bytes; a context comes back as the backend's handle).
     fn pointer_attribute(&mut self, attrib: u32, ptr: u64) -> CuResult<Vec<u8>> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Virtual memory management (native only).
+    fn mem_granularity(&mut self, prop: MemProp, option: u32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_create(&mut self, size: u64, prop: MemProp, flags: u64) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_release(&mut self, handle: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_address_reserve(&mut self, size: u64, alignment: u64, addr: u64, flags: u64) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_address_free(&mut self, ptr: u64, size: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_map(&mut self, ptr: u64, size: u64, offset: u64, handle: Raw, flags: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_unmap(&mut self, ptr: u64, size: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `descs`: (location type, location id, access flags).
+    fn mem_set_access(&mut self, ptr: u64, size: u64, descs: &[(u32, i32, u32)]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_get_access(&mut self, location: (u32, i32), ptr: u64) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_retain_handle(&mut self, addr: u64) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)
     }
 

@@ -12,7 +12,7 @@ use cuvm_abi::{
     CUfunction_attribute, CUlimit, CUmodule, CUresult, CUstream, CUuuid,
 };
 
-use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, Memset, NOT_SUPPORTED, ParamInfo, Raw};
+use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw};
 
 /// A string that only cuvm's guest library contains, so that cuvm-host never
 /// loads it in place of the real driver.
@@ -412,6 +412,64 @@ impl Backend for Native {
         Ok(unsafe { std::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), size) }.to_vec())
     }
 
+    fn mem_granularity(&mut self, p: MemProp, option: u32) -> CuResult<u64> {
+        let mut g = 0usize;
+        call!(self.cuMemGetAllocationGranularity(&mut g, &prop(p), cuvm_abi::CUmemAllocationGranularity_flags(option)))?;
+        Ok(g as u64)
+    }
+
+    fn mem_create(&mut self, size: u64, p: MemProp, flags: u64) -> CuResult<Raw> {
+        let mut h = 0u64;
+        call!(self.cuMemCreate(&mut h, usize_of(size)?, &prop(p), flags))?;
+        Ok(h)
+    }
+
+    fn mem_release(&mut self, handle: Raw) -> CuResult<()> {
+        call!(self.cuMemRelease(handle))
+    }
+
+    fn mem_address_reserve(&mut self, size: u64, alignment: u64, addr: u64, flags: u64) -> CuResult<u64> {
+        let mut p = 0;
+        call!(self.cuMemAddressReserve(&mut p, usize_of(size)?, usize_of(alignment)?, addr, flags))?;
+        Ok(p)
+    }
+
+    fn mem_address_free(&mut self, p: u64, size: u64) -> CuResult<()> {
+        call!(self.cuMemAddressFree(p, usize_of(size)?))
+    }
+
+    fn mem_map(&mut self, p: u64, size: u64, offset: u64, handle: Raw, flags: u64) -> CuResult<()> {
+        call!(self.cuMemMap(p, usize_of(size)?, usize_of(offset)?, handle, flags))
+    }
+
+    fn mem_unmap(&mut self, p: u64, size: u64) -> CuResult<()> {
+        call!(self.cuMemUnmap(p, usize_of(size)?))
+    }
+
+    fn mem_set_access(&mut self, p: u64, size: u64, descs: &[(u32, i32, u32)]) -> CuResult<()> {
+        let d: Vec<cuvm_abi::CUmemAccessDesc> = descs
+            .iter()
+            .map(|(t, id, f)| cuvm_abi::CUmemAccessDesc {
+                location: cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType(*t), id: *id },
+                flags: cuvm_abi::CUmemAccess_flags(*f),
+            })
+            .collect();
+        call!(self.cuMemSetAccess(p, usize_of(size)?, d.as_ptr(), d.len()))
+    }
+
+    fn mem_get_access(&mut self, location: (u32, i32), p: u64) -> CuResult<u64> {
+        let loc = cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType(location.0), id: location.1 };
+        let mut f = 0u64;
+        call!(self.cuMemGetAccess(&mut f, &loc, p))?;
+        Ok(f)
+    }
+
+    fn mem_retain_handle(&mut self, addr: u64) -> CuResult<Raw> {
+        let mut h = 0u64;
+        call!(self.cuMemRetainAllocationHandle(&mut h, addr as usize as *mut c_void))?;
+        Ok(h)
+    }
+
     fn module_load_data(&mut self, image: &[u8]) -> CuResult<Raw> {
         // Fatbins and cubins must be 8-byte aligned: copy into u64 storage.
         let mut aligned = vec![0u64; image.len().div_ceil(8) + 1];
@@ -695,4 +753,15 @@ impl Backend for Native {
         call!(self.cuEventElapsedTime_v2(&mut ms, ptr(start), ptr(end)))?;
         Ok(ms)
     }
+}
+
+fn prop(p: MemProp) -> cuvm_abi::CUmemAllocationProp {
+    let mut out = cuvm_abi::CUmemAllocationProp::default();
+    out.type_ = cuvm_abi::CUmemAllocationType(p.kind);
+    out.requestedHandleTypes = cuvm_abi::CUmemAllocationHandleType(p.handle_types);
+    out.location = cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType(p.location_type), id: p.location_id };
+    out.allocFlags.compressionType = p.compression;
+    out.allocFlags.gpuDirectRDMACapable = p.rdma;
+    out.allocFlags.usage = p.usage;
+    out
 }

@@ -16,6 +16,11 @@ pub enum Owner {
         /// The module's id.
         module: u64,
     },
+    /// Physical memory mapped into a reserved range (`cuMemMap`).
+    Mapping {
+        /// The generic allocation handle's id.
+        handle: u64,
+    },
 }
 
 /// One range.

@@ -28,6 +28,8 @@ pub enum Kind {
     Kernel,
     /// `CUmemoryPool` (a device's default pool).
     Pool,
+    /// `CUmemGenericAllocationHandle` (virtual memory management).
+    MemHandle,
 }
 
 impl Kind {

@@ -109,6 +109,10 @@ pub struct Session {
     pub initialized: bool,
     /// The VM this session belongs to (shared quota).
     pub vm: std::sync::Arc<crate::vm::Vm>,
+    /// Virtual address ranges reserved (`cuMemAddressReserve`): start -> size.
+    pub reservations: std::collections::BTreeMap<u64, u64>,
+    /// Physical allocations (`cuMemCreate`): handle id -> (size, references).
+    pub mem_handles: HashMap<u64, (u64, u32)>,
 }
 
 /// The largest module image a guest may send.
@@ -134,6 +138,8 @@ impl Session {
             deferred: None,
             initialized: false,
             vm,
+            reservations: std::collections::BTreeMap::new(),
+            mem_handles: HashMap::new(),
         }
     }
 
@@ -311,12 +317,29 @@ impl Session {
             };
             let _ = id;
         }
-        for (start, range) in ranges {
-            if range.owner == allocations::Owner::Allocation {
-                self.enter_context(range.ctx);
-                let _ = self.backend.mem_free(start);
-                freed += range.len;
+        for (start, range) in &ranges {
+            match range.owner {
+                allocations::Owner::Allocation => {
+                    self.enter_context(range.ctx);
+                    let _ = self.backend.mem_free(*start);
+                    freed += range.len;
+                }
+                allocations::Owner::Mapping { .. } => {
+                    let _ = self.backend.mem_unmap(*start, range.len);
+                }
+                allocations::Owner::ModuleGlobal { .. } => {}
             }
+        }
+        for (id, (size, refs)) in std::mem::take(&mut self.mem_handles) {
+            if let Ok(raw) = self.handles.raw(id, Kind::MemHandle) {
+                for _ in 0..refs {
+                    let _ = self.backend.mem_release(raw);
+                }
+            }
+            freed += size;
+        }
+        for (start, size) in std::mem::take(&mut self.reservations) {
+            let _ = self.backend.mem_address_free(start, size);
         }
         let _ = self.backend.ctx_set_current(0);
         self.current = 0;
