@@ -356,11 +356,13 @@ impl Driver for Shim {
     }
 
     unsafe fn cuLaunchHostFunc(hStream: CUstream, fn_: CUhostFn, userData: *mut c_void) -> CUresult {
-        stream::launch_host_func(hStream, fn_, userData, false)
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::launch_host_func(hStream, fn_, userData, false) }
     }
 
     unsafe fn cuLaunchHostFunc_ptsz(hStream: CUstream, fn_: CUhostFn, userData: *mut c_void) -> CUresult {
-        stream::launch_host_func(hStream, fn_, userData, true)
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::launch_host_func(hStream, fn_, userData, true) }
     }
 
     unsafe fn cuLaunchKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
@@ -853,11 +855,13 @@ impl Driver for Shim {
     }
 
     unsafe fn cuStreamAddCallback(hStream: CUstream, callback: CUstreamCallback, userData: *mut c_void, flags: c_uint) -> CUresult {
-        stream::add_callback(hStream, callback, userData, flags, false)
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::add_callback(hStream, callback, userData, flags, false) }
     }
 
     unsafe fn cuStreamAddCallback_ptsz(hStream: CUstream, callback: CUstreamCallback, userData: *mut c_void, flags: c_uint) -> CUresult {
-        stream::add_callback(hStream, callback, userData, flags, true)
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::add_callback(hStream, callback, userData, flags, true) }
     }
 
     unsafe fn cuStreamCreate(phStream: *mut CUstream, Flags: c_uint) -> CUresult {

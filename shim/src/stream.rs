@@ -165,7 +165,10 @@ fn run_in_order(stream: CUstream, per_thread: bool, body: impl FnOnce(CUresult))
 }
 
 /// `cuLaunchHostFunc(_ptsz)`.
-pub fn launch_host_func(stream: CUstream, f: cuvm_abi::CUhostFn, data: *mut core::ffi::c_void, per_thread: bool) -> CUresult {
+///
+/// # Safety
+/// `f` must be safe to call once with `data`, as the driver's contract says.
+pub unsafe fn launch_host_func(stream: CUstream, f: cuvm_abi::CUhostFn, data: *mut core::ffi::c_void, per_thread: bool) -> CUresult {
     let Some(f) = f else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     run_in_order(stream, per_thread, |status| {
         if status.is_success() {
@@ -178,7 +181,10 @@ pub fn launch_host_func(stream: CUstream, f: cuvm_abi::CUhostFn, data: *mut core
 
 /// `cuStreamAddCallback(_ptsz)`: the callback also receives the stream's
 /// status.
-pub fn add_callback(stream: CUstream, cb: cuvm_abi::CUstreamCallback, data: *mut core::ffi::c_void, flags: c_uint, per_thread: bool) -> CUresult {
+///
+/// # Safety
+/// `cb` must be safe to call once with `data`, as the driver's contract says.
+pub unsafe fn add_callback(stream: CUstream, cb: cuvm_abi::CUstreamCallback, data: *mut core::ffi::c_void, flags: c_uint, per_thread: bool) -> CUresult {
     let Some(cb) = cb else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     if flags != 0 {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
