@@ -378,12 +378,14 @@ fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let size = 2 * gran;
     let mut h = 0u64;
     t.call("cuMemCreate(size not a granularity multiple)", cu!(api.cuMemCreate(&mut h, gran + 1, &prop, 0)));
-    t.call("cuMemCreate(NULL prop)", cu!(api.cuMemCreate(&mut h, size, std::ptr::null(), 0)));
+    // The real driver crashed (SIGSEGV) in this scenario when it also passed
+    // a NULL prop to cuMemCreate and an unknown handle to cuMemMap (GPU run
+    // 8); cuvm answers CUDA_ERROR_INVALID_VALUE to both, but a conformance
+    // scenario can only compare what the driver survives.
     t.ok("cuMemCreate(2 granules)", cu!(api.cuMemCreate(&mut h, size, &prop, 0)))?;
     let mut va = 0;
     t.ok("cuMemAddressReserve", cu!(api.cuMemAddressReserve(&mut va, size, 0, 0, 0)))?;
     t.check("reserved address is aligned", va != 0 && va % gran as u64 == 0)?;
-    t.call("cuMemMap(unknown handle)", cu!(api.cuMemMap(va, size, 0, 0xdead_beef, 0)));
     t.ok("cuMemMap", cu!(api.cuMemMap(va, size, 0, h, 0)))?;
     let desc = CUmemAccessDesc {
         location: CUmemLocation { type_: CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE, id: 0 },
