@@ -21,6 +21,18 @@ thread_local! {
 /// Live contexts: id -> device.
 static CONTEXTS: Mutex<Option<HashMap<u64, i32>>> = Mutex::new(None);
 
+/// Primary contexts: device -> id, once the host has named one.
+static PRIMARY: Mutex<Option<HashMap<i32, u64>>> = Mutex::new(None);
+
+fn note_primary(dev: i32, id: u64) {
+    contexts(|m| m.insert(id, dev));
+    PRIMARY.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert_with(HashMap::new).insert(dev, id);
+}
+
+fn primary_of(dev: i32) -> Option<u64> {
+    PRIMARY.lock().unwrap_or_else(std::sync::PoisonError::into_inner).as_ref().and_then(|m| m.get(&dev).copied())
+}
+
 fn contexts<R>(f: impl FnOnce(&mut HashMap<u64, i32>) -> R) -> R {
     let mut guard = CONTEXTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     f(guard.get_or_insert_with(HashMap::new))
@@ -79,6 +91,7 @@ pub fn destroy(ctx: CUcontext) -> CUresult {
         e.u64(id);
         call(ops::cuCtxDestroy_v2, &e)?;
         contexts(|m| m.remove(&id));
+        crate::export_tables::context_gone(id);
         STACK.with(|s| s.borrow_mut().retain(|c| *c != id));
         Ok(())
     })())
@@ -177,18 +190,50 @@ pub unsafe fn primary_retain(pctx: *mut CUcontext, dev: c_int) -> CUresult {
         let mut e = Encoder::new();
         e.i32(dev);
         let id = call(ops::cuDevicePrimaryCtxRetain, &e)?.decoder().u64().map_err(protocol)?;
-        contexts(|m| m.insert(id, dev));
+        note_primary(dev, id);
         // SAFETY: checked non-null.
         unsafe { remote::write(pctx, handle(id)) };
         Ok(())
     })())
 }
 
-/// `cuDevicePrimaryCtxRelease_v2`, `_Reset_v2`: [device].
+/// The primary context of `dev`, neither retained nor made current (the
+/// runtime's export-table slot; the same handle `cuDevicePrimaryCtxRetain`
+/// returns later).
+///
+/// # Safety
+/// `pctx` is null or valid for a write.
+pub unsafe fn primary_handle(pctx: *mut CUcontext, dev: c_int) -> CUresult {
+    remote::done((|| {
+        let pctx = non_null(pctx)?;
+        let id = match primary_of(dev) {
+            Some(id) => id,
+            None => {
+                let mut e = Encoder::new();
+                e.i32(dev);
+                let id = call(ops::CUVM_PRIMARY_CONTEXT_HANDLE, &e)?.decoder().u64().map_err(protocol)?;
+                note_primary(dev, id);
+                id
+            }
+        };
+        // SAFETY: checked non-null.
+        unsafe { remote::write(pctx, handle(id)) };
+        Ok(())
+    })())
+}
+
+/// `cuDevicePrimaryCtxRelease_v2`, `_Reset_v2`: [device]. A reset also
+/// runs the context-local storage destructors of the primary context.
 pub fn primary_by_device(op: u32, dev: c_int) -> CUresult {
     let mut e = Encoder::new();
     e.i32(dev);
-    remote::done(call(op, &e).map(|_| ()))
+    let r = call(op, &e).map(|_| ());
+    if r.is_ok() && op == ops::cuDevicePrimaryCtxReset_v2 {
+        if let Some(id) = primary_of(dev) {
+            crate::export_tables::context_gone(id);
+        }
+    }
+    remote::done(r)
 }
 
 /// `cuDevicePrimaryCtxSetFlags_v2`.

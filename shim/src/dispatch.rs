@@ -12,7 +12,7 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, init, launch, library, memory, module, procaddress, stream, vmm};
+use crate::{Shim, context, device, errors, export_tables, init, launch, library, memory, module, procaddress, stream, vmm};
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
@@ -300,6 +300,11 @@ impl Driver for Shim {
     unsafe fn cuGetErrorString(error: CUresult, pStr: *mut *const c_char) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { errors::get_error_string(error, pStr) }
+    }
+
+    unsafe fn cuGetExportTable(ppExportTable: *mut *const c_void, pExportTableId: *const CUuuid) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { export_tables::get(ppExportTable, pExportTableId) }
     }
 
     unsafe fn cuGetProcAddress(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t) -> CUresult {

@@ -65,7 +65,7 @@ pub fn not_supported(name: &'static str) -> CUresult {
 }
 
 /// Whether this is the first time `name` is reported unsupported.
-fn first_report(name: &'static str) -> bool {
+pub(crate) fn first_report(name: &'static str) -> bool {
     static REPORTED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
     REPORTED.lock().map(|mut set| set.insert(name)).unwrap_or(false)
 }

@@ -27,6 +27,7 @@ pub mod device;
 pub mod dispatch;
 pub mod driver;
 pub mod errors;
+pub mod export_tables;
 pub mod exports;
 pub mod guard;
 pub mod image;

@@ -35,9 +35,17 @@ mod codes {
 }
 pub use codes::*;
 
+/// cuvm's own op, not a driver entry point: the id of a device's primary
+/// context without retaining it (the runtime's export-table slot that the
+/// real driver answers the same way). [device i32] -> [context id u64].
+pub const CUVM_PRIMARY_CONTEXT_HANDLE: u32 = op_code("cuvm.primaryContextHandle");
+
 /// The name of the entry point with op code `op`, if any.
 #[must_use]
 pub fn name_of(op: u32) -> Option<&'static str> {
+    if op == CUVM_PRIMARY_CONTEXT_HANDLE {
+        return Some("cuvm.primaryContextHandle");
+    }
     ALL.iter().find(|(_, code)| *code == op).map(|(name, _)| *name)
 }
 
@@ -53,6 +61,7 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), 682, "two entry points share an op code");
         assert!(!codes.contains(&0));
+        assert!(!codes.contains(&CUVM_PRIMARY_CONTEXT_HANDLE), "cuvm's own op collides with an entry point");
     }
 
     #[test]

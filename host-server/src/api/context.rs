@@ -32,6 +32,25 @@ pub fn primary_retain(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     ok(e)
 }
 
+/// cuvm's `CUVM_PRIMARY_CONTEXT_HANDLE`: [device i32] -> [context id u64].
+/// The id `cuDevicePrimaryCtxRetain` will return, without retaining or
+/// creating the context (the runtime's export-table slot does this).
+pub fn primary_handle(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let dev = a.i32()?;
+    s.backend.device_get(dev)?;
+    let (id, count, flags) = s.primary.get(&dev).copied().unwrap_or((0, 0, 0));
+    let id = if id == 0 {
+        let id = s.handles.insert(Entry { kind: Kind::Context, raw: 0, ctx: 0, parent: u64::from(dev.unsigned_abs()) + 1 });
+        s.primary.insert(dev, (id, count, flags));
+        id
+    } else {
+        id
+    };
+    let mut e = Encoder::new();
+    e.u64(id);
+    ok(e)
+}
+
 /// `cuDevicePrimaryCtxRelease_v2`: [device i32] -> [].
 pub fn primary_release(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let dev = a.i32()?;

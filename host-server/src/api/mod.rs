@@ -48,6 +48,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuDeviceGetP2PAttribute => device::p2p_attribute(s, a),
 
         ops::cuDevicePrimaryCtxRetain => context::primary_retain(s, a),
+        ops::CUVM_PRIMARY_CONTEXT_HANDLE => context::primary_handle(s, a),
         ops::cuDevicePrimaryCtxRelease_v2 => context::primary_release(s, a),
         ops::cuDevicePrimaryCtxSetFlags_v2 => context::primary_set_flags(s, a),
         ops::cuDevicePrimaryCtxGetState => context::primary_state(s, a),

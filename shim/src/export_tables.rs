@@ -1,0 +1,501 @@
+//! `cuGetExportTable`: the driver's private tables that libcudart (static or
+//! shared, and every copy embedded in cuBLAS, cuDNN, CuPy...), libcublasLt,
+//! NVML and NVRTC request by UUID. Layouts and the behaviour of the slots
+//! clients call are the facts measured on driver 580.159.04
+//! (`../shared/reference/export-tables.md`): word 0 is the table's byte
+//! length, slot for slot as the real driver, except the context-local storage
+//! table (three functions and a NULL word).
+//!
+//! Everything here is answered in the guest: the called slots are
+//! process-local (context-local storage, tool hooks, the calling thread's
+//! context), and the integrity answer must come from this process's own
+//! table addresses. A slot no client was seen calling logs once (table and
+//! slot) and returns `CUDA_ERROR_NOT_SUPPORTED`.
+
+use core::ffi::{c_int, c_uint, c_void};
+use std::collections::HashMap;
+use std::ptr::null;
+use std::sync::Mutex;
+
+use cuvm_abi::{CUcontext, CUresult, CUuuid};
+
+use crate::context;
+
+/// A table: words of pointers (or the size word) at a fixed address.
+#[repr(C)]
+pub struct Table<const N: usize>([*const c_void; N]);
+
+// SAFETY: the words are immutable addresses of functions and a size.
+unsafe impl<const N: usize> Sync for Table<N> {}
+
+/// Builds a table of `N` words: the size word `N * 8` first when `sized`,
+/// every other word `stub`, then `slots` placed (NULL allowed).
+const fn table<const N: usize>(sized: bool, stub: *const c_void, slots: &[(usize, *const c_void)]) -> Table<N> {
+    let mut words = [stub; N];
+    if sized {
+        words[0] = (N * 8) as *const c_void;
+    }
+    let mut i = 0;
+    while i < slots.len() {
+        words[slots[i].0] = slots[i].1;
+        i += 1;
+    }
+    Table(words)
+}
+
+macro_rules! stub {
+    ($fn_name:ident, $table:literal) => {
+        /// A slot of this table that no client was seen calling.
+        unsafe extern "C" fn $fn_name() -> CUresult {
+            unimplemented_slot($table)
+        }
+    };
+}
+
+fn unimplemented_slot(table: &'static str) -> CUresult {
+    if crate::driver::first_report(table) {
+        crate::logging::init();
+        log::warn!("a slot of the export table {table} that cuvm does not implement was called; returning CUDA_ERROR_NOT_SUPPORTED");
+    }
+    CUresult::CUDA_ERROR_NOT_SUPPORTED
+}
+
+stub!(stub_f8cff951, "f8cff951 (cudart 13 requirements)");
+stub!(stub_cudart, "6bd5fb6c (cudart interface)");
+stub!(stub_tools_tls, "42d85a81 (tools TLS)");
+stub!(stub_context_checks, "263e8860 (context checks)");
+stub!(stub_integrity, "d4082055 (integrity check)");
+stub!(stub_tools_context, "21318c60 (tools context)");
+stub!(stub_nvml, "69a28e9f (NVML interface)");
+stub!(stub_nvrtc, "da9151d3 (NVRTC interface)");
+
+const fn f(p: *const c_void) -> *const c_void {
+    p
+}
+
+// ---- 6bd5fb6c: cudart interface -------------------------------------------
+
+/// Slot 2: the primary context of `dev`, neither retained nor activated.
+unsafe extern "C" fn cudart_primary_context(out: *mut CUcontext, dev: c_int) -> CUresult {
+    crate::guard::call("export table slot", || {
+        // SAFETY: the caller's storage, as for the driver.
+        unsafe { context::primary_handle(out, dev) }
+    })
+}
+
+/// Slot 7: takes one integer and does nothing.
+unsafe extern "C" fn cudart_nothing(_value: c_int) {}
+
+/// Slot 12: loads the compiler libraries in the real driver; nothing to load.
+unsafe extern "C" fn cudart_load_compilers() -> CUresult {
+    CUresult::CUDA_SUCCESS
+}
+
+static CUDART: Table<13> = table(
+    true,
+    f(stub_cudart as *const c_void),
+    &[
+        (2, f(cudart_primary_context as *const c_void)),
+        (7, f(cudart_nothing as *const c_void)),
+        (10, null()),
+        (12, f(cudart_load_compilers as *const c_void)),
+    ],
+);
+
+// ---- 42d85a81: tools TLS ---------------------------------------------------
+
+/// Slot 2: writes the calling thread's current context to `buf[0]`.
+unsafe extern "C" fn tools_current_context(buf: *mut u64) -> CUresult {
+    if buf.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: the caller's storage.
+    unsafe { buf.write_unaligned(context::current()) };
+    CUresult::CUDA_SUCCESS
+}
+
+static TOOLS_TLS: Table<3> = table(true, f(stub_tools_tls as *const c_void), &[(2, f(tools_current_context as *const c_void))]);
+
+// ---- 263e8860: context checks ----------------------------------------------
+
+/// Slot 2: "is this a wrapped context": never; the pointer out is untouched.
+unsafe extern "C" fn checks_wrapped(_ctx: CUcontext, wrapped: *mut c_uint, _inner: *mut *mut c_void) -> CUresult {
+    if !wrapped.is_null() {
+        // SAFETY: the caller's storage.
+        unsafe { wrapped.write_unaligned(0) };
+    }
+    CUresult::CUDA_SUCCESS
+}
+
+/// Slot 3: answers 0, before any context exists too.
+unsafe extern "C" fn checks_zero() -> c_uint {
+    0
+}
+
+static CONTEXT_CHECKS: Table<15> = table(
+    true,
+    f(stub_context_checks as *const c_void),
+    &[(2, f(checks_wrapped as *const c_void)), (3, f(checks_zero as *const c_void))],
+);
+
+// ---- a094798c: tool runtime callback hooks ---------------------------------
+
+/// Zeroed buffers for tool callbacks; no tool is attached in a guest.
+struct Hooks(core::cell::UnsafeCell<[u64; 1024]>, core::cell::UnsafeCell<[u64; 14]>);
+// SAFETY: cuvm never reads or writes these; they belong to the caller.
+unsafe impl Sync for Hooks {}
+static HOOK_BUFFERS: Hooks = Hooks(core::cell::UnsafeCell::new([0; 1024]), core::cell::UnsafeCell::new([0; 14]));
+
+unsafe fn give_buffer(ptr: *mut *mut c_void, size: *mut usize, buf: *mut c_void, len: usize) -> CUresult {
+    if ptr.is_null() || size.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: the caller's storage.
+    unsafe {
+        ptr.write_unaligned(buf);
+        size.write_unaligned(len);
+    }
+    CUresult::CUDA_SUCCESS
+}
+
+/// Slot 2: the first buffer (1024 entries, as the real driver reports).
+unsafe extern "C" fn hooks_buffer(ptr: *mut *mut c_void, size: *mut usize) -> CUresult {
+    // SAFETY: forwarded contract.
+    unsafe { give_buffer(ptr, size, HOOK_BUFFERS.0.get().cast(), 1024) }
+}
+
+/// Slot 6: the second buffer (14 entries).
+unsafe extern "C" fn hooks_small_buffer(ptr: *mut *mut c_void, size: *mut usize) -> CUresult {
+    // SAFETY: forwarded contract.
+    unsafe { give_buffer(ptr, size, HOOK_BUFFERS.1.get().cast(), 14) }
+}
+
+/// Slots 1, 3, 4, 5: callbacks with nothing to do in a guest.
+unsafe extern "C" fn hooks_nothing() -> CUresult {
+    CUresult::CUDA_SUCCESS
+}
+
+static HOOKS: Table<7> = table(
+    true,
+    f(hooks_nothing as *const c_void),
+    &[(2, f(hooks_buffer as *const c_void)), (6, f(hooks_small_buffer as *const c_void))],
+);
+
+// ---- c693336e: context-local storage ---------------------------------------
+
+/// Called with (context, key, value) when the context goes away.
+type Destructor = Option<unsafe extern "C" fn(CUcontext, *mut c_void, *mut c_void)>;
+
+/// context id -> key -> (value, destructor).
+type Storage = HashMap<u64, HashMap<usize, (usize, Destructor)>>;
+static STORAGE: Mutex<Option<Storage>> = Mutex::new(None);
+
+fn storage<R>(f: impl FnOnce(&mut Storage) -> R) -> R {
+    let mut guard = STORAGE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(guard.get_or_insert_with(HashMap::new))
+}
+
+fn storage_context(ctx: CUcontext) -> Result<u64, CUresult> {
+    let id = if ctx.is_null() { context::current() } else { ctx as usize as u64 };
+    if id == 0 { Err(CUresult::CUDA_ERROR_INVALID_CONTEXT) } else { Ok(id) }
+}
+
+/// Slot 0: stores `value` under `key`; an existing key is refused (400).
+unsafe extern "C" fn cls_put(ctx: CUcontext, key: *mut c_void, value: *mut c_void, dtor: Destructor) -> CUresult {
+    let id = match storage_context(ctx) {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    storage(|s| {
+        let map = s.entry(id).or_default();
+        if map.contains_key(&(key as usize)) {
+            return CUresult::CUDA_ERROR_INVALID_HANDLE;
+        }
+        map.insert(key as usize, (value as usize, dtor));
+        CUresult::CUDA_SUCCESS
+    })
+}
+
+/// Slot 1: removes `key` (400 when missing); its destructor does not run.
+unsafe extern "C" fn cls_delete(ctx: CUcontext, key: *mut c_void) -> CUresult {
+    let id = match storage_context(ctx) {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    storage(|s| match s.get_mut(&id).and_then(|m| m.remove(&(key as usize))) {
+        Some(_) => CUresult::CUDA_SUCCESS,
+        None => CUresult::CUDA_ERROR_INVALID_HANDLE,
+    })
+}
+
+/// Slot 2: the value under `key` (400 when missing, `value` untouched).
+unsafe extern "C" fn cls_get(value: *mut *mut c_void, ctx: CUcontext, key: *mut c_void) -> CUresult {
+    let id = match storage_context(ctx) {
+        Ok(id) => id,
+        Err(e) => return e,
+    };
+    let Some(found) = storage(|s| s.get(&id).and_then(|m| m.get(&(key as usize))).map(|e| e.0)) else {
+        return CUresult::CUDA_ERROR_INVALID_HANDLE;
+    };
+    if value.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: the caller's storage.
+    unsafe { value.write_unaligned(found as *mut c_void) };
+    CUresult::CUDA_SUCCESS
+}
+
+static CONTEXT_LOCAL_STORAGE: Table<4> = table(
+    false,
+    null(),
+    &[(0, f(cls_put as *const c_void)), (1, f(cls_delete as *const c_void)), (2, f(cls_get as *const c_void))],
+);
+
+/// Runs the destructors of context `id`'s storage and forgets it: called
+/// when the context is destroyed or its primary context reset.
+pub fn context_gone(id: u64) {
+    let entries = storage(|s| s.remove(&id)).unwrap_or_default();
+    for (key, (value, dtor)) in entries {
+        if let Some(dtor) = dtor {
+            // SAFETY: the caller registered this callback for exactly this.
+            let _ = std::panic::catch_unwind(|| unsafe { dtor(id as usize as CUcontext, key as *mut c_void, value as *mut c_void) });
+        }
+    }
+}
+
+// ---- d4082055: integrity check ---------------------------------------------
+
+/// Slot 1: (version, unix time, out[2]). The real driver answers fixed values
+/// when `version % 10` is 0 or 1 (measured); other versions get a hash of
+/// this process's table addresses and devices, not computed yet.
+unsafe extern "C" fn integrity(version: c_uint, _time: u64, out: *mut [u64; 2]) -> CUresult {
+    let answer = match version % 10 {
+        0 => [0x3341_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8],
+        1 => [0x1841_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8],
+        _ => {
+            if crate::driver::first_report("integrity check (computed case)") {
+                crate::logging::init();
+                log::warn!(
+                    "the runtime's integrity check with version {version} needs a hash cuvm does not compute yet; \
+                     returning CUDA_ERROR_NOT_SUPPORTED (the runtime will report cudaErrorSoftwareValidityNotEstablished)"
+                );
+            }
+            return CUresult::CUDA_ERROR_NOT_SUPPORTED;
+        }
+    };
+    if out.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: the caller's storage.
+    unsafe { out.write_unaligned(answer) };
+    CUresult::CUDA_SUCCESS
+}
+
+static INTEGRITY: Table<3> = table(true, f(stub_integrity as *const c_void), &[(1, f(integrity as *const c_void))]);
+
+// ---- the rest --------------------------------------------------------------
+
+/// 21318c60 slot 4: the context's unique id, as `cuCtxGetId` reports it.
+unsafe extern "C" fn tools_context_id(ctx: CUcontext, id: *mut u64) -> CUresult {
+    crate::guard::call("export table slot", || {
+        // SAFETY: the caller's storage.
+        unsafe { context::get_id(ctx, id) }
+    })
+}
+
+static TOOLS_CONTEXT: Table<93> = table(
+    true,
+    f(stub_tools_context as *const c_void),
+    &[(4, f(tools_context_id as *const c_void)), (91, null())],
+);
+static F8CFF951: Table<3> = table(true, f(stub_f8cff951 as *const c_void), &[]);
+static NVML: Table<34> = table(true, f(stub_nvml as *const c_void), &[]);
+static NVRTC: Table<7> = table(true, f(stub_nvrtc as *const c_void), &[]);
+
+/// (UUID, name, table) of every table a measured client requested.
+fn tables() -> [([u8; 16], &'static str, *const c_void); 10] {
+    [
+        (hex("f8cff95121468b4eb9e2fb469e7c0dd9"), "f8cff951", (&raw const F8CFF951).cast()),
+        (hex("6bd5fb6c5bf4e74a8987d93912fd9df9"), "cudart interface", (&raw const CUDART).cast()),
+        (hex("a094798c2e742e7493f20800200c0a66"), "tool callback hooks", (&raw const HOOKS).cast()),
+        (hex("42d85a8123f6cb478298f6e78a3aecdc"), "tools TLS", (&raw const TOOLS_TLS).cast()),
+        (hex("c693336e1121df11a8c368f355d89593"), "context-local storage", (&raw const CONTEXT_LOCAL_STORAGE).cast()),
+        (hex("263e88607cd2614392f6bbd5006dfa7e"), "context checks", (&raw const CONTEXT_CHECKS).cast()),
+        (hex("d4082055bde6704b8d34ba123c66e1f2"), "integrity check", (&raw const INTEGRITY).cast()),
+        (hex("21318c60971432488ca641ff7324c8f2"), "tools context", (&raw const TOOLS_CONTEXT).cast()),
+        (hex("69a28e9f24498b47b030c5da330ea4e9"), "NVML interface", (&raw const NVML).cast()),
+        (hex("da9151d33ae6cc41a5c04f26d533e328"), "NVRTC interface", (&raw const NVRTC).cast()),
+    ]
+}
+
+const fn hex(s: &str) -> [u8; 16] {
+    const fn nibble(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("not a hex digit"),
+        }
+    }
+    let b = s.as_bytes();
+    let mut out = [0u8; 16];
+    let mut i = 0;
+    while i < 16 {
+        out[i] = nibble(b[2 * i]) << 4 | nibble(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+/// `cuGetExportTable`.
+///
+/// # Safety
+/// Pointers null or valid.
+pub unsafe fn get(table: *mut *const c_void, id: *const CUuuid) -> CUresult {
+    if table.is_null() || id.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null; a CUuuid is 16 bytes.
+    let uuid: [u8; 16] = unsafe { core::ptr::read_unaligned(id.cast()) };
+    if let Some((_, name, t)) = tables().into_iter().find(|(u, _, _)| *u == uuid) {
+        log::debug!("cuGetExportTable: {name}");
+        // SAFETY: checked non-null.
+        unsafe { table.write_unaligned(t) };
+        return CUresult::CUDA_SUCCESS;
+    }
+    let text: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
+    let name: &'static str = Box::leak(format!("cuGetExportTable {text}").into_boxed_str());
+    if crate::driver::first_report(name) {
+        crate::logging::init();
+        log::warn!("cuGetExportTable: unknown export table {text}; returning CUDA_ERROR_INVALID_VALUE as the driver does");
+    }
+    // SAFETY: checked non-null.
+    unsafe { table.write_unaligned(null()) };
+    CUresult::CUDA_ERROR_INVALID_VALUE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetch(uuid: &str) -> (*const usize, CUresult) {
+        let mut t: *const c_void = null();
+        let id: CUuuid = CUuuid { bytes: hex(uuid).map(|b| b as core::ffi::c_char) };
+        // SAFETY: valid pointers.
+        let r = unsafe { get(&mut t, &id) };
+        (t.cast(), r)
+    }
+
+    /// (uuid, slot count from the measured size word, NULL slots).
+    const MEASURED: &[(&str, usize, &[usize])] = &[
+        ("f8cff95121468b4eb9e2fb469e7c0dd9", 3, &[]),
+        ("6bd5fb6c5bf4e74a8987d93912fd9df9", 13, &[10]),
+        ("a094798c2e742e7493f20800200c0a66", 7, &[]),
+        ("42d85a8123f6cb478298f6e78a3aecdc", 3, &[]),
+        ("263e88607cd2614392f6bbd5006dfa7e", 15, &[]),
+        ("d4082055bde6704b8d34ba123c66e1f2", 3, &[]),
+        ("21318c60971432488ca641ff7324c8f2", 93, &[91]),
+        ("69a28e9f24498b47b030c5da330ea4e9", 34, &[]),
+        ("da9151d33ae6cc41a5c04f26d533e328", 7, &[]),
+    ];
+
+    #[test]
+    fn sized_tables_have_the_measured_size_word_and_null_slots() {
+        for (uuid, slots, nulls) in MEASURED {
+            let (t, r) = fetch(uuid);
+            assert_eq!(r, CUresult::CUDA_SUCCESS, "{uuid}");
+            // SAFETY: the table has `slots` words.
+            let words = unsafe { std::slice::from_raw_parts(t, *slots) };
+            assert_eq!(words[0], slots * 8, "{uuid}: size word");
+            for (i, w) in words.iter().enumerate().skip(1) {
+                assert_eq!(*w == 0, nulls.contains(&i), "{uuid}: slot {i}");
+            }
+            let (again, _) = fetch(uuid);
+            assert_eq!(again, t, "{uuid}: repeated requests get the same table");
+        }
+    }
+
+    #[test]
+    fn context_local_storage_table_is_three_functions_and_null() {
+        let (t, r) = fetch("c693336e1121df11a8c368f355d89593");
+        assert_eq!(r, CUresult::CUDA_SUCCESS);
+        // SAFETY: four words.
+        let words = unsafe { std::slice::from_raw_parts(t, 4) };
+        assert!(words[..3].iter().all(|w| *w != 0) && words[3] == 0);
+    }
+
+    #[test]
+    fn unknown_table_is_invalid_value_with_null() {
+        let (t, r) = fetch("195bcbf4d67d024aacc51d29cea631ae");
+        assert_eq!(r, CUresult::CUDA_ERROR_INVALID_VALUE);
+        assert!(t.is_null());
+    }
+
+    #[test]
+    fn integrity_fixed_answers_match_the_driver() {
+        let mut out = [0u64; 2];
+        // SAFETY: valid storage.
+        assert_eq!(unsafe { integrity(13000, 1_700_000_000, &mut out) }, CUresult::CUDA_SUCCESS);
+        assert_eq!(out, [0x3341_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8]);
+        // SAFETY: valid storage.
+        assert_eq!(unsafe { integrity(13001, 5, &mut out) }, CUresult::CUDA_SUCCESS);
+        assert_eq!(out, [0x1841_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8]);
+        // SAFETY: valid storage.
+        assert_eq!(unsafe { integrity(13002, 5, &mut out) }, CUresult::CUDA_ERROR_NOT_SUPPORTED);
+    }
+
+    extern "C" fn record(_ctx: CUcontext, key: *mut c_void, value: *mut c_void) {
+        DESTROYED.lock().unwrap().push((key as usize, value as usize));
+    }
+    static DESTROYED: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+
+    #[test]
+    fn context_local_storage_answers_as_measured() {
+        let ctx = 0x7_0000 as CUcontext;
+        let key = 0x1234 as *mut c_void;
+        let mut v: *mut c_void = 0x99 as *mut c_void;
+        // SAFETY: valid pointers throughout.
+        unsafe {
+            // No current context on this thread: 201.
+            assert_eq!(cls_get(&mut v, null::<c_void>() as CUcontext, key), CUresult::CUDA_ERROR_INVALID_CONTEXT);
+            assert_eq!(cls_put(null::<c_void>() as CUcontext, key, v, None), CUresult::CUDA_ERROR_INVALID_CONTEXT);
+            assert_eq!(cls_get(&mut v, ctx, key), CUresult::CUDA_ERROR_INVALID_HANDLE);
+            assert_eq!(v as usize, 0x99, "value untouched on a miss");
+            assert_eq!(cls_put(ctx, key, 0x55 as *mut c_void, Some(record)), CUresult::CUDA_SUCCESS);
+            assert_eq!(cls_put(ctx, key, 0x66 as *mut c_void, None), CUresult::CUDA_ERROR_INVALID_HANDLE, "no overwrite");
+            assert_eq!(cls_get(&mut v, ctx, key), CUresult::CUDA_SUCCESS);
+            assert_eq!(v as usize, 0x55);
+            assert_eq!(cls_delete(ctx, key), CUresult::CUDA_SUCCESS);
+            assert_eq!(cls_get(&mut v, ctx, key), CUresult::CUDA_ERROR_INVALID_HANDLE);
+            assert_eq!(cls_delete(ctx, key), CUresult::CUDA_ERROR_INVALID_HANDLE);
+            assert_eq!(cls_put(ctx, key, 0x77 as *mut c_void, Some(record)), CUresult::CUDA_SUCCESS);
+        }
+        context_gone(0x7_0000);
+        assert_eq!(*DESTROYED.lock().unwrap(), vec![(0x1234, 0x77)], "the destructor runs once, when the context goes");
+        // SAFETY: valid pointers.
+        assert_eq!(unsafe { cls_get(&mut v, ctx, key) }, CUresult::CUDA_ERROR_INVALID_HANDLE);
+    }
+
+    #[test]
+    fn tool_hook_buffers_have_the_measured_sizes() {
+        let (mut p, mut n) = (null::<c_void>() as *mut c_void, 0usize);
+        // SAFETY: valid pointers.
+        unsafe {
+            assert_eq!(hooks_buffer(&mut p, &mut n), CUresult::CUDA_SUCCESS);
+            assert!(!p.is_null() && n == 1024);
+            assert_eq!(hooks_small_buffer(&mut p, &mut n), CUresult::CUDA_SUCCESS);
+            assert!(!p.is_null() && n == 14);
+        }
+    }
+
+    #[test]
+    fn context_checks_say_not_wrapped() {
+        let mut wrapped = 7u32;
+        let mut inner = 0x42 as *mut c_void;
+        // SAFETY: valid pointers.
+        unsafe {
+            assert_eq!(checks_wrapped(null::<c_void>() as CUcontext, &mut wrapped, &mut inner), CUresult::CUDA_SUCCESS);
+            assert_eq!(checks_zero(), 0);
+        }
+        assert_eq!((wrapped, inner as usize), (0, 0x42));
+    }
+}
