@@ -108,4 +108,5 @@ scenarios!(
     kernel_parameters_of_every_size,
     kernel_fault_reported_at_sync,
     kernel_launched_through_a_cukernel,
+    export_tables,
 );

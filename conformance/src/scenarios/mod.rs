@@ -2,6 +2,7 @@
 
 mod context;
 mod device;
+mod export_tables;
 pub mod kernels;
 mod memory;
 pub mod modules;
@@ -23,6 +24,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(streams::scenarios());
     v.extend(modules::scenarios());
     v.extend(kernels::scenarios());
+    v.extend(export_tables::scenarios());
     v
 }
 
