@@ -162,14 +162,16 @@ fn export_tables(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.value("CLS destructor calls after the primary reset", DESTRUCTOR_CALLS.load(Ordering::SeqCst));
 
     let hooks = table(api, t, HOOKS)?;
-    type Buffer = unsafe extern "C" fn(*mut *mut c_void, *mut usize) -> CUresult;
+    // These slots return nothing (GPU run 10: the real driver's return
+    // register holds garbage), so only what they write is compared.
+    type Buffer = unsafe extern "C" fn(*mut *mut c_void, *mut usize);
     let (mut ptr, mut len) = (null_mut(), 0usize);
     // SAFETY: measured shape.
-    t.ok("hooks slot 2", unsafe { slot::<Buffer>(hooks, 2)(&mut ptr, &mut len) })?;
+    unsafe { slot::<Buffer>(hooks, 2)(&mut ptr, &mut len) };
     t.value("hooks slot 2 size", len);
     t.check("hooks slot 2 buffer", !ptr.is_null())?;
     // SAFETY: measured shape.
-    t.ok("hooks slot 6", unsafe { slot::<Buffer>(hooks, 6)(&mut ptr, &mut len) })?;
+    unsafe { slot::<Buffer>(hooks, 6)(&mut ptr, &mut len) };
     t.value("hooks slot 6 size", len);
 
     let integrity = table(api, t, INTEGRITY)?;
