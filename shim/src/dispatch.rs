@@ -499,6 +499,11 @@ impl Driver for Shim {
         unsafe { vmm::granularity(granularity, prop, option.0) }
     }
 
+    unsafe fn cuMemGetAllocationPropertiesFromHandle(prop: *mut CUmemAllocationProp, handle: CUmemGenericAllocationHandle) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { vmm::properties(prop, handle) }
+    }
+
     unsafe fn cuMemGetInfo_v2(free: *mut usize, total: *mut usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::get_info(free, total) }

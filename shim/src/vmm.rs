@@ -55,6 +55,30 @@ pub unsafe fn create(handle: *mut CUmemGenericAllocationHandle, size: usize, pro
     })())
 }
 
+/// `cuMemGetAllocationPropertiesFromHandle`.
+///
+/// # Safety
+/// `prop` is null or valid for a write.
+pub unsafe fn properties(prop: *mut CUmemAllocationProp, handle: CUmemGenericAllocationHandle) -> CUresult {
+    remote::done((|| {
+        let prop = non_null(prop)?;
+        let mut e = Encoder::new();
+        e.u64(handle);
+        let reply = call(ops::cuMemGetAllocationPropertiesFromHandle, &e)?;
+        let mut d = reply.decoder();
+        let mut p = CUmemAllocationProp::default();
+        p.type_ = cuvm_abi::CUmemAllocationType(d.u32().map_err(protocol)?);
+        p.requestedHandleTypes = cuvm_abi::CUmemAllocationHandleType(d.u32().map_err(protocol)?);
+        p.location = CUmemLocation { type_: cuvm_abi::CUmemLocationType(d.u32().map_err(protocol)?), id: d.i32().map_err(protocol)? };
+        p.allocFlags.compressionType = d.u8().map_err(protocol)?;
+        p.allocFlags.gpuDirectRDMACapable = d.u8().map_err(protocol)?;
+        p.allocFlags.usage = u16::try_from(d.u32().map_err(protocol)?).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(prop, p) };
+        Ok(())
+    })())
+}
+
 /// A call whose arguments are all u64s and which answers nothing.
 fn plain(op: u32, args: &[u64]) -> CUresult {
     let mut e = Encoder::new();

@@ -383,6 +383,10 @@ fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
     // 8); cuvm answers CUDA_ERROR_INVALID_VALUE to both, but a conformance
     // scenario can only compare what the driver survives.
     t.ok("cuMemCreate(2 granules)", cu!(api.cuMemCreate(&mut h, size, &prop, 0)))?;
+    // SAFETY: all-zero is a valid value.
+    let mut back: CUmemAllocationProp = unsafe { std::mem::zeroed() };
+    t.ok("cuMemGetAllocationPropertiesFromHandle", cu!(api.cuMemGetAllocationPropertiesFromHandle(&mut back, h)))?;
+    t.value("properties (type, handle types, location type, id)", (back.type_.0, back.requestedHandleTypes.0, back.location.type_.0, back.location.id));
     let mut va = 0;
     t.ok("cuMemAddressReserve", cu!(api.cuMemAddressReserve(&mut va, size, 0, 0, 0)))?;
     t.check("reserved address is aligned", va != 0 && va % gran as u64 == 0)?;

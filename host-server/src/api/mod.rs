@@ -83,6 +83,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemSetAccess => vmm::set_access(s, a),
         ops::cuMemGetAccess => vmm::get_access(s, a),
         ops::cuMemRetainAllocationHandle => vmm::retain(s, a),
+        ops::cuMemGetAllocationPropertiesFromHandle => vmm::properties(s, a),
         ops::cuMemPoolTrimTo => pool::trim(s, a),
         ops::cuMemPoolGetAttribute => pool::get_attribute(s, a),
         ops::cuMemPoolSetAttribute => pool::set_attribute(s, a),

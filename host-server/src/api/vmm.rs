@@ -53,6 +53,16 @@ pub fn create(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     ok(e)
 }
 
+/// `cuMemGetAllocationPropertiesFromHandle`: [handle id u64] -> [prop].
+pub fn properties(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let raw = s.handles.raw(a.u64()?, Kind::MemHandle)?;
+    let p = s.backend.mem_properties(raw)?;
+    let mut e = Encoder::new();
+    e.u32(p.kind).u32(p.handle_types).u32(p.location_type).i32(p.location_id);
+    e.u8(p.compression).u8(p.rdma).u32(u32::from(p.usage));
+    ok(e)
+}
+
 /// `cuMemRelease`: [handle id u64] -> []. The quota comes back with the
 /// last reference.
 pub fn release(s: &mut Session, a: &mut Decoder<'_>) -> HResult {

@@ -282,6 +282,10 @@ pub trait Backend: Send {
     fn mem_create(&mut self, size: u64, prop: MemProp, flags: u64) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)
     }
+    fn mem_properties(&mut self, handle: Raw) -> CuResult<MemProp> {
+        let _ = handle;
+        Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
+    }
     fn mem_release(&mut self, handle: Raw) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }

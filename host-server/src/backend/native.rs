@@ -424,6 +424,20 @@ impl Backend for Native {
         Ok(h)
     }
 
+    fn mem_properties(&mut self, handle: Raw) -> CuResult<MemProp> {
+        let mut p = cuvm_abi::CUmemAllocationProp::default();
+        call!(self.cuMemGetAllocationPropertiesFromHandle(&mut p, handle))?;
+        Ok(MemProp {
+            kind: p.type_.0,
+            handle_types: p.requestedHandleTypes.0,
+            location_type: p.location.type_.0,
+            location_id: p.location.id,
+            compression: p.allocFlags.compressionType,
+            rdma: p.allocFlags.gpuDirectRDMACapable,
+            usage: p.allocFlags.usage,
+        })
+    }
+
     fn mem_release(&mut self, handle: Raw) -> CuResult<()> {
         call!(self.cuMemRelease(handle))
     }
