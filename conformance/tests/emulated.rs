@@ -109,4 +109,5 @@ scenarios!(
     kernel_fault_reported_at_sync,
     kernel_launched_through_a_cukernel,
     export_tables,
+    graphs_stream_capture,
 );

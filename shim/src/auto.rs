@@ -157,7 +157,7 @@ macro_rules! handles {
     )*};
 }
 
-handles!(CUcontext, CUmodule, CUfunction, CUstream, CUevent);
+handles!(CUcontext, CUmodule, CUfunction, CUstream, CUevent, CUgraph, CUgraphExec);
 
 /// Whether `name` is marked `auto` in the annotation table.
 #[must_use]

@@ -12,7 +12,7 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, export_tables, init, launch, library, memory, module, procaddress, stream, vmm};
+use crate::{Shim, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, vmm};
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
@@ -315,6 +315,14 @@ impl Driver for Shim {
     unsafe fn cuGetProcAddress_v2(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t, symbolStatus: *mut CUdriverProcAddressQueryResult) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, symbolStatus, false) }
+    }
+
+    unsafe fn cuGraphDestroy(hGraph: CUgraph) -> CUresult {
+        graph::graph_destroy(hGraph)
+    }
+
+    unsafe fn cuGraphExecDestroy(hGraphExec: CUgraphExec) -> CUresult {
+        graph::exec_destroy(hGraphExec)
     }
 
     unsafe fn cuInit(Flags: c_uint) -> CUresult {

@@ -28,6 +28,7 @@ pub mod dispatch;
 pub mod driver;
 pub mod errors;
 pub mod export_tables;
+pub mod graph;
 pub mod exports;
 pub mod guard;
 pub mod image;

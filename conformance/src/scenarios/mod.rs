@@ -3,6 +3,7 @@
 mod context;
 mod device;
 mod export_tables;
+mod graphs;
 pub mod kernels;
 mod memory;
 pub mod modules;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(modules::scenarios());
     v.extend(kernels::scenarios());
     v.extend(export_tables::scenarios());
+    v.extend(graphs::scenarios());
     v
 }
 

@@ -211,7 +211,7 @@ macro_rules! handles {
     )*};
 }
 
-handles!(CUcontext => Context, CUmodule => Module, CUfunction => Function, CUstream => Stream, CUevent => Event);
+handles!(CUcontext => Context, CUmodule => Module, CUfunction => Function, CUstream => Stream, CUevent => Event, CUgraph => Graph, CUgraphExec => GraphExec);
 
 fn is_auto(name: &str) -> bool {
     cuvm_abi::annotations::lookup(name).is_some_and(|a| a.status == cuvm_abi::annotations::Status::Auto)

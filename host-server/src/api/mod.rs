@@ -7,6 +7,7 @@ mod auto;
 mod context;
 mod device;
 mod event;
+mod graph;
 mod init;
 mod launch;
 pub(crate) mod library;
@@ -84,6 +85,8 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemGetAccess => vmm::get_access(s, a),
         ops::cuMemRetainAllocationHandle => vmm::retain(s, a),
         ops::cuMemGetAllocationPropertiesFromHandle => vmm::properties(s, a),
+        ops::cuGraphDestroy => graph::destroy(s, a),
+        ops::cuGraphExecDestroy => graph::exec_destroy(s, a),
         ops::cuMemPoolTrimTo => pool::trim(s, a),
         ops::cuMemPoolGetAttribute => pool::get_attribute(s, a),
         ops::cuMemPoolSetAttribute => pool::set_attribute(s, a),

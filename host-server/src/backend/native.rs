@@ -108,6 +108,20 @@ impl Native {
     fn stream_arg(stream: Option<Raw>) -> CUstream {
         ptr(stream.unwrap_or(0))
     }
+
+    /// A copy whose host side is a buffer of this call cannot be captured
+    /// into a graph: a replay would read or write freed memory. Refused with
+    /// `CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED` (the guest's data would have to
+    /// live on the host for as long as the graph does).
+    fn refuse_if_capturing(&self, stream: Raw) -> CuResult<()> {
+        let mut status = cuvm_abi::CUstreamCaptureStatus(0);
+        call!(self.cuStreamIsCapturing(ptr(stream), &mut status))?;
+        if status == cuvm_abi::CUstreamCaptureStatus::CU_STREAM_CAPTURE_STATUS_NONE {
+            Ok(())
+        } else {
+            Err(CUresult::CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED)
+        }
+    }
 }
 
 impl Backend for Native {
@@ -321,7 +335,10 @@ impl Backend for Native {
     fn memcpy_htod(&mut self, dst: u64, src: &[u8], stream: Option<Raw>) -> CuResult<()> {
         match stream {
             // Pageable source: the driver stages it before returning.
-            Some(s) => call!(self.cuMemcpyHtoDAsync_v2(dst, src.as_ptr().cast(), src.len(), ptr(s))),
+            Some(s) => {
+                self.refuse_if_capturing(s)?;
+                call!(self.cuMemcpyHtoDAsync_v2(dst, src.as_ptr().cast(), src.len(), ptr(s)))
+            }
             None => call!(self.cuMemcpyHtoD_v2(dst, src.as_ptr().cast(), src.len())),
         }
     }
@@ -346,6 +363,7 @@ impl Backend for Native {
     }
 
     fn memcpy_2d(&mut self, c: Copy2d, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
+        let host_side = !matches!(host, Host2d::None);
         use cuvm_abi::CUmemorytype as M;
         let mut m = cuvm_abi::CUDA_MEMCPY2D { WidthInBytes: usize_of(c.width)?, Height: usize_of(c.height)?, ..Default::default() };
         m.dstMemoryType = M::CU_MEMORYTYPE_DEVICE;
@@ -371,6 +389,9 @@ impl Backend for Native {
         }
         match stream {
             Some(s) => {
+                if host_side {
+                    self.refuse_if_capturing(s)?;
+                }
                 call!(self.cuMemcpy2DAsync_v2(&m, ptr(s)))?;
                 // Host memory is ours only for this call.
                 if sync_after || matches!(m.srcMemoryType, M::CU_MEMORYTYPE_HOST) {

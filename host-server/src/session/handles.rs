@@ -30,6 +30,10 @@ pub enum Kind {
     Pool,
     /// `CUmemGenericAllocationHandle` (virtual memory management).
     MemHandle,
+    /// `CUgraph`.
+    Graph,
+    /// `CUgraphExec`.
+    GraphExec,
 }
 
 impl Kind {

@@ -1,0 +1,27 @@
+//! Graphs: creation, stream capture, instantiation and launch are forwarded
+//! by generated code (`auto`); destruction is here, so that the host forgets
+//! the id with the object.
+
+use cuvm_abi::{CUgraph, CUgraphExec, CUresult};
+use cuvm_wire::{Encoder, ops};
+
+use crate::remote::{self, call};
+
+fn destroy(op: u32, id: u64) -> CUresult {
+    if id == 0 {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.u64(id);
+    remote::done(call(op, &e).map(|_| ()))
+}
+
+/// `cuGraphDestroy`.
+pub fn graph_destroy(graph: CUgraph) -> CUresult {
+    destroy(ops::cuGraphDestroy, graph as usize as u64)
+}
+
+/// `cuGraphExecDestroy`.
+pub fn exec_destroy(exec: CUgraphExec) -> CUresult {
+    destroy(ops::cuGraphExecDestroy, exec as usize as u64)
+}
