@@ -362,9 +362,16 @@ pub unsafe fn get(table: *mut *const c_void, id: *const CUuuid) -> CUresult {
         unsafe { table.write_unaligned(t) };
         return CUresult::CUDA_SUCCESS;
     }
-    let text: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
-    let name: &'static str = Box::leak(format!("cuGetExportTable {text}").into_boxed_str());
-    if crate::driver::first_report(name) {
+    static REPORTED: Mutex<Vec<[u8; 16]>> = Mutex::new(Vec::new());
+    let first = REPORTED.lock().map(|mut seen| {
+        let new = !seen.contains(&uuid);
+        if new {
+            seen.push(uuid);
+        }
+        new
+    });
+    if first.unwrap_or(false) {
+        let text: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
         crate::logging::init();
         log::warn!("cuGetExportTable: unknown export table {text}; returning CUDA_ERROR_INVALID_VALUE as the driver does");
     }
