@@ -111,16 +111,24 @@ impl Native {
 
     /// A copy whose host side is a buffer of this call cannot be captured
     /// into a graph: a replay would read or write freed memory. Refused with
-    /// `CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED` (the guest's data would have to
-    /// live on the host for as long as the graph does).
+    /// `CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED` and the capture invalidated
+    /// (the guest's data would have to live on the host for as long as the
+    /// graph does).
     fn refuse_if_capturing(&self, stream: Raw) -> CuResult<()> {
         let mut status = cuvm_abi::CUstreamCaptureStatus(0);
         call!(self.cuStreamIsCapturing(ptr(stream), &mut status))?;
         if status == cuvm_abi::CUstreamCaptureStatus::CU_STREAM_CAPTURE_STATUS_NONE {
-            Ok(())
-        } else {
-            Err(CUresult::CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED)
+            return Ok(());
         }
+        // The guest may have posted this copy without waiting for its
+        // answer, so the error alone could go unnoticed and the capture end
+        // "successfully" without the copy. An illegal call invalidates the
+        // capture in the driver, as a refused operation does natively; the
+        // guest's cuStreamEndCapture then reports
+        // CUDA_ERROR_STREAM_CAPTURE_INVALIDATED.
+        // SAFETY: a live stream of this session.
+        let _ = unsafe { self.t.cuStreamSynchronize.map(|f| f(ptr(stream))) };
+        Err(CUresult::CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED)
     }
 }
 
