@@ -118,6 +118,9 @@ gpu-bundle: headers
 	mkdir -p gpu-bundle/bench
 	$(CC) -Wall -Wextra -O2 -I$(HEADERS) bench/driver-bench.c -o gpu-bundle/bench/driver-bench -Lgpu-bundle/lib -lcuda
 	cp bench/compare.sh gpu-bundle/bench/
+	mkdir -p gpu-bundle/probe
+	cp scripts/probes/*.sh scripts/probes/*.cu gpu-bundle/probe/
+	$(CC) -Wall -O2 -I$(HEADERS) scripts/probes/capture-copy.c -o gpu-bundle/probe/capture-copy -Lgpu-bundle/lib -lcuda
 	$(CC) -O2 bench/socketpair.c -o gpu-bundle/bench/socketpair
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
 	@du -sh gpu-bundle
