@@ -3,17 +3,15 @@
 //! the id with the object.
 
 use cuvm_abi::{CUgraph, CUgraphExec, CUresult};
-use cuvm_wire::{Encoder, ops};
+use cuvm_wire::ops;
 
-use crate::remote::{self, call};
+use crate::remote::plain;
 
 fn destroy(op: u32, id: u64) -> CUresult {
     if id == 0 {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
-    let mut e = Encoder::new();
-    e.u64(id);
-    remote::done(call(op, &e).map(|_| ()))
+    plain(op, &[id])
 }
 
 /// `cuGraphDestroy`.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use cuvm_abi::{CUdeviceptr, CUfunction, CUfunction_attribute, CUkernel, CUlibrary, CUmodule, CUresult};
 use cuvm_wire::{Encoder, ops};
 
-use crate::module::{cache_function, function, image_bytes, load_image, read_image_file};
+use crate::module::{self, cache_function, function, image_bytes, load_image, read_image_file};
 use crate::remote::{self, call, non_null, protocol};
 
 /// Kernel names, kept alive for `cuKernelGetName`.
@@ -83,15 +83,8 @@ pub unsafe fn get_kernel(kernel: *mut CUkernel, library: CUlibrary, name: *const
 /// # Safety
 /// `count` null or valid.
 pub unsafe fn kernel_count(count: *mut c_uint, library: CUlibrary) -> CUresult {
-    remote::done((|| {
-        let count = non_null(count)?;
-        let mut e = Encoder::new();
-        e.u64(library as usize as u64);
-        let n = call(ops::cuLibraryGetKernelCount, &e)?.decoder().u32().map_err(protocol)?;
-        // SAFETY: checked non-null.
-        unsafe { remote::write(count, n) };
-        Ok(())
-    })())
+    // SAFETY: forwarded contract.
+    unsafe { module::count_of(ops::cuLibraryGetKernelCount, library as usize as u64, count) }
 }
 
 /// `cuLibraryEnumerateKernels`.
@@ -99,24 +92,8 @@ pub unsafe fn kernel_count(count: *mut c_uint, library: CUlibrary) -> CUresult {
 /// # Safety
 /// `out` holds `n` entries.
 pub unsafe fn enumerate_kernels(out: *mut CUkernel, n: c_uint, library: CUlibrary) -> CUresult {
-    remote::done((|| {
-        let out = non_null(out)?;
-        let lib = library as usize as u64;
-        let mut e = Encoder::new();
-        e.u64(lib).u32(n);
-        let r = call(ops::cuLibraryEnumerateKernels, &e)?;
-        let mut d = r.decoder();
-        let count = d.u32().map_err(protocol)?;
-        if count > n {
-            return Err(protocol(cuvm_wire::DecodeError::Invalid("kernel count")));
-        }
-        for i in 0..count as usize {
-            let id = cache_function(lib, &mut d)?;
-            // SAFETY: i < count <= n.
-            unsafe { out.add(i).write(id as usize as CUkernel) };
-        }
-        Ok(())
-    })())
+    // SAFETY: forwarded contract.
+    unsafe { module::enumerate(ops::cuLibraryEnumerateKernels, library as usize as u64, n, out) }
 }
 
 /// `cuLibraryGetModule`.

@@ -238,20 +238,54 @@ pub unsafe fn get_global(dptr: *mut CUdeviceptr, bytes: *mut usize, module: CUmo
     remote::done(unsafe { fetch_global(ops::cuModuleGetGlobal_v2, module as usize as u64, dptr, bytes, name) })
 }
 
+/// A `...GetFunctionCount`/`...GetKernelCount` call: [parent id] -> [u32].
+///
+/// # Safety
+/// `count` is null or valid for a write.
+pub(crate) unsafe fn count_of(op: u32, parent: u64, count: *mut c_uint) -> CUresult {
+    remote::done((|| {
+        let count = non_null(count)?;
+        let mut e = Encoder::new();
+        e.u64(parent);
+        let n = call(op, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(count, n) };
+        Ok(())
+    })())
+}
+
+/// A `...EnumerateFunctions`/`...EnumerateKernels` call: [parent id, n] ->
+/// [count u32, then each function as [`cache_function`] reads it].
+///
+/// # Safety
+/// `out` is null or valid for `n` writes.
+pub(crate) unsafe fn enumerate<T>(op: u32, parent: u64, n: c_uint, out: *mut *mut T) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(parent).u32(n);
+        let r = call(op, &e)?;
+        let mut d = r.decoder();
+        let count = d.u32().map_err(protocol)?;
+        if count > n {
+            return Err(protocol(cuvm_wire::DecodeError::Invalid("function count")));
+        }
+        for i in 0..count as usize {
+            let id = cache_function(parent, &mut d)?;
+            // SAFETY: i < count <= n, and `out` holds n entries.
+            unsafe { out.add(i).write(id as usize as *mut T) };
+        }
+        Ok(())
+    })())
+}
+
 /// `cuModuleGetFunctionCount`.
 ///
 /// # Safety
 /// `count` is null or valid for a write.
 pub unsafe fn function_count(count: *mut c_uint, module: CUmodule) -> CUresult {
-    remote::done((|| {
-        let count = non_null(count)?;
-        let mut e = Encoder::new();
-        e.u64(module as usize as u64);
-        let n = call(ops::cuModuleGetFunctionCount, &e)?.decoder().u32().map_err(protocol)?;
-        // SAFETY: checked non-null.
-        unsafe { remote::write(count, n) };
-        Ok(())
-    })())
+    // SAFETY: forwarded contract.
+    unsafe { count_of(ops::cuModuleGetFunctionCount, module as usize as u64, count) }
 }
 
 /// `cuModuleEnumerateFunctions`.
@@ -259,24 +293,8 @@ pub unsafe fn function_count(count: *mut c_uint, module: CUmodule) -> CUresult {
 /// # Safety
 /// `out` is null or valid for `n` writes.
 pub unsafe fn enumerate_functions(out: *mut CUfunction, n: c_uint, module: CUmodule) -> CUresult {
-    remote::done((|| {
-        let out = non_null(out)?;
-        let mid = module as usize as u64;
-        let mut e = Encoder::new();
-        e.u64(mid).u32(n);
-        let r = call(ops::cuModuleEnumerateFunctions, &e)?;
-        let mut d = r.decoder();
-        let count = d.u32().map_err(protocol)?;
-        if count > n {
-            return Err(protocol(cuvm_wire::DecodeError::Invalid("function count")));
-        }
-        for i in 0..count as usize {
-            let id = cache_function(mid, &mut d)?;
-            // SAFETY: i < count <= n, and `out` holds n entries.
-            unsafe { out.add(i).write(id as usize as CUfunction) };
-        }
-        Ok(())
-    })())
+    // SAFETY: forwarded contract.
+    unsafe { enumerate(ops::cuModuleEnumerateFunctions, module as usize as u64, n, out) }
 }
 
 fn known(f: CUfunction) -> Result<u64, CUresult> {

@@ -80,3 +80,12 @@ pub fn stream_id(stream: cuvm_abi::CUstream, per_thread: bool) -> u64 {
     let id = stream as usize as u64;
     if id == 0 && per_thread { STREAM_PER_THREAD } else { id }
 }
+
+/// A call whose arguments are all u64s and which answers nothing.
+pub fn plain(op: u32, args: &[u64]) -> CUresult {
+    let mut e = cuvm_wire::Encoder::new();
+    for a in args {
+        e.u64(*a);
+    }
+    done(call(op, &e).map(|_| ()))
+}

@@ -79,14 +79,7 @@ pub unsafe fn properties(prop: *mut CUmemAllocationProp, handle: CUmemGenericAll
     })())
 }
 
-/// A call whose arguments are all u64s and which answers nothing.
-fn plain(op: u32, args: &[u64]) -> CUresult {
-    let mut e = Encoder::new();
-    for a in args {
-        e.u64(*a);
-    }
-    remote::done(call(op, &e).map(|_| ()))
-}
+use remote::plain;
 
 /// `cuMemRelease`.
 pub fn release(handle: CUmemGenericAllocationHandle) -> CUresult {

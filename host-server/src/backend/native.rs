@@ -62,6 +62,24 @@ fn raw<T>(p: *mut T) -> Raw {
     p as usize as u64
 }
 
+/// A function's or kernel's parameter layout, asked index by index until the
+/// driver answers `CUDA_ERROR_INVALID_VALUE` (past the last parameter).
+fn params(mut info: impl FnMut(usize, &mut usize, &mut usize) -> CuResult<()>) -> CuResult<Vec<ParamInfo>> {
+    let mut out = Vec::new();
+    for index in 0..4096usize {
+        let (mut offset, mut size) = (0usize, 0usize);
+        match info(index, &mut offset, &mut size) {
+            Ok(()) => out.push(ParamInfo {
+                offset: u32::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
+                size: u32::try_from(size).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
+            }),
+            Err(CUresult::CUDA_ERROR_INVALID_VALUE) => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
 fn usize_of(v: u64) -> CuResult<usize> {
     usize::try_from(v).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)
 }
@@ -565,20 +583,7 @@ impl Backend for Native {
     }
 
     fn func_params(&mut self, func: Raw) -> CuResult<Vec<ParamInfo>> {
-        let mut out = Vec::new();
-        for index in 0..4096usize {
-            let (mut offset, mut size) = (0usize, 0usize);
-            match call!(self.cuFuncGetParamInfo(ptr(func), index, &mut offset, &mut size)) {
-                Ok(()) => out.push(ParamInfo {
-                    offset: u32::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
-                    size: u32::try_from(size).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
-                }),
-                // Past the last parameter.
-                Err(CUresult::CUDA_ERROR_INVALID_VALUE) => break,
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+        params(|index, offset, size| call!(self.cuFuncGetParamInfo(ptr(func), index, offset, size)))
     }
 
     fn func_get_attribute(&mut self, attrib: i32, func: Raw) -> CuResult<i32> {
@@ -688,19 +693,7 @@ impl Backend for Native {
     }
 
     fn kernel_params(&mut self, kernel: Raw) -> CuResult<Vec<ParamInfo>> {
-        let mut out = Vec::new();
-        for index in 0..4096usize {
-            let (mut offset, mut size) = (0usize, 0usize);
-            match call!(self.cuKernelGetParamInfo(ptr(kernel), index, &mut offset, &mut size)) {
-                Ok(()) => out.push(ParamInfo {
-                    offset: u32::try_from(offset).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
-                    size: u32::try_from(size).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?,
-                }),
-                Err(CUresult::CUDA_ERROR_INVALID_VALUE) => break,
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(out)
+        params(|index, offset, size| call!(self.cuKernelGetParamInfo(ptr(kernel), index, offset, size)))
     }
 
     fn kernel_get_attribute(&mut self, attrib: i32, kernel: Raw, dev: i32) -> CuResult<i32> {
