@@ -13,6 +13,7 @@
 //!   exports and its `cuGetProcAddress` targets are expanded.
 //! - [`procaddress`]: the `cuGetProcAddress` table and its resolution rules.
 //! - [`errors`]: the driver's error names and strings.
+//! - [`integrity`]: the answer of the integrity-check export table.
 
 #![allow(non_camel_case_types, non_snake_case, non_upper_case_globals, dead_code)]
 #![allow(clippy::all, clippy::pedantic)]
@@ -30,6 +31,7 @@ pub mod generated {
 
 pub mod annotations;
 pub mod errors;
+pub mod integrity;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
 pub mod procaddress;

@@ -18,6 +18,22 @@ thread_local! {
     static STACK: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Runs `f` on the calling thread's context stack. While the thread is
+/// exiting (its thread-locals already destroyed: libcudart unloads its
+/// libraries and releases primary contexts from an exit handler) the thread
+/// has no stack any more: `f` sees an empty one and what it changes is
+/// forgotten, as the thread is going away.
+fn with_stack<R>(f: impl FnOnce(&mut Vec<u64>) -> R) -> R {
+    let mut f = Some(f);
+    match STACK.try_with(|s| f.take().map(|f| f(&mut s.borrow_mut()))) {
+        Ok(Some(r)) => r,
+        _ => match f.take() {
+            Some(f) => f(&mut Vec::new()),
+            None => unreachable!("the closure ran but gave no result"),
+        },
+    }
+}
+
 /// Live contexts: id -> device.
 static CONTEXTS: Mutex<Option<HashMap<u64, i32>>> = Mutex::new(None);
 
@@ -41,7 +57,7 @@ fn contexts<R>(f: impl FnOnce(&mut HashMap<u64, i32>) -> R) -> R {
 /// The calling thread's current context id (0: none).
 #[must_use]
 pub fn current() -> u64 {
-    STACK.with(|s| s.borrow().last().copied().unwrap_or(0))
+    with_stack(|s| s.last().copied().unwrap_or(0))
 }
 
 fn handle(id: u64) -> CUcontext {
@@ -73,7 +89,7 @@ pub unsafe fn create(pctx: *mut CUcontext, flags: c_uint, dev: c_int) -> CUresul
         e.u32(flags).i32(dev);
         let id = call(ops::cuCtxCreate_v2, &e)?.decoder().u64().map_err(protocol)?;
         contexts(|m| m.insert(id, dev));
-        STACK.with(|s| s.borrow_mut().push(id));
+        with_stack(|s| s.push(id));
         // SAFETY: checked non-null.
         unsafe { remote::write(pctx, handle(id)) };
         Ok(())
@@ -92,7 +108,7 @@ pub fn destroy(ctx: CUcontext) -> CUresult {
         call(ops::cuCtxDestroy_v2, &e)?;
         contexts(|m| m.remove(&id));
         crate::export_tables::context_gone(id);
-        STACK.with(|s| s.borrow_mut().retain(|c| *c != id));
+        with_stack(|s| s.retain(|c| *c != id));
         Ok(())
     })())
 }
@@ -105,7 +121,7 @@ pub fn push(ctx: CUcontext) -> CUresult {
         if id == 0 || device_of(id).is_none() {
             return Err(CUresult::CUDA_ERROR_INVALID_CONTEXT);
         }
-        STACK.with(|s| s.borrow_mut().push(id));
+        with_stack(|s| s.push(id));
         Ok(())
     })())
 }
@@ -117,7 +133,7 @@ pub fn push(ctx: CUcontext) -> CUresult {
 pub unsafe fn pop(pctx: *mut CUcontext) -> CUresult {
     remote::done((|| {
         initialized()?;
-        let id = STACK.with(|s| s.borrow_mut().pop()).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
+        let id = with_stack(Vec::pop).ok_or(CUresult::CUDA_ERROR_INVALID_CONTEXT)?;
         if !pctx.is_null() {
             // SAFETY: non-null, valid by the caller's contract.
             unsafe { remote::write(pctx, handle(id)) };
@@ -134,8 +150,7 @@ pub fn set_current(ctx: CUcontext) -> CUresult {
         if id != 0 && device_of(id).is_none() {
             return Err(CUresult::CUDA_ERROR_INVALID_CONTEXT);
         }
-        STACK.with(|s| {
-            let mut s = s.borrow_mut();
+        with_stack(|s| {
             s.pop();
             if id != 0 {
                 s.push(id);
@@ -402,4 +417,36 @@ pub unsafe fn get_device_of(device: *mut c_int, ctx: CUcontext) -> CUresult {
         unsafe { remote::write(device, dev) };
         Ok(())
     })())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Calls `current()` and a push from a thread-local destructor that runs
+    /// after the stack's own (as libcudart's exit handler does).
+    struct LateCaller(std::sync::mpsc::Sender<u64>);
+    impl Drop for LateCaller {
+        fn drop(&mut self) {
+            with_stack(|s| s.push(9));
+            let _ = self.0.send(current());
+        }
+    }
+    thread_local! {
+        static LATE: RefCell<Option<LateCaller>> = const { RefCell::new(None) };
+    }
+
+    #[test]
+    fn the_stack_is_empty_not_a_panic_once_the_thread_is_exiting() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // Registered first, so destroyed after the stack.
+            LATE.with(|l| *l.borrow_mut() = Some(LateCaller(tx)));
+            with_stack(|s| s.push(5));
+            assert_eq!(current(), 5);
+        })
+        .join()
+        .expect("the thread exits cleanly");
+        assert_eq!(rx.recv().expect("the late caller ran"), 0);
+    }
 }

@@ -265,30 +265,71 @@ pub fn context_gone(id: u64) {
 
 // ---- d4082055: integrity check ---------------------------------------------
 
-/// Slot 1: (version, unix time, out[2]). The real driver answers fixed values
-/// when `version % 10` is 0 or 1 (measured); other versions get a hash of
-/// this process's table addresses and devices, not computed yet.
-unsafe extern "C" fn integrity(version: c_uint, _time: u64, out: *mut [u64; 2]) -> CUresult {
-    let answer = match version % 10 {
-        0 => [0x3341_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8],
-        1 => [0x1841_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8],
-        _ => {
-            if crate::driver::first_report("integrity check (computed case)") {
-                crate::logging::init();
-                log::warn!(
-                    "the runtime's integrity check with version {version} needs a hash cuvm does not compute yet; \
-                     returning CUDA_ERROR_NOT_SUPPORTED (the runtime will report cudaErrorSoftwareValidityNotEstablished)"
-                );
-            }
-            return CUresult::CUDA_ERROR_NOT_SUPPORTED;
+/// Slot 1: (version, unix time, out[2]). Versions ending in 0 or 1 get the
+/// driver's fixed answers; the others a keyed hash of this process's table
+/// and function addresses, the calling thread and the devices the guest sees
+/// ([`cuvm_abi::integrity`]), which libcudart recomputes and compares.
+unsafe extern "C" fn integrity(version: c_uint, unix_seconds: u64, out: *mut [u64; 2]) -> CUresult {
+    crate::guard::call("export table slot", || {
+        if out.is_null() {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
         }
-    };
-    if out.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
+        let answer = match cuvm_abi::integrity::fixed_answer(version) {
+            Some(fixed) => fixed,
+            None => {
+                let devices = match integrity_devices() {
+                    Ok(d) => d,
+                    Err(e) => return e,
+                };
+                let mut driver_version: core::ffi::c_int = 0;
+                // SAFETY: a local.
+                let r = unsafe { crate::init::driver_get_version(&mut driver_version) };
+                if r != CUresult::CUDA_SUCCESS {
+                    return r;
+                }
+                let inputs = cuvm_abi::integrity::Inputs {
+                    driver_version: driver_version.cast_unsigned(),
+                    version,
+                    process_id: std::process::id(),
+                    // Only the low 32 bits are hashed.
+                    #[allow(clippy::cast_possible_truncation)]
+                    // SAFETY: always safe to call.
+                    thread_id: unsafe { libc::pthread_self() } as u32,
+                    cudart_table: (&raw const CUDART) as u64,
+                    integrity_table: (&raw const INTEGRITY) as u64,
+                    slot1_function: INTEGRITY.0[1] as u64,
+                    unix_seconds,
+                };
+                cuvm_abi::integrity::answer(&inputs, &devices)
+            }
+        };
+        // SAFETY: the caller's storage.
+        unsafe { out.write_unaligned(answer) };
+        CUresult::CUDA_SUCCESS
+    })
+}
+
+/// The hashed facts of every device the guest sees, as this library reports
+/// them to the caller (UUID, PCI domain, bus and device).
+fn integrity_devices() -> Result<Vec<cuvm_abi::integrity::Device>, CUresult> {
+    let ok = |r: CUresult| if r == CUresult::CUDA_SUCCESS { Ok(()) } else { Err(r) };
+    let mut count = 0;
+    // SAFETY: a local.
+    ok(unsafe { crate::device::count(&mut count) })?;
+    let mut devices = Vec::new();
+    for dev in 0..count {
+        let mut uuid = CUuuid::default();
+        // SAFETY: a local.
+        ok(unsafe { crate::device::uuid(&mut uuid, dev) })?;
+        let attr = |a: cuvm_abi::CUdevice_attribute| crate::device::attribute_value(a.0.cast_signed(), dev);
+        devices.push(cuvm_abi::integrity::Device {
+            uuid: uuid.bytes.map(core::ffi::c_char::cast_unsigned),
+            pci_domain: attr(cuvm_abi::CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_DOMAIN_ID)?,
+            pci_bus: attr(cuvm_abi::CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_BUS_ID)?,
+            pci_device: attr(cuvm_abi::CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_DEVICE_ID)?,
+        });
     }
-    // SAFETY: the caller's storage.
-    unsafe { out.write_unaligned(answer) };
-    CUresult::CUDA_SUCCESS
+    Ok(devices)
 }
 
 static INTEGRITY: Table<3> = table(true, f(stub_integrity as *const c_void), &[(1, f(integrity as *const c_void))]);
@@ -446,8 +487,8 @@ mod tests {
         // SAFETY: valid storage.
         assert_eq!(unsafe { integrity(13001, 5, &mut out) }, CUresult::CUDA_SUCCESS);
         assert_eq!(out, [0x1841_181c_03cb_675c, 0x8ed3_83aa_1f4c_d1e8]);
-        // SAFETY: valid storage.
-        assert_eq!(unsafe { integrity(13002, 5, &mut out) }, CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        // SAFETY: null storage is refused.
+        assert_eq!(unsafe { integrity(13000, 5, std::ptr::null_mut()) }, CUresult::CUDA_ERROR_INVALID_VALUE);
     }
 
     extern "C" fn record(_ctx: CUcontext, key: *mut c_void, value: *mut c_void) {

@@ -6,7 +6,7 @@ use std::ffi::c_void;
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cuvm_abi::{CUcontext, CUresult, CUuuid};
+use cuvm_abi::{CUcontext, CUdevice_attribute, CUresult, CUuuid, integrity};
 
 use crate::{Api, Scenario, Transcript, cu};
 
@@ -184,6 +184,59 @@ fn export_tables(api: &Api, t: &mut Transcript) -> Result<(), String> {
         t.ok(&format!("integrity slot 1 ({version})"), unsafe { check(version, 1_790_000_000, &mut out) })?;
         t.value(&format!("integrity answer ({version})"), format!("{:#018x} {:#018x}", out[0], out[1]));
     }
+    // The computed case: libcudart checks the answer against its own
+    // computation from this process's tables, thread and devices.
+    let mut driver_version = 0;
+    t.ok("cuDriverGetVersion", cu!(api.cuDriverGetVersion(&mut driver_version)))?;
+    let devices = integrity_devices(api, t)?;
+    for version in [13002u32, 13022, 12082] {
+        let unix_seconds = 1_790_000_000;
+        let mut out = [0u64; 2];
+        // SAFETY: valid storage.
+        t.ok(&format!("integrity slot 1 ({version})"), unsafe { check(version, unix_seconds, &mut out) })?;
+        let inputs = integrity::Inputs {
+            driver_version: driver_version.cast_unsigned(),
+            version,
+            process_id: std::process::id(),
+            // Only the low 32 bits are hashed.
+            #[allow(clippy::cast_possible_truncation)]
+            // SAFETY: always safe to call.
+            thread_id: unsafe { libc::pthread_self() } as u32,
+            cudart_table: cudart as u64,
+            integrity_table: integrity as u64,
+            // SAFETY: slot 1 of the three-word table.
+            slot1_function: unsafe { integrity.add(1).read() } as u64,
+            unix_seconds,
+        };
+        let model = integrity::answer(&inputs, &devices);
+        if out != model {
+            eprintln!("integrity {version}: library {out:#x?}, model {model:#x?} from {inputs:#x?} and {devices:x?}");
+        }
+        t.check(&format!("integrity answer ({version}) is the keyed hash of this process's tables, thread and devices"), out == model)?;
+    }
     t.ok("cuDevicePrimaryCtxRelease", cu!(api.cuDevicePrimaryCtxRelease_v2(0)))?;
     Ok(())
+}
+
+/// UUID and PCI location of every device, as the library reports them.
+fn integrity_devices(api: &Api, t: &mut Transcript) -> Result<Vec<integrity::Device>, String> {
+    let mut count = 0;
+    t.ok("cuDeviceGetCount", cu!(api.cuDeviceGetCount(&mut count)))?;
+    let mut devices = Vec::new();
+    for dev in 0..count {
+        let mut id = CUuuid::default();
+        t.ok("cuDeviceGetUuid_v2", cu!(api.cuDeviceGetUuid_v2(&mut id, dev)))?;
+        let mut attr = |a: CUdevice_attribute| -> Result<i32, String> {
+            let mut v = 0;
+            t.ok("cuDeviceGetAttribute (PCI)", cu!(api.cuDeviceGetAttribute(&mut v, a, dev)))?;
+            Ok(v)
+        };
+        devices.push(integrity::Device {
+            uuid: id.bytes.map(core::ffi::c_char::cast_unsigned),
+            pci_domain: attr(CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_DOMAIN_ID)?,
+            pci_bus: attr(CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_BUS_ID)?,
+            pci_device: attr(CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_DEVICE_ID)?,
+        });
+    }
+    Ok(devices)
 }
