@@ -12,6 +12,12 @@ GENERATED  := abi/src/generated
 LIBDIR     := build/lib
 SHIM       := $(LIBDIR)/libcuda.so.1
 EXAMPLES   := $(patsubst examples/c/%.c,build/examples/%,$(wildcard examples/c/*.c))
+# Runtime-API programs, built by nvcc from the pinned wheels with static and
+# with shared libcudart (found beside the program: rpath $ORIGIN).
+NVCC       := cuda-headers/toolkit/bin/nvcc
+NVCC_FLAGS := -O2 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+RUNTIME_NAMES := $(patsubst examples/runtime/%.cu,%,$(wildcard examples/runtime/*.cu))
+RUNTIME    := $(foreach p,$(RUNTIME_NAMES),build/runtime/$(p)-static build/runtime/$(p)-shared) build/runtime/libcudart.so.13
 # System packages `make abi` needs (libclang for bindgen; the GL/EGL/VDPAU
 # headers that cuda's interop headers include).
 DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev qemu-system-x86
@@ -19,7 +25,7 @@ DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev qemu-system-x86
 VHOST_VSOCK_VERSION := 0.3.0
 VHOST_VSOCK := build/tools/bin/vhost-device-vsock
 
-.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle gpu-vm-bundle vm-test
+.PHONY: all build headers abi abi-check coverage test demo deps clean gpu-bundle gpu-vm-bundle vm-test compat
 
 all: build
 
@@ -57,6 +63,16 @@ build:
 	cp -f target/release/libcuda.so $(SHIM)
 	ln -sf libcuda.so.1 $(LIBDIR)/libcuda.so
 
+build/runtime/%-static: examples/runtime/%.cu | headers
+	@mkdir -p build/runtime
+	$(NVCC) $(NVCC_FLAGS) -cudart static $< -o $@
+build/runtime/%-shared: examples/runtime/%.cu | headers
+	@mkdir -p build/runtime
+	$(NVCC) $(NVCC_FLAGS) -cudart shared -Xlinker -rpath='$$ORIGIN' $< -o $@
+build/runtime/libcudart.so.13: | headers
+	@mkdir -p build/runtime
+	cp -L cuda-headers/toolkit/lib/libcudart.so.13 $@
+
 build/examples/%: examples/c/%.c examples/c/common.h headers build
 	@mkdir -p build/examples
 	$(CC) -Wall -Wextra -O2 -I$(HEADERS) $< -o $@ -L$(LIBDIR) -lcuda -lm
@@ -76,11 +92,11 @@ $(VHOST_VSOCK):
 ## Boot two Linux guests under QEMU (KVM if it boots, else TCG) with
 ## virtio-vsock, cuvm-host on the host side, and check what they compute.
 VM_BACKEND ?= emulated
-vm-test: build $(EXAMPLES) $(VHOST_VSOCK)
+vm-test: build $(EXAMPLES) $(RUNTIME) $(VHOST_VSOCK)
 	$(CARGO) build --release -p cuvm-host -p cuvm-conformance
 	$(CC) -O2 -I$(HEADERS) host-server/tests/programs/hog.c -o build/hog -L$(LIBDIR) -lcuda
 	CUVM_HOST_BIN=target/release/cuvm-host CUVM_SHIM=$(SHIM) VHOST_DEVICE_VSOCK=$(VHOST_VSOCK) \
-	  CUVM_VM_BACKEND=$(VM_BACKEND) CUVM_VM_PROGRAMS="$(EXAMPLES) target/release/cuvm-conformance build/hog" \
+	  CUVM_VM_BACKEND=$(VM_BACKEND) CUVM_VM_PROGRAMS="$(EXAMPLES) $(filter-out %.so.13,$(RUNTIME)) target/release/cuvm-conformance build/hog" \
 	  vm/run-vm-test.sh
 
 ## Start cuvm-host (native backend if a GPU driver loads, else emulated)
@@ -105,7 +121,7 @@ demo: build $(EXAMPLES)
 ## Everything a GPU machine needs (no Rust there) in gpu-bundle/, with
 ## run.sh, which runs the conformance suite and the examples natively and
 ## through cuvm and prints a summary.
-gpu-bundle: headers
+gpu-bundle: headers $(RUNTIME)
 	$(CARGO) build --release -p cuvm-shim -p cuvm-host -p cuvm-conformance
 	rm -rf gpu-bundle && mkdir -p gpu-bundle/lib gpu-bundle/bin gpu-bundle/examples
 	cp target/release/libcuda.so gpu-bundle/lib/libcuda.so.1
@@ -115,6 +131,7 @@ gpu-bundle: headers
 	for src in examples/c/*.c; do \
 	  $(CC) -Wall -Wextra -O2 -I$(HEADERS) $$src -o gpu-bundle/examples/$$(basename $$src .c) -Lgpu-bundle/lib -lcuda -lm || exit 1; \
 	done
+	cp $(RUNTIME) gpu-bundle/examples/
 	mkdir -p gpu-bundle/bench
 	$(CC) -Wall -Wextra -O2 -I$(HEADERS) bench/driver-bench.c -o gpu-bundle/bench/driver-bench -Lgpu-bundle/lib -lcuda
 	cp bench/compare.sh gpu-bundle/bench/
@@ -123,13 +140,21 @@ gpu-bundle: headers
 	$(CC) -Wall -O2 -I$(HEADERS) scripts/probes/capture-copy.c -o gpu-bundle/probe/capture-copy -Lgpu-bundle/lib -lcuda
 	$(CC) -O2 bench/socketpair.c -o gpu-bundle/bench/socketpair
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
+	mkdir -p gpu-bundle/compat && cp -r compat/run.sh compat/cases gpu-bundle/compat/
 	@du -sh gpu-bundle
+
+## The compatibility runner: on a GPU machine, every case (nvcc-built
+## runtime programs, PyTorch, CuPy, Triton, JAX, numba, cuda-python) natively
+## and through cuvm, one table. Elsewhere: build the bundle and say how.
+compat: gpu-bundle
+	@if nvidia-smi -L >/dev/null 2>&1; then bash gpu-bundle/compat/run.sh; \
+	 else echo "no GPU here: copy gpu-bundle/ to a GPU machine and run 'bash gpu-bundle/compat/run.sh'"; fi
 
 ## gpu-bundle plus a packed VM (QEMU, firmware, vhost-device-vsock, a guest
 ## image whose programs run through cuvm) and vm-run.sh to boot it there.
 gpu-vm-bundle: gpu-bundle $(VHOST_VSOCK)
 	$(CC) -O2 -I$(HEADERS) host-server/tests/programs/hog.c -o build/hog -Lgpu-bundle/lib -lcuda
-	vm/build-image.sh build/vm-gpu-image gpu-bundle/lib/libcuda.so.1 gpu-bundle/examples/* \
+	vm/build-image.sh build/vm-gpu-image gpu-bundle/lib/libcuda.so.1 $$(ls gpu-bundle/examples/* | grep -v '\.so') \
 	  gpu-bundle/bin/cuvm-conformance build/hog gpu-bundle/bench/driver-bench
 	vm/pack-for-gpu.sh gpu-bundle/vm.tar.xz $(VHOST_VSOCK) build/vm-gpu-image
 	cp scripts/gpu-vm-run.sh gpu-bundle/vm-run.sh

@@ -31,15 +31,30 @@ with zipfile.ZipFile(runtime) as z:
         if name.startswith(prefix) and name.endswith(".h") and "/" not in name[len(prefix):]:
             with open(os.path.join(include, name[len(prefix):]), "wb") as f:
                 f.write(z.read(name))
-(nvcc,) = glob.glob(os.path.join(wheels, "nvidia_cuda_nvcc-13.0.88-*.whl"))
-with zipfile.ZipFile(nvcc) as z:
-    for tool in ("ptxas", "fatbinary"):
-        path = os.path.join(bindir, tool)
-        with open(path, "wb") as f:
-            f.write(z.read("nvidia/cu13/bin/" + tool))
-        os.chmod(path, 0o755)
+# The toolkit: every wheel's nvidia/cu13/ tree, as a CUDA installation.
+toolkit = os.path.dirname(bindir)
+pins = [line.split()[0].replace("-", "_").replace("==", "-")
+        for line in open(os.path.join(os.path.dirname(toolkit), "requirements.txt"))
+        if line.strip() and not line.startswith("#")]
+for pin in pins:
+    (wheel,) = glob.glob(os.path.join(wheels, pin + "-*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        for info in z.infolist():
+            if info.is_dir() or not info.filename.startswith("nvidia/cu13/"):
+                continue
+            path = os.path.join(toolkit, info.filename[len("nvidia/cu13/"):])
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(z.read(info))
+            os.chmod(path, 0o755 if (info.external_attr >> 16) & 0o111 else 0o644)
+# nvcc.profile looks for headers and libraries under targets/x86_64-linux.
+target = os.path.join(toolkit, "targets", "x86_64-linux")
+os.makedirs(target, exist_ok=True)
+for link, to in (("include", "../../include"), ("lib64", "../../lib"), ("lib", "../../lib")):
+    os.symlink(to, os.path.join(target, link))
+os.symlink("libcudart.so.13", os.path.join(toolkit, "lib", "libcudart.so"))
 PY
 echo "$want" > "$dest.tmp/.fetched-from"
 rm -rf "$dest"
 mv "$dest.tmp" "$dest"
-echo "CUDA headers ready in $dest"
+echo "CUDA headers ready in $dest; nvcc in $tools/bin"

@@ -24,7 +24,7 @@ run() {
     sed "s/^/cuvm-guest: [$name] /" /tmp/out
     echo "cuvm-guest: RESULT $name $rc"
 }
-for t in /tests/0*; do
+for t in /tests/[0-9]*; do
     run "$(basename "$t")" "$t"
 done
 if [ -x /tests/cuvm-conformance ]; then

@@ -22,7 +22,7 @@ fn connect(socket: &std::path::Path) -> (BufReader<UnixStream>, UnixStream) {
     let s = UnixStream::connect(socket).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
     let mut w = s.try_clone().expect("clone");
-    let hello = Hello { version: cuvm_wire::PROTOCOL_VERSION, pid: 1, cuda_version: 13000, token: vec![] };
+    let hello = Hello { version: cuvm_wire::PROTOCOL_VERSION, pid: 1, cuda_version: 13000, token: vec![], settings: vec![] };
     frame::write_frame(&mut w, FrameKind::Hello, 0, 0, 0, &hello.encode()).expect("hello");
     let mut r = BufReader::new(s);
     let mut body = Vec::new();

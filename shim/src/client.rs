@@ -77,6 +77,7 @@ pub fn connect() -> Result<Arc<Client>, CUresult> {
         pid: std::process::id(),
         cuda_version: cuvm_abi::IMPLEMENTED_CUDA_VERSION,
         token: std::env::var("CUVM_TOKEN").map(String::into_bytes).unwrap_or_default(),
+        settings: Hello::settings_from_env(),
     };
     let io_err = |e: frame::FrameError| {
         log::error!("handshake with cuvm-host at {address} failed: {e}");

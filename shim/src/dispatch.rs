@@ -803,6 +803,11 @@ impl Driver for Shim {
         unsafe { module::get_function(hfunc, hmod, name) }
     }
 
+    unsafe fn cuModuleGetLoadingMode(mode: *mut CUmoduleLoadingMode) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { module::loading_mode(mode) }
+    }
+
     unsafe fn cuModuleGetFunctionCount(count: *mut c_uint, mod_: CUmodule) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::function_count(count, mod_) }

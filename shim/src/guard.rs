@@ -7,9 +7,16 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use cuvm_abi::CUresult;
 
 /// Runs `body`, turning a panic into `CUDA_ERROR_UNKNOWN`.
+/// With `CUVM_LOG=trace`, every call is logged with its result.
 pub fn call(name: &'static str, body: impl FnOnce() -> CUresult) -> CUresult {
+    crate::logging::init();
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(result) => result,
+        Ok(result) => {
+            if log::log_enabled!(log::Level::Trace) {
+                log::trace!("{name} -> {}", result.name().unwrap_or("?"));
+            }
+            result
+        }
         Err(payload) => {
             let what = payload
                 .downcast_ref::<&str>()

@@ -288,6 +288,28 @@ pub unsafe fn function_count(count: *mut c_uint, module: CUmodule) -> CUresult {
     unsafe { count_of(ops::cuModuleGetFunctionCount, module as usize as u64, count) }
 }
 
+/// `cuModuleGetLoadingMode`: the host driver's mode for this session (the
+/// guest's `CUDA_MODULE_LOADING` travels in the handshake); asked once.
+///
+/// # Safety
+/// `mode` is null or valid for a write.
+pub unsafe fn loading_mode(mode: *mut cuvm_abi::CUmoduleLoadingMode) -> CUresult {
+    static MODE: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    remote::done((|| {
+        let mode = non_null(mode)?;
+        let value = match MODE.get() {
+            Some(v) => *v,
+            None => {
+                let v = call(ops::cuModuleGetLoadingMode, &Encoder::new())?.decoder().u32().map_err(protocol)?;
+                *MODE.get_or_init(|| v)
+            }
+        };
+        // SAFETY: checked non-null.
+        unsafe { remote::write(mode, cuvm_abi::CUmoduleLoadingMode(value)) };
+        Ok(())
+    })())
+}
+
 /// `cuModuleEnumerateFunctions`.
 ///
 /// # Safety

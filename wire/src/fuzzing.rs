@@ -64,7 +64,7 @@ mod tests {
     #[test]
     fn mutated_valid_frames_never_panic() {
         let mut valid = Vec::new();
-        let hello = Hello { version: 1, pid: 7, cuda_version: 13000, token: b"t".to_vec() };
+        let hello = Hello { version: 1, pid: 7, cuda_version: 13000, token: b"t".to_vec(), settings: vec![] };
         write_frame(&mut valid, FrameKind::Hello, 0, 1, 0, &hello.encode()).unwrap();
         write_frame(&mut valid, FrameKind::Call, 0xdead_beef, 2, 3, &[1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
         let mut s = 0xfeed_f00d_u64;

@@ -130,6 +130,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuModuleGetFunction => module::get_function(s, a),
         ops::cuModuleGetGlobal_v2 => module::get_global(s, a),
         ops::cuModuleGetFunctionCount => module::function_count(s, a),
+        ops::cuModuleGetLoadingMode => module::loading_mode(s),
         ops::cuModuleEnumerateFunctions => module::enumerate_functions(s, a),
         ops::cuFuncGetAttribute => module::func_get_attribute(s, a),
         ops::cuFuncSetAttribute => module::func_set_attribute(s, a),

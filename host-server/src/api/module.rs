@@ -111,6 +111,14 @@ pub fn get_global(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 }
 
 /// `cuModuleGetFunctionCount`: [module id u64] -> [count u32].
+pub fn loading_mode(s: &mut Session) -> HResult {
+    let mode = s.backend.module_loading_mode()?;
+    let mut e = Encoder::new();
+    e.u32(mode);
+    ok(e)
+}
+
+/// `cuModuleGetFunctionCount`: [module id u64] -> [count u32].
 pub fn function_count(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let raw = s.handles.raw(a.u64()?, Kind::Module)?;
     let n = s.backend.module_function_count(raw)?;

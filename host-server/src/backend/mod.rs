@@ -328,6 +328,10 @@ pub trait Backend: Send {
     fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
         Err(NOT_SUPPORTED)
     }
+    /// `cuModuleGetLoadingMode`: 1 eager, 2 lazy.
+    fn module_loading_mode(&mut self) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
     fn module_functions(&mut self, module: Raw) -> CuResult<Vec<Raw>> {
         Err(NOT_SUPPORTED)
     }

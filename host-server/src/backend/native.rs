@@ -559,6 +559,12 @@ impl Backend for Native {
         Ok((p, size as u64))
     }
 
+    fn module_loading_mode(&mut self) -> CuResult<u32> {
+        let mut mode = cuvm_abi::CUmoduleLoadingMode(0);
+        call!(self.cuModuleGetLoadingMode(&mut mode))?;
+        Ok(mode.0)
+    }
+
     fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
         let mut n = 0;
         call!(self.cuModuleGetFunctionCount(&mut n, ptr(module)))?;

@@ -249,6 +249,14 @@ impl Session {
             return Ok(false);
         }
         log::info!("session {} ({}): guest pid {} connected", self.id, self.peer, hello.pid);
+        for (name, value) in &hello.settings {
+            // Names are from GUEST_SETTINGS and values checked by the decoder.
+            log::info!("session {} ({}): the guest sets {name}={value}", self.id, self.peer);
+            // SAFETY: each session runs in a worker process of its own, single
+            // threaded until the guest's cuInit (which comes later); the
+            // driver reads these variables when it initialises.
+            unsafe { std::env::set_var(name, value) };
+        }
         Ok(true)
     }
 

@@ -575,6 +575,15 @@ impl Backend for Emulated {
         m.globals.iter().find(|g| g.0 == name).map(|g| (g.1, g.2)).ok_or(CUresult::CUDA_ERROR_NOT_FOUND)
     }
 
+    /// As the driver: `CUDA_MODULE_LOADING=EAGER` in the session's
+    /// environment (the guest's, forwarded in the hello) means eager, anything
+    /// else lazy. Modules are parsed at load either way.
+    fn module_loading_mode(&mut self) -> CuResult<u32> {
+        self.ready()?;
+        let eager = std::env::var("CUDA_MODULE_LOADING").is_ok_and(|v| v.eq_ignore_ascii_case("EAGER"));
+        Ok(if eager { 1 } else { 2 })
+    }
+
     fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
         self.ready()?;
         let m = self.modules.get(&module).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;

@@ -1,0 +1,26 @@
+"""CuPy: elementwise, reductions, cuBLAS, a RawKernel, streams."""
+import cupy as cp
+import numpy as np
+
+rng = np.random.default_rng(0)
+a = rng.standard_normal((256, 256)).astype(np.float32)
+b = rng.standard_normal((256, 256)).astype(np.float32)
+ga, gb = cp.asarray(a), cp.asarray(b)
+assert np.allclose(cp.asnumpy(ga * 2 + gb), a * 2 + b, atol=1e-5), "elementwise"
+assert abs(float(ga.sum()) - float(a.sum())) < 1e-2, "reduction"
+assert np.allclose(cp.asnumpy(ga @ gb), a @ b, rtol=1e-3, atol=1e-3), "cuBLAS"
+k = cp.RawKernel(r'''
+extern "C" __global__ void twice(const float* x, float* y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) y[i] = 2.0f * x[i];
+}''', "twice")
+x = cp.arange(1000, dtype=cp.float32)
+y = cp.empty_like(x)
+k((4,), (256,), (x, y, cp.int32(1000)))
+assert np.allclose(cp.asnumpy(y), 2 * np.arange(1000)), "RawKernel"
+s = cp.cuda.Stream(non_blocking=True)
+with s:
+    z = cp.ones(1 << 20) * 3
+s.synchronize()
+assert float(z.sum()) == 3 * (1 << 20), "stream"
+print("PASS elementwise, reduction, cuBLAS, RawKernel, streams")
