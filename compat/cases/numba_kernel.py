@@ -1,6 +1,11 @@
-"""numba-cuda: a @cuda.jit kernel."""
+"""numba-cuda: a @cuda.jit kernel. (numba-cuda on the GPU machine still
+uses numpy.row_stack, which numpy 2.5 removed: restored as its alias
+vstack before numba loads, natively and through cuvm alike.)"""
 import numpy as np
-from numba import cuda
+
+if not hasattr(np, "row_stack"):
+    np.row_stack = np.vstack
+from numba import cuda  # noqa: E402
 
 
 @cuda.jit

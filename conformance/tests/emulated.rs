@@ -91,6 +91,7 @@ scenarios!(
     memory_2d_copies,
     memory_stream_ordered_and_pools,
     memory_virtual_memory,
+    tensor_maps,
     memory_memsets,
     memory_bad_pointers,
     memory_pinned_host,

@@ -12,7 +12,7 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, vmm};
+use crate::{Shim, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm};
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
@@ -801,6 +801,41 @@ impl Driver for Shim {
     unsafe fn cuModuleGetFunction(hfunc: *mut CUfunction, hmod: CUmodule, name: *const c_char) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_function(hfunc, hmod, name) }
+    }
+
+    unsafe fn cuTensorMapEncodeTiled(
+        tensorMap: *mut CUtensorMap,
+        tensorDataType: CUtensorMapDataType,
+        tensorRank: cuuint32_t,
+        globalAddress: *mut c_void,
+        globalDim: *const cuuint64_t,
+        globalStrides: *const cuuint64_t,
+        boxDim: *const cuuint32_t,
+        elementStrides: *const cuuint32_t,
+        interleave: CUtensorMapInterleave,
+        swizzle: CUtensorMapSwizzle,
+        l2Promotion: CUtensorMapL2promotion,
+        oobFill: CUtensorMapFloatOOBfill,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            tensor::encode_tiled(
+                tensorMap,
+                tensorDataType.0,
+                tensorRank,
+                globalAddress,
+                globalDim,
+                globalStrides,
+                boxDim,
+                elementStrides,
+                [interleave.0, swizzle.0, l2Promotion.0, oobFill.0],
+            )
+        }
+    }
+
+    unsafe fn cuTensorMapReplaceAddress(tensorMap: *mut CUtensorMap, globalAddress: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { tensor::replace_address(tensorMap, globalAddress) }
     }
 
     unsafe fn cuModuleGetLoadingMode(mode: *mut CUmoduleLoadingMode) -> CUresult {

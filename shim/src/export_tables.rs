@@ -387,6 +387,14 @@ const fn hex(s: &str) -> [u8; 16] {
     out
 }
 
+/// Whether `CUVM_REFUSE_EXPORT_TABLES` (comma-separated UUID prefixes in
+/// hex, a diagnostic setting) names this table: it is then refused as an
+/// unknown one would be.
+fn refused_by_configuration(uuid_hex: &str) -> bool {
+    std::env::var("CUVM_REFUSE_EXPORT_TABLES")
+        .is_ok_and(|v| v.split(',').map(str::trim).any(|p| p.len() >= 4 && uuid_hex.starts_with(&p.to_ascii_lowercase())))
+}
+
 /// `cuGetExportTable`.
 ///
 /// # Safety
@@ -397,7 +405,14 @@ pub unsafe fn get(table: *mut *const c_void, id: *const CUuuid) -> CUresult {
     }
     // SAFETY: non-null; a CUuuid is 16 bytes.
     let uuid: [u8; 16] = unsafe { core::ptr::read_unaligned(id.cast()) };
+    let text: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
     if let Some((_, name, t)) = tables().into_iter().find(|(u, _, _)| *u == uuid) {
+        if refused_by_configuration(&text) {
+            log::info!("cuGetExportTable: {name} refused (CUVM_REFUSE_EXPORT_TABLES)");
+            // SAFETY: checked non-null.
+            unsafe { table.write_unaligned(null()) };
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        }
         log::debug!("cuGetExportTable: {name}");
         // SAFETY: checked non-null.
         unsafe { table.write_unaligned(t) };
@@ -412,7 +427,6 @@ pub unsafe fn get(table: *mut *const c_void, id: *const CUuuid) -> CUresult {
         new
     });
     if first.unwrap_or(false) {
-        let text: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
         crate::logging::init();
         log::warn!("cuGetExportTable: unknown export table {text}; returning CUDA_ERROR_INVALID_VALUE as the driver does");
     }

@@ -98,13 +98,36 @@ fn check_dims(grid: [u32; 3], block: [u32; 3]) -> Result<(), CUresult> {
 
 /// Sends a launch.
 #[allow(clippy::too_many_arguments)]
-fn send(op: u32, id: u64, grid: [u32; 3], block: [u32; 3], shared: u32, stream: u64, cooperative: bool, args: &[u8]) -> Result<(), CUresult> {
+/// A launch attribute that carries plain values: (id, the 64-byte value).
+pub type Attribute = (u32, [u8; 64]);
+
+/// Launch attributes forwarded as they are: their values hold no pointer
+/// or handle (clusters, priorities, programmatic serialization, memory
+/// synchronisation domains, carve-out...).
+const VALUE_ATTRIBUTES: &[CUlaunchAttributeID] = &[
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_SYNCHRONIZATION_POLICY,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_CLUSTER_SCHEDULING_POLICY_PREFERENCE,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PRIORITY,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN_MAP,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_MEM_SYNC_DOMAIN,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PREFERRED_CLUSTER_DIMENSION,
+    CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PREFERRED_SHARED_MEMORY_CARVEOUT,
+];
+
+#[allow(clippy::too_many_arguments)]
+fn send(op: u32, id: u64, grid: [u32; 3], block: [u32; 3], shared: u32, stream: u64, cooperative: bool, args: &[u8], attrs: &[Attribute]) -> Result<(), CUresult> {
     let mut e = Encoder::new();
     e.u64(id);
     for v in grid.iter().chain(block.iter()) {
         e.u32(*v);
     }
     e.u32(shared).u64(stream).bool(cooperative).bytes(args);
+    e.u32(u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?);
+    for (id, value) in attrs {
+        e.u32(*id).raw(value);
+    }
     post(op, &e, None)
 }
 
@@ -124,6 +147,27 @@ pub unsafe fn launch(
     cooperative: bool,
     per_thread: bool,
 ) -> CUresult {
+    // SAFETY: forwarded contract.
+    unsafe { launch_with(f, grid, block, shared, stream, params, extra, cooperative, per_thread, &[]) }
+}
+
+/// [`launch`] with value launch attributes.
+///
+/// # Safety
+/// As [`launch`].
+#[allow(clippy::too_many_arguments)]
+unsafe fn launch_with(
+    f: CUfunction,
+    grid: [c_uint; 3],
+    block: [c_uint; 3],
+    shared: c_uint,
+    stream: CUstream,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+    cooperative: bool,
+    per_thread: bool,
+    attrs: &[Attribute],
+) -> CUresult {
     remote::done((|| {
         let client = crate::client::get()?;
         let id = f as usize as u64;
@@ -138,13 +182,14 @@ pub unsafe fn launch(
         // SAFETY: forwarded contract.
         let args = unsafe { pack(id, params, extra)? };
         let op = if per_thread { ops::cuLaunchKernel_ptsz } else { ops::cuLaunchKernel };
-        send(op, id, grid, block, shared, stream_id(stream, per_thread), cooperative, &args)
+        send(op, id, grid, block, shared, stream_id(stream, per_thread), cooperative, &args, attrs)
     })())
 }
 
-/// `cuLaunchKernelEx(_ptsz)`: the cooperative attribute is honoured; other
-/// launch attributes (clusters, priorities, programmatic launches...) are
-/// not supported yet and say so.
+/// `cuLaunchKernelEx(_ptsz)`: the cooperative attribute and the attributes
+/// whose values are plain ([`VALUE_ATTRIBUTES`]) are forwarded; those that
+/// carry events or pointers (programmatic events, completion events, access
+/// policy windows, updatable graph nodes) are not supported yet and say so.
 ///
 /// # Safety
 /// As the driver's.
@@ -155,6 +200,7 @@ pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *m
     // SAFETY: non-null, valid by the caller's contract.
     let c = unsafe { &*config };
     let mut cooperative = false;
+    let mut attrs: Vec<Attribute> = Vec::new();
     if c.numAttrs > 0 {
         if c.attrs.is_null() {
             return CUresult::CUDA_ERROR_INVALID_VALUE;
@@ -165,6 +211,9 @@ pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *m
             if a.id == CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE {
                 // SAFETY: the union member for this id.
                 cooperative = unsafe { a.value.cooperative } != 0;
+            } else if VALUE_ATTRIBUTES.contains(&a.id) {
+                // SAFETY: every member of the union is plain data; `pad` spans it.
+                attrs.push((a.id.0, unsafe { a.value.pad }.map(core::ffi::c_char::cast_unsigned)));
             } else if a.id != CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_IGNORE {
                 log::warn!("cuLaunchKernelEx: launch attribute {} is not supported by cuvm yet", a.id.0);
                 return CUresult::CUDA_ERROR_NOT_SUPPORTED;
@@ -173,7 +222,7 @@ pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *m
     }
     // SAFETY: forwarded contract.
     unsafe {
-        launch(
+        launch_with(
             f,
             [c.gridDimX, c.gridDimY, c.gridDimZ],
             [c.blockDimX, c.blockDimY, c.blockDimZ],
@@ -183,6 +232,7 @@ pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *m
             extra,
             cooperative,
             per_thread,
+            &attrs,
         )
     }
 }

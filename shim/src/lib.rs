@@ -41,6 +41,7 @@ pub mod module;
 pub mod procaddress;
 pub mod remote;
 pub mod stream;
+pub mod tensor;
 pub mod vmm;
 
 /// The type that implements [`driver::Driver`].

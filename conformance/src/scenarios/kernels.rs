@@ -204,6 +204,43 @@ fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut c = vec![0f32; n as usize];
     t.ok("download", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;
     t.check("c = a + a", c.iter().zip(&a).all(|(c, a)| *c == a + a))?;
+    // A CUkernel where a CUfunction is expected, in the occupancy calculator
+    // (as libcudart passes cudaKernel_t).
+    let mut blocks = 0;
+    t.ok(
+        "cuOccupancyMaxActiveBlocksPerMultiprocessor with a CUkernel",
+        cu!(api.cuOccupancyMaxActiveBlocksPerMultiprocessor(&mut blocks, k.cast(), 256, 0)),
+    )?;
+    t.value("blocks per multiprocessor", blocks);
+    let mut smem = 0usize;
+    t.ok(
+        "cuOccupancyAvailableDynamicSMemPerBlock with a CUkernel",
+        cu!(api.cuOccupancyAvailableDynamicSMemPerBlock(&mut smem, k.cast(), 1, 256)),
+    )?;
+    t.value("available dynamic shared memory", smem);
+    // cuLaunchKernelEx with plain-value attributes (as XLA launches).
+    // SAFETY: all-zero attributes are valid; ids and values set below.
+    let mut attrs: [cuvm_abi::CUlaunchAttribute; 2] = unsafe { std::mem::zeroed() };
+    attrs[0].id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+    attrs[0].value.programmaticStreamSerializationAllowed = 1;
+    attrs[1].id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PRIORITY;
+    attrs[1].value.priority = 0;
+    let config = cuvm_abi::CUlaunchConfig {
+        gridDimX: n / 256,
+        gridDimY: 1,
+        gridDimZ: 1,
+        blockDimX: 256,
+        blockDimY: 1,
+        blockDimZ: 1,
+        sharedMemBytes: 0,
+        hStream: null_mut(),
+        attrs: attrs.as_mut_ptr(),
+        numAttrs: 2,
+    };
+    t.ok("zero c", cu!(api.cuMemsetD8_v2(dc, 0, bytes)))?;
+    t.ok("cuLaunchKernelEx with value attributes", cu!(api.cuLaunchKernelEx(&config, k.cast(), args.as_mut_ptr(), null_mut())))?;
+    t.ok("download", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;
+    t.check("c = a + a after cuLaunchKernelEx", c.iter().zip(&a).all(|(c, a)| *c == a + a))?;
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(da)))?;
     t.ok("cuMemFree c", cu!(api.cuMemFree_v2(dc)))?;
     t.ok("cuLibraryUnload", cu!(api.cuLibraryUnload(lib)))?;

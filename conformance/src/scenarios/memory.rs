@@ -17,6 +17,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_2d_copies", needs_kernels: false, native_only: false, run: copies_2d },
         Scenario { name: "memory_stream_ordered_and_pools", needs_kernels: false, native_only: false, run: stream_ordered },
         Scenario { name: "memory_virtual_memory", needs_kernels: false, native_only: true, run: virtual_memory },
+        Scenario { name: "tensor_maps", needs_kernels: false, native_only: true, run: tensor_maps },
         Scenario { name: "memory_memsets", needs_kernels: false, native_only: false, run: memsets },
         Scenario { name: "memory_bad_pointers", needs_kernels: false, native_only: false, run: bad_pointers },
         Scenario { name: "memory_pinned_host", needs_kernels: false, native_only: false, run: pinned_host },
@@ -417,4 +418,63 @@ fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemAddressFree", cu!(api.cuMemAddressFree(va, size)))?;
     t.call("cuMemAddressFree again", cu!(api.cuMemAddressFree(va, size)));
     teardown(api, t)
+}
+
+/// `cuTensorMapEncodeTiled` / `cuTensorMapReplaceAddress` on device memory
+/// (a 2D float tensor): the descriptors are deterministic for their inputs.
+fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUtensorMap, CUtensorMapDataType, CUtensorMapFloatOOBfill, CUtensorMapInterleave, CUtensorMapL2promotion, CUtensorMapSwizzle};
+    super::setup(api, t)?;
+    let (rows, cols) = (256u64, 256u64);
+    let bytes = (rows * cols * 4) as usize;
+    let (mut a, mut b) = (0, 0);
+    t.ok("cuMemAlloc a", cu!(api.cuMemAlloc_v2(&mut a, bytes)))?;
+    t.ok("cuMemAlloc b", cu!(api.cuMemAlloc_v2(&mut b, bytes)))?;
+    let dims = [cols, rows];
+    let strides = [cols * 4];
+    let boxes = [64u32, 64];
+    let elem = [1u32, 1];
+    let encode = |addr: u64, map: &mut CUtensorMap| {
+        cu!(api.cuTensorMapEncodeTiled(
+                map,
+                CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
+                2,
+                addr as usize as *mut core::ffi::c_void,
+                dims.as_ptr(),
+                strides.as_ptr(),
+                boxes.as_ptr(),
+                elem.as_ptr(),
+                CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
+                CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_128B,
+                CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
+                CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
+            ))
+    };
+    // SAFETY: tensor maps are plain bytes; zero is a valid start.
+    let (mut m1, mut m2, mut m3): (CUtensorMap, CUtensorMap, CUtensorMap) = unsafe { (std::mem::zeroed(), std::mem::zeroed(), std::mem::zeroed()) };
+    t.ok("cuTensorMapEncodeTiled(a)", encode(a, &mut m1))?;
+    t.ok("cuTensorMapEncodeTiled(b)", encode(b, &mut m2))?;
+    let bytes_of = |m: &CUtensorMap| m.opaque.to_vec();
+    t.check("descriptors of different tensors differ", bytes_of(&m1) != bytes_of(&m2))?;
+    m3.opaque = m1.opaque;
+    t.ok("cuTensorMapReplaceAddress(a -> b)", cu!(api.cuTensorMapReplaceAddress(&mut m3, b as usize as *mut core::ffi::c_void)))?;
+    t.check("replacing the address gives the descriptor of b", bytes_of(&m3) == bytes_of(&m2))?;
+    let mut bad = m1;
+    t.call("encode rank 0", cu!(api.cuTensorMapEncodeTiled(
+        &mut bad,
+        CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
+        0,
+        a as usize as *mut core::ffi::c_void,
+        dims.as_ptr(),
+        strides.as_ptr(),
+        boxes.as_ptr(),
+        elem.as_ptr(),
+        CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
+        CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_NONE,
+        CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_NONE,
+        CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
+    )));
+    t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
+    t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
+    super::teardown(api, t)
 }

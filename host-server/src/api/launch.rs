@@ -6,12 +6,22 @@ use cuvm_wire::{Decoder, Encoder};
 
 use super::stream_raw;
 use crate::backend::LaunchConfig;
-use crate::session::handles::Kind;
 use crate::session::{HResult, MAX_KERNEL_ARGS, Session, ok};
 
-/// `cuLaunchKernel(_ptsz)` (and cooperative launches): [function id u64,
-/// grid 3×u32, block 3×u32, shared memory u32, stream u64, cooperative u8,
-/// arguments bytes] -> [] (usually posted).
+/// Most launch attributes in one launch.
+const MAX_LAUNCH_ATTRIBUTES: u32 = 16;
+
+/// Launch attribute ids whose 64-byte values hold neither pointers nor
+/// handles (synchronisation policy 3, cluster dimension 4, cluster
+/// scheduling 5, programmatic stream serialization 6, priority 8, memory
+/// synchronisation domain map 9 and domain 10, preferred cluster dimension
+/// 11, shared memory carve-out 14): passed to the driver as they are.
+const VALUE_ATTRIBUTES: [u32; 9] = [3, 4, 5, 6, 8, 9, 10, 11, 14];
+
+/// `cuLaunchKernel(_ptsz)` (and cooperative launches, `cuLaunchKernelEx`):
+/// [function id u64, grid 3×u32, block 3×u32, shared memory u32, stream u64,
+/// cooperative u8, arguments bytes, attribute count u32, (id u32, value 64
+/// bytes)*] -> [] (usually posted).
 pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let f = a.u64()?;
     let grid = [a.u32()?, a.u32()?, a.u32()?];
@@ -20,15 +30,21 @@ pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let stream = a.u64()?;
     let cooperative = a.bool()?;
     let args = a.bytes(MAX_KERNEL_ARGS)?;
-    // A CUkernel may stand where a CUfunction is expected: its function in
-    // the current context is launched.
-    let raw = match s.handles.get(f, Kind::Kernel) {
-        Ok(kernel) => {
-            super::library::refresh_params(s, f)?;
-            s.backend.kernel_get_function(kernel.raw)?
+    let count = a.u32()?;
+    if count > MAX_LAUNCH_ATTRIBUTES {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let mut attrs = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let id = a.u32()?;
+        if !VALUE_ATTRIBUTES.contains(&id) {
+            return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into());
         }
-        Err(_) => s.handles.raw(f, Kind::Function)?,
-    };
+        let mut value = [0u8; 64];
+        value.copy_from_slice(a.take(64)?);
+        attrs.push((id, value));
+    }
+    let raw = super::function_raw(s, f)?;
     let stream = stream_raw(s, stream)?;
     let info = s.functions.get(&f).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
     let needed = info.params.iter().map(|p| p.offset as usize + p.size as usize).max().unwrap_or(0);
@@ -36,7 +52,7 @@ pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
     let params = info.params.clone();
-    s.backend.launch_kernel(raw, LaunchConfig { grid, block, shared_mem, stream, cooperative }, &params, args)?;
+    s.backend.launch_kernel(raw, LaunchConfig { grid, block, shared_mem, stream, cooperative, attrs }, &params, args)?;
     ok(Encoder::new())
 }
 
@@ -44,7 +60,7 @@ pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// u64, block size i32, dynamic shared memory u64, flags u32] -> [blocks i32].
 pub fn occupancy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (f, block, smem, flags) = (a.u64()?, a.i32()?, a.u64()?, a.u32()?);
-    let raw = s.handles.raw(f, Kind::Function)?;
+    let raw = super::function_raw(s, f)?;
     let n = s.backend.occupancy_max_active_blocks(raw, block, smem, flags)?;
     let mut e = Encoder::new();
     e.i32(n);
@@ -56,7 +72,7 @@ pub fn occupancy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// [minimum grid size i32, block size i32].
 pub fn potential_block_size(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (f, smem, limit, flags) = (a.u64()?, a.u64()?, a.i32()?, a.u32()?);
-    let raw = s.handles.raw(f, Kind::Function)?;
+    let raw = super::function_raw(s, f)?;
     let (grid, block) = s.backend.occupancy_max_potential_block_size(raw, smem, limit, flags)?;
     let mut e = Encoder::new();
     e.i32(grid).i32(block);
@@ -67,7 +83,7 @@ pub fn potential_block_size(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// block size i32] -> [bytes u64].
 pub fn available_dynamic_smem(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (f, blocks, block) = (a.u64()?, a.i32()?, a.i32()?);
-    let raw = s.handles.raw(f, Kind::Function)?;
+    let raw = super::function_raw(s, f)?;
     let v = s.backend.occupancy_available_dynamic_smem(raw, blocks, block)?;
     let mut e = Encoder::new();
     e.u64(v);

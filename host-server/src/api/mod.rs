@@ -15,6 +15,7 @@ mod memory;
 pub(crate) mod module;
 mod pool;
 mod stream;
+mod tensor;
 mod vmm;
 
 use cuvm_abi::CUresult;
@@ -30,6 +31,23 @@ use crate::session::{Conn, Fail, HResult, Session};
 /// # Errors
 /// The handler's [`Fail`]; an op cuvm-host does not serve is
 /// `CUDA_ERROR_NOT_SUPPORTED` (logged once per op).
+/// The driver's function for guest id `f`: a CUfunction, or a CUkernel,
+/// which may stand wherever a CUfunction is expected (the driver then uses
+/// the kernel's function in the current context).
+///
+/// # Errors
+/// `CUDA_ERROR_INVALID_HANDLE` for an id that is neither.
+pub(crate) fn function_raw(s: &mut Session, f: u64) -> Result<Raw, Fail> {
+    match s.handles.get(f, Kind::Kernel) {
+        Ok(kernel) => {
+            let raw = kernel.raw;
+            library::refresh_params(s, f)?;
+            Ok(s.backend.kernel_get_function(raw)?)
+        }
+        Err(_) => Ok(s.handles.raw(f, Kind::Function)?),
+    }
+}
+
 pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decoder<'_>) -> HResult {
     if !s.initialized && !matches!(op, ops::cuInit | ops::cuDriverGetVersion) {
         return Err(CUresult::CUDA_ERROR_NOT_INITIALIZED.into());
@@ -131,6 +149,8 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuModuleGetGlobal_v2 => module::get_global(s, a),
         ops::cuModuleGetFunctionCount => module::function_count(s, a),
         ops::cuModuleGetLoadingMode => module::loading_mode(s),
+        ops::cuTensorMapEncodeTiled => tensor::encode_tiled(s, a),
+        ops::cuTensorMapReplaceAddress => tensor::replace_address(s, a),
         ops::cuModuleEnumerateFunctions => module::enumerate_functions(s, a),
         ops::cuFuncGetAttribute => module::func_get_attribute(s, a),
         ops::cuFuncSetAttribute => module::func_set_attribute(s, a),

@@ -147,7 +147,7 @@ pub fn enumerate_functions(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// `cuFuncGetAttribute`: [attribute i32, function id u64] -> [value i32].
 pub fn func_get_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (attrib, f) = (a.i32()?, a.u64()?);
-    let raw = s.handles.raw(f, Kind::Function)?;
+    let raw = super::function_raw(s, f)?;
     let v = s.backend.func_get_attribute(attrib, raw)?;
     let mut e = Encoder::new();
     e.i32(v);
@@ -157,7 +157,7 @@ pub fn func_get_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// `cuFuncSetAttribute`: [function id u64, attribute i32, value i32] -> [].
 pub fn func_set_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (f, attrib, value) = (a.u64()?, a.i32()?, a.i32()?);
-    let raw = s.handles.raw(f, Kind::Function)?;
+    let raw = super::function_raw(s, f)?;
     s.backend.func_set_attribute(raw, attrib, value)?;
     ok(Encoder::new())
 }
@@ -165,14 +165,14 @@ pub fn func_set_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// `cuFuncSetCacheConfig`: [function id u64, config i32] -> [].
 pub fn func_set_cache_config(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (f, config) = (a.u64()?, a.i32()?);
-    let raw = s.handles.raw(f, Kind::Function)?;
+    let raw = super::function_raw(s, f)?;
     s.backend.func_set_cache_config(raw, config)?;
     ok(Encoder::new())
 }
 
 /// `cuFuncGetName`: [function id u64] -> [name str].
 pub fn func_name(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
-    let raw = s.handles.raw(a.u64()?, Kind::Function)?;
+    let raw = super::function_raw(s, a.u64()?)?;
     let name = s.backend.func_name(raw)?;
     let mut e = Encoder::new();
     e.str(&name);

@@ -39,7 +39,7 @@ pub struct ParamInfo {
 }
 
 /// How to launch a kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LaunchConfig {
     /// Grid size.
     pub grid: [u32; 3],
@@ -51,6 +51,28 @@ pub struct LaunchConfig {
     pub stream: Raw,
     /// Launch cooperatively.
     pub cooperative: bool,
+    /// Launch attributes whose values are plain data (id, 64-byte value),
+    /// checked against the list the guest may send.
+    pub attrs: Vec<(u32, [u8; 64])>,
+}
+
+/// The arguments of `cuTensorMapEncodeTiled` (the address checked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TiledTensorMap {
+    /// `CUtensorMapDataType`.
+    pub data_type: u32,
+    /// The tensor's device address.
+    pub address: u64,
+    /// Dimensions (rank entries).
+    pub dims: Vec<u64>,
+    /// Strides in bytes (rank - 1 entries).
+    pub strides: Vec<u64>,
+    /// Box dimensions (rank entries).
+    pub box_dims: Vec<u32>,
+    /// Element strides (rank entries).
+    pub element_strides: Vec<u32>,
+    /// Interleave, swizzle, L2 promotion, out-of-bounds fill.
+    pub options: [u32; 4],
 }
 
 /// A 2D copy's device sides and shape (pitches in bytes).
@@ -326,6 +348,14 @@ pub trait Backend: Send {
         Err(NOT_SUPPORTED)
     }
     fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuTensorMapEncodeTiled`: the 128-byte descriptor.
+    fn tensor_map_encode_tiled(&mut self, map: &TiledTensorMap) -> CuResult<[u8; 128]> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuTensorMapReplaceAddress`.
+    fn tensor_map_replace_address(&mut self, map: [u8; 128], address: u64) -> CuResult<[u8; 128]> {
         Err(NOT_SUPPORTED)
     }
     /// `cuModuleGetLoadingMode`: 1 eager, 2 lazy.

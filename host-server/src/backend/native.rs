@@ -559,6 +559,37 @@ impl Backend for Native {
         Ok((p, size as u64))
     }
 
+    fn tensor_map_encode_tiled(&mut self, m: &super::TiledTensorMap) -> CuResult<[u8; 128]> {
+        // SAFETY: all-zero is a valid (opaque) tensor map.
+        let mut map: cuvm_abi::CUtensorMap = unsafe { std::mem::zeroed() };
+        let rank = u32::try_from(m.dims.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let strides = if m.strides.is_empty() { std::ptr::null() } else { m.strides.as_ptr() };
+        call!(self.cuTensorMapEncodeTiled(
+            &mut map,
+            cuvm_abi::CUtensorMapDataType(m.data_type),
+            rank,
+            m.address as usize as *mut c_void,
+            m.dims.as_ptr(),
+            strides,
+            m.box_dims.as_ptr(),
+            m.element_strides.as_ptr(),
+            cuvm_abi::CUtensorMapInterleave(m.options[0]),
+            cuvm_abi::CUtensorMapSwizzle(m.options[1]),
+            cuvm_abi::CUtensorMapL2promotion(m.options[2]),
+            cuvm_abi::CUtensorMapFloatOOBfill(m.options[3])
+        ))?;
+        // SAFETY: a tensor map is 128 plain bytes.
+        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUtensorMap, [u8; 128]>(map) })
+    }
+
+    fn tensor_map_replace_address(&mut self, map: [u8; 128], address: u64) -> CuResult<[u8; 128]> {
+        // SAFETY: a tensor map is 128 plain bytes.
+        let mut m: cuvm_abi::CUtensorMap = unsafe { std::mem::transmute::<[u8; 128], cuvm_abi::CUtensorMap>(map) };
+        call!(self.cuTensorMapReplaceAddress(&mut m, address as usize as *mut c_void))?;
+        // SAFETY: as above.
+        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUtensorMap, [u8; 128]>(m) })
+    }
+
     fn module_loading_mode(&mut self) -> CuResult<u32> {
         let mut mode = cuvm_abi::CUmoduleLoadingMode(0);
         call!(self.cuModuleGetLoadingMode(&mut mode))?;
@@ -619,6 +650,37 @@ impl Backend for Native {
         let kp = if pointers.is_empty() { std::ptr::null_mut() } else { pointers.as_mut_ptr() };
         let [gx, gy, gz] = c.grid;
         let [bx, by, bz] = c.block;
+        if !c.attrs.is_empty() {
+            let mut attrs: Vec<cuvm_abi::CUlaunchAttribute> = Vec::with_capacity(c.attrs.len() + 1);
+            for (id, value) in &c.attrs {
+                // SAFETY: all-zero is a valid attribute; then the id and the
+                // value's bytes as the guest's driver call gave them.
+                let mut a: cuvm_abi::CUlaunchAttribute = unsafe { std::mem::zeroed() };
+                a.id = cuvm_abi::CUlaunchAttributeID(*id);
+                a.value.pad = value.map(u8::cast_signed);
+                attrs.push(a);
+            }
+            if c.cooperative {
+                // SAFETY: as above.
+                let mut a: cuvm_abi::CUlaunchAttribute = unsafe { std::mem::zeroed() };
+                a.id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+                a.value.cooperative = 1;
+                attrs.push(a);
+            }
+            let config = cuvm_abi::CUlaunchConfig {
+                gridDimX: gx,
+                gridDimY: gy,
+                gridDimZ: gz,
+                blockDimX: bx,
+                blockDimY: by,
+                blockDimZ: bz,
+                sharedMemBytes: c.shared_mem,
+                hStream: ptr(c.stream),
+                attrs: attrs.as_mut_ptr(),
+                numAttrs: u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?,
+            };
+            return call!(self.cuLaunchKernelEx(&config, ptr(func), kp, std::ptr::null_mut()));
+        }
         if c.cooperative {
             call!(self.cuLaunchCooperativeKernel(ptr(func), gx, gy, gz, bx, by, bz, c.shared_mem, ptr(c.stream), kp))
         } else {

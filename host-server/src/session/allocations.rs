@@ -47,7 +47,10 @@ impl Allocations {
     }
 
     /// Checks that `[ptr, ptr+len)` lies inside one range (a zero length
-    /// needs `ptr` inside or at the end of one).
+    /// needs `ptr` inside or at the end of one), or inside virtual memory
+    /// mappings that follow each other without a gap (cuMemMap'd chunks of
+    /// one reservation are one span of memory to the driver, as PyTorch's
+    /// expandable segments use them).
     ///
     /// # Errors
     /// `CUDA_ERROR_INVALID_VALUE`.
@@ -57,10 +60,25 @@ impl Allocations {
         };
         // ptr >= start, so this cannot underflow.
         let offset = ptr - start;
-        match offset.checked_add(len) {
-            Some(end) if end <= range.len && (offset < range.len || len == 0) => Ok(()),
-            _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+        let end = offset.checked_add(len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if end <= range.len && (offset < range.len || len == 0) {
+            return Ok(());
         }
+        if offset >= range.len || !matches!(range.owner, Owner::Mapping { .. }) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // Walk on through adjacent mappings.
+        let want_end = ptr.checked_add(len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut covered = start.checked_add(range.len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        while covered < want_end {
+            match self.ranges.get(&covered) {
+                Some(next) if matches!(next.owner, Owner::Mapping { .. }) && next.len > 0 => {
+                    covered = covered.checked_add(next.len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+                }
+                _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+            }
+        }
+        Ok(())
     }
 
     /// The range starting exactly at `ptr`.
@@ -130,5 +148,23 @@ mod tests {
         assert_eq!(a.check(0x1100, 1), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
         assert_eq!(a.check(0x1000, u64::MAX), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
         assert_eq!(Allocations::default().check(0x1000, 1), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+    }
+
+    #[test]
+    fn adjacent_mappings_are_one_span_but_adjacent_allocations_are_not() {
+        let mut a = Allocations::default();
+        let map = |h| Range { len: 0x100, ctx: 1, owner: Owner::Mapping { handle: h } };
+        a.insert(0x1000, map(1));
+        a.insert(0x1100, map(2));
+        a.insert(0x1200, map(3));
+        a.insert(0x2000, map(4));
+        assert_eq!(a.check(0x1080, 0x200), Ok(()));
+        assert_eq!(a.check(0x1000, 0x300), Ok(()));
+        assert_eq!(a.check(0x1000, 0x301), Err(CUresult::CUDA_ERROR_INVALID_VALUE), "a gap after 0x1300");
+        a.insert(0x3000, Range { len: 0x100, ctx: 1, owner: Owner::Allocation });
+        a.insert(0x3100, Range { len: 0x100, ctx: 1, owner: Owner::Allocation });
+        assert_eq!(a.check(0x3080, 0x100), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        a.insert(0x20ff_0000, map(5));
+        assert_eq!(a.check(0x2000, u64::MAX - 0x1000), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
     }
 }
