@@ -186,6 +186,71 @@ unsafe fn launch_with(
     })())
 }
 
+/// The cooperative flag and the plain-value attributes of a launch
+/// configuration; an attribute cuvm cannot forward is `CUDA_ERROR_NOT_SUPPORTED`.
+///
+/// # Safety
+/// `c.attrs` holds `c.numAttrs` entries (or is unused when 0).
+unsafe fn attributes(c: &CUlaunchConfig, caller: &str) -> Result<(bool, Vec<Attribute>), CUresult> {
+    let mut cooperative = false;
+    let mut attrs: Vec<Attribute> = Vec::new();
+    if c.numAttrs > 0 {
+        if c.attrs.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        for i in 0..c.numAttrs as usize {
+            // SAFETY: `attrs` holds numAttrs entries.
+            let a = unsafe { &*c.attrs.add(i) };
+            if a.id == CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE {
+                // SAFETY: the union member for this id.
+                cooperative = unsafe { a.value.cooperative } != 0;
+            } else if VALUE_ATTRIBUTES.contains(&a.id) {
+                // SAFETY: every member of the union is plain data; `pad` spans it.
+                attrs.push((a.id.0, unsafe { a.value.pad }.map(core::ffi::c_char::cast_unsigned)));
+            } else if a.id != CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_IGNORE {
+                log::warn!("{caller}: launch attribute {} is not supported by cuvm yet", a.id.0);
+                return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+            }
+        }
+    }
+    Ok((cooperative, attrs))
+}
+
+/// `cuOccupancyMaxActiveClusters` (`potential` false) and
+/// `cuOccupancyMaxPotentialClusterSize` (true): [op's function id u64, grid
+/// 3×u32, block 3×u32, shared memory u32, cooperative u8, attributes as a
+/// launch] -> [i32].
+///
+/// # Safety
+/// `out` null or valid; `config` null or a valid configuration.
+pub unsafe fn cluster_occupancy(out: *mut c_int, f: CUfunction, config: *const CUlaunchConfig, potential: bool) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        if config.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // SAFETY: non-null, valid by the caller's contract.
+        let c = unsafe { &*config };
+        let name = if potential { "cuOccupancyMaxPotentialClusterSize" } else { "cuOccupancyMaxActiveClusters" };
+        // SAFETY: forwarded contract.
+        let (cooperative, attrs) = unsafe { attributes(c, name)? };
+        let mut e = Encoder::new();
+        e.u64(f as usize as u64);
+        for v in [c.gridDimX, c.gridDimY, c.gridDimZ, c.blockDimX, c.blockDimY, c.blockDimZ, c.sharedMemBytes] {
+            e.u32(v);
+        }
+        e.bool(cooperative).u32(u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?);
+        for (id, value) in &attrs {
+            e.u32(*id).raw(value);
+        }
+        let op = if potential { ops::cuOccupancyMaxPotentialClusterSize } else { ops::cuOccupancyMaxActiveClusters };
+        let n = call(op, &e)?.decoder().i32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, n) };
+        Ok(())
+    })())
+}
+
 /// `cuLaunchKernelEx(_ptsz)`: the cooperative attribute and the attributes
 /// whose values are plain ([`VALUE_ATTRIBUTES`]) are forwarded; those that
 /// carry events or pointers (programmatic events, completion events, access
@@ -199,27 +264,11 @@ pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *m
     }
     // SAFETY: non-null, valid by the caller's contract.
     let c = unsafe { &*config };
-    let mut cooperative = false;
-    let mut attrs: Vec<Attribute> = Vec::new();
-    if c.numAttrs > 0 {
-        if c.attrs.is_null() {
-            return CUresult::CUDA_ERROR_INVALID_VALUE;
-        }
-        for i in 0..c.numAttrs as usize {
-            // SAFETY: `attrs` holds numAttrs entries.
-            let a = unsafe { &*c.attrs.add(i) };
-            if a.id == CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE {
-                // SAFETY: the union member for this id.
-                cooperative = unsafe { a.value.cooperative } != 0;
-            } else if VALUE_ATTRIBUTES.contains(&a.id) {
-                // SAFETY: every member of the union is plain data; `pad` spans it.
-                attrs.push((a.id.0, unsafe { a.value.pad }.map(core::ffi::c_char::cast_unsigned)));
-            } else if a.id != CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_IGNORE {
-                log::warn!("cuLaunchKernelEx: launch attribute {} is not supported by cuvm yet", a.id.0);
-                return CUresult::CUDA_ERROR_NOT_SUPPORTED;
-            }
-        }
-    }
+    // SAFETY: forwarded contract.
+    let (cooperative, attrs) = match unsafe { attributes(c, "cuLaunchKernelEx") } {
+        Ok(v) => v,
+        Err(e) => return e,
+    };
     // SAFETY: forwarded contract.
     unsafe {
         launch_with(

@@ -192,3 +192,73 @@ pub unsafe fn add_callback(stream: CUstream, cb: cuvm_abi::CUstreamCallback, dat
     // SAFETY: the caller's callback, called once with its arguments.
     run_in_order(stream, per_thread, |status| unsafe { cb(stream, status, data) })
 }
+
+/// The dependency arrays `cuStreamGetCaptureInfo` last gave per stream: the
+/// driver's arrays stay valid until the next call on the stream, and so do
+/// these.
+/// Node handles are kept as u64 words (a handle's size on the 64-bit targets
+/// cuvm builds for).
+static CAPTURE_DEPENDENCIES: std::sync::Mutex<Vec<(u64, Vec<u64>, Vec<cuvm_abi::CUgraphEdgeData>)>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// `cuStreamGetCaptureInfo` (every version: outs it lacks are null).
+///
+/// # Safety
+/// Out-pointers null or valid.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn capture_info(
+    stream: cuvm_abi::CUstream,
+    per_thread: bool,
+    status: *mut cuvm_abi::CUstreamCaptureStatus,
+    id: *mut u64,
+    graph: *mut cuvm_abi::CUgraph,
+    dependencies: *mut *const cuvm_abi::CUgraphNode,
+    edges: *mut *const cuvm_abi::CUgraphEdgeData,
+    count: *mut usize,
+) -> CUresult {
+    remote::done((|| {
+        let status = non_null(status)?;
+        let key = crate::remote::stream_id(stream, per_thread);
+        let mut e = Encoder::new();
+        e.u64(key);
+        let r = call(ops::cuStreamGetCaptureInfo_v3, &e)?;
+        let mut d = r.decoder();
+        let (st, capture, g, n) = (d.u32().map_err(protocol)?, d.u64().map_err(protocol)?, d.u64().map_err(protocol)?, d.u32().map_err(protocol)?);
+        let nodes = (0..n).map(|_| d.u64()).collect::<Result<Vec<u64>, _>>().map_err(protocol)?;
+        let mut edge_data = Vec::new();
+        if d.bool().map_err(protocol)? {
+            for _ in 0..n {
+                let b = d.take(8).map_err(protocol)?;
+                // SAFETY: an edge datum is 8 plain bytes.
+                edge_data.push(unsafe { core::ptr::read_unaligned(b.as_ptr().cast::<cuvm_abi::CUgraphEdgeData>()) });
+            }
+        }
+        // SAFETY: checked non-null; the others are null or valid by contract.
+        unsafe {
+            remote::write(status, cuvm_abi::CUstreamCaptureStatus(st));
+            if !id.is_null() {
+                remote::write(id, capture);
+            }
+            if !graph.is_null() {
+                remote::write(graph, g as usize as cuvm_abi::CUgraph);
+            }
+            if !count.is_null() {
+                remote::write(count, nodes.len());
+            }
+        }
+        let mut saved = CAPTURE_DEPENDENCIES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        saved.retain(|(k, _, _)| *k != key);
+        saved.push((key, nodes, edge_data));
+        let (_, nodes, edge_data) = saved.last().ok_or(CUresult::CUDA_ERROR_UNKNOWN)?;
+        // SAFETY: null or valid by contract; the arrays live until the next call for this stream.
+        unsafe {
+            if !dependencies.is_null() {
+                remote::write(dependencies, if nodes.is_empty() { core::ptr::null() } else { nodes.as_ptr().cast::<cuvm_abi::CUgraphNode>() });
+            }
+            if !edges.is_null() {
+                remote::write(edges, if edge_data.is_empty() { core::ptr::null() } else { edge_data.as_ptr() });
+            }
+        }
+        Ok(())
+    })())
+}

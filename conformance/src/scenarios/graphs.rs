@@ -30,6 +30,20 @@ fn capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.value("capture status during", status.0);
     t.ok("captured cuMemsetD32Async", cu!(api.cuMemsetD32Async(p, 0x0102_0304, N, s)))?;
     t.ok("captured cuMemcpyDtoDAsync", cu!(api.cuMemcpyDtoDAsync_v2(q, p, 4 * N, s)))?;
+    {
+        let (mut st, mut id, mut graph, mut deps, mut edges, mut n) =
+            (cuvm_abi::CUstreamCaptureStatus(9), 0u64, null_mut(), std::ptr::null(), std::ptr::null(), 99usize);
+        t.ok(
+            "cuStreamGetCaptureInfo_v3",
+            cu!(api.cuStreamGetCaptureInfo_v3(s, &mut st, &mut id, &mut graph, &mut deps, &mut edges, &mut n)),
+        )?;
+        t.value("capture info: status, dependencies", (st.0, n));
+        t.check("capture info names a graph and a capture id", !graph.is_null() && id != 0)?;
+        t.check("one dependency: the last captured node", n == 1 && !deps.is_null())?;
+        let (mut st2, mut id2) = (cuvm_abi::CUstreamCaptureStatus(9), 0u64);
+        t.ok("cuStreamGetCaptureInfo", cu!(api.cuStreamGetCaptureInfo(s, &mut st2, &mut id2)))?;
+        t.check("both versions give the same capture id", id2 == id && st2 == st)?;
+    }
     let mut g: CUgraph = null_mut();
     t.ok("cuStreamEndCapture", cu!(api.cuStreamEndCapture(s, &mut g)))?;
     t.check("capture made a graph", !g.is_null())?;

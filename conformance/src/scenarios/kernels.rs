@@ -218,6 +218,32 @@ fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
         cu!(api.cuOccupancyAvailableDynamicSMemPerBlock(&mut smem, k.cast(), 1, 256)),
     )?;
     t.value("available dynamic shared memory", smem);
+    // Cluster occupancy for a configuration with a cluster dimension (as
+    // cuBLAS asks at cublasCreate).
+    // SAFETY: all-zero attributes are valid; id and value set below.
+    let mut cluster: [cuvm_abi::CUlaunchAttribute; 1] = unsafe { std::mem::zeroed() };
+    cluster[0].id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_CLUSTER_DIMENSION;
+    cluster[0].value.clusterDim.x = 2;
+    cluster[0].value.clusterDim.y = 1;
+    cluster[0].value.clusterDim.z = 1;
+    let occupancy_config = cuvm_abi::CUlaunchConfig {
+        gridDimX: 64,
+        gridDimY: 1,
+        gridDimZ: 1,
+        blockDimX: 256,
+        blockDimY: 1,
+        blockDimZ: 1,
+        sharedMemBytes: 0,
+        hStream: null_mut(),
+        attrs: cluster.as_mut_ptr(),
+        numAttrs: 1,
+    };
+    let mut clusters = -1;
+    t.call("cuOccupancyMaxActiveClusters", cu!(api.cuOccupancyMaxActiveClusters(&mut clusters, k.cast(), &occupancy_config)));
+    t.value("active clusters of 2", clusters);
+    let mut size = -1;
+    t.call("cuOccupancyMaxPotentialClusterSize", cu!(api.cuOccupancyMaxPotentialClusterSize(&mut size, k.cast(), &occupancy_config)));
+    t.value("potential cluster size", size);
     // cuLaunchKernelEx with plain-value attributes (as XLA launches).
     // SAFETY: all-zero attributes are valid; ids and values set below.
     let mut attrs: [cuvm_abi::CUlaunchAttribute; 2] = unsafe { std::mem::zeroed() };

@@ -432,7 +432,8 @@ fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemAlloc b", cu!(api.cuMemAlloc_v2(&mut b, bytes)))?;
     let dims = [cols, rows];
     let strides = [cols * 4];
-    let boxes = [64u32, 64];
+    // The inner box row must fit the 128-byte swizzle: 32 floats.
+    let boxes = [32u32, 64];
     let elem = [1u32, 1];
     let encode = |addr: u64, map: &mut CUtensorMap| {
         cu!(api.cuTensorMapEncodeTiled(

@@ -6,7 +6,7 @@ use cuvm_wire::{Decoder, Encoder};
 
 use super::stream_raw;
 use crate::backend::LaunchConfig;
-use crate::session::{HResult, MAX_KERNEL_ARGS, Session, ok};
+use crate::session::{Fail, HResult, MAX_KERNEL_ARGS, Session, ok};
 
 /// Most launch attributes in one launch.
 const MAX_LAUNCH_ATTRIBUTES: u32 = 16;
@@ -18,18 +18,9 @@ const MAX_LAUNCH_ATTRIBUTES: u32 = 16;
 /// 11, shared memory carve-out 14): passed to the driver as they are.
 const VALUE_ATTRIBUTES: [u32; 9] = [3, 4, 5, 6, 8, 9, 10, 11, 14];
 
-/// `cuLaunchKernel(_ptsz)` (and cooperative launches, `cuLaunchKernelEx`):
-/// [function id u64, grid 3×u32, block 3×u32, shared memory u32, stream u64,
-/// cooperative u8, arguments bytes, attribute count u32, (id u32, value 64
-/// bytes)*] -> [] (usually posted).
-pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
-    let f = a.u64()?;
-    let grid = [a.u32()?, a.u32()?, a.u32()?];
-    let block = [a.u32()?, a.u32()?, a.u32()?];
-    let shared_mem = a.u32()?;
-    let stream = a.u64()?;
-    let cooperative = a.bool()?;
-    let args = a.bytes(MAX_KERNEL_ARGS)?;
+/// Reads [count u32, (id u32, value 64 bytes)*], refusing ids that are not
+/// plain values.
+fn attributes(a: &mut Decoder<'_>) -> Result<Vec<(u32, [u8; 64])>, Fail> {
     let count = a.u32()?;
     if count > MAX_LAUNCH_ATTRIBUTES {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
@@ -44,6 +35,39 @@ pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         value.copy_from_slice(a.take(64)?);
         attrs.push((id, value));
     }
+    Ok(attrs)
+}
+
+/// `cuOccupancyMaxActiveClusters` / `cuOccupancyMaxPotentialClusterSize`:
+/// [function id u64, grid 3×u32, block 3×u32, shared memory u32, cooperative
+/// u8, attributes] -> [i32].
+pub fn cluster_occupancy(s: &mut Session, a: &mut Decoder<'_>, potential: bool) -> HResult {
+    let f = a.u64()?;
+    let grid = [a.u32()?, a.u32()?, a.u32()?];
+    let block = [a.u32()?, a.u32()?, a.u32()?];
+    let shared_mem = a.u32()?;
+    let cooperative = a.bool()?;
+    let attrs = attributes(a)?;
+    let raw = super::function_raw(s, f)?;
+    let n = s.backend.cluster_occupancy(raw, LaunchConfig { grid, block, shared_mem, stream: 0, cooperative, attrs }, potential)?;
+    let mut e = Encoder::new();
+    e.i32(n);
+    ok(e)
+}
+
+/// `cuLaunchKernel(_ptsz)` (and cooperative launches, `cuLaunchKernelEx`):
+/// [function id u64, grid 3×u32, block 3×u32, shared memory u32, stream u64,
+/// cooperative u8, arguments bytes, attribute count u32, (id u32, value 64
+/// bytes)*] -> [] (usually posted).
+pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let f = a.u64()?;
+    let grid = [a.u32()?, a.u32()?, a.u32()?];
+    let block = [a.u32()?, a.u32()?, a.u32()?];
+    let shared_mem = a.u32()?;
+    let stream = a.u64()?;
+    let cooperative = a.bool()?;
+    let args = a.bytes(MAX_KERNEL_ARGS)?;
+    let attrs = attributes(a)?;
     let raw = super::function_raw(s, f)?;
     let stream = stream_raw(s, stream)?;
     let info = s.functions.get(&f).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;

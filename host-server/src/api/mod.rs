@@ -150,6 +150,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuModuleGetFunctionCount => module::function_count(s, a),
         ops::cuModuleGetLoadingMode => module::loading_mode(s),
         ops::cuTensorMapEncodeTiled => tensor::encode_tiled(s, a),
+        ops::cuStreamGetCaptureInfo_v3 => stream::capture_info(s, a),
         ops::cuTensorMapReplaceAddress => tensor::replace_address(s, a),
         ops::cuModuleEnumerateFunctions => module::enumerate_functions(s, a),
         ops::cuFuncGetAttribute => module::func_get_attribute(s, a),
@@ -174,6 +175,8 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags => launch::occupancy(s, a),
         ops::cuOccupancyMaxPotentialBlockSizeWithFlags => launch::potential_block_size(s, a),
         ops::cuOccupancyAvailableDynamicSMemPerBlock => launch::available_dynamic_smem(s, a),
+        ops::cuOccupancyMaxActiveClusters => launch::cluster_occupancy(s, a, false),
+        ops::cuOccupancyMaxPotentialClusterSize => launch::cluster_occupancy(s, a, true),
 
         ops::cuStreamCreateWithPriority => stream::create(s, a),
         ops::cuStreamDestroy_v2 => stream::destroy(s, a),

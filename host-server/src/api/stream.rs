@@ -1,5 +1,6 @@
 //! Streams.
 
+use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
 
 use super::stream_raw;
@@ -66,4 +67,35 @@ pub fn flags(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let mut e = Encoder::new();
     e.u32(f);
     ok(e)
+}
+
+/// `cuStreamGetCaptureInfo` (every version): [stream u64] -> [status u32,
+/// capture id u64, graph id u64 (0: none), count u32, node ids count×u64,
+/// has edge data u8, edge data count×8 bytes if so]. The graph and its nodes
+/// get ids as any handle does.
+pub fn capture_info(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let raw = stream_raw(s, a.u64()?)?;
+    let info = s.backend.stream_capture_info(raw)?;
+    let mut e = Encoder::new();
+    e.u32(info.status).u64(info.id);
+    let graph = if info.graph == 0 { 0 } else { id_for(s, Kind::Graph, info.graph) };
+    e.u64(graph);
+    e.u32(u32::try_from(info.dependencies.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
+    for d in &info.dependencies {
+        let id = id_for(s, Kind::GraphNode, *d);
+        e.u64(id);
+    }
+    e.bool(!info.edges.is_empty());
+    for edge in &info.edges {
+        e.raw(edge);
+    }
+    ok(e)
+}
+
+/// The session's id for a driver handle of `kind`, registering it if new.
+fn id_for(s: &mut Session, kind: Kind, raw: crate::backend::Raw) -> u64 {
+    match s.handles.find(kind, raw) {
+        Some(id) => id,
+        None => s.handles.insert(Entry { kind, raw, ctx: s.current, parent: 0 }),
+    }
 }

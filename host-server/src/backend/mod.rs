@@ -56,6 +56,21 @@ pub struct LaunchConfig {
     pub attrs: Vec<(u32, [u8; 64])>,
 }
 
+/// What `cuStreamGetCaptureInfo_v3` reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CaptureInfo {
+    /// `CUstreamCaptureStatus`.
+    pub status: u32,
+    /// The capture's unique id.
+    pub id: u64,
+    /// The graph being captured into (0 when not capturing).
+    pub graph: Raw,
+    /// The capture's current dependencies (graph nodes).
+    pub dependencies: Vec<Raw>,
+    /// Their edge data (8 bytes each, as `CUgraphEdgeData`).
+    pub edges: Vec<[u8; 8]>,
+}
+
 /// The arguments of `cuTensorMapEncodeTiled` (the address checked).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TiledTensorMap {
@@ -348,6 +363,15 @@ pub trait Backend: Send {
         Err(NOT_SUPPORTED)
     }
     fn module_function_count(&mut self, module: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuStreamGetCaptureInfo_v3`.
+    fn stream_capture_info(&mut self, stream: Raw) -> CuResult<CaptureInfo> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuOccupancyMaxActiveClusters` (or, `potential`,
+    /// `cuOccupancyMaxPotentialClusterSize`) for a launch configuration.
+    fn cluster_occupancy(&mut self, func: Raw, config: LaunchConfig, potential: bool) -> CuResult<i32> {
         Err(NOT_SUPPORTED)
     }
     /// `cuTensorMapEncodeTiled`: the 128-byte descriptor.

@@ -150,6 +150,44 @@ impl Native {
     }
 }
 
+/// The driver's attribute array for a launch: the plain-value attributes
+/// the guest sent, then cooperative if asked.
+fn launch_attributes(c: &LaunchConfig) -> Vec<cuvm_abi::CUlaunchAttribute> {
+    let mut attrs: Vec<cuvm_abi::CUlaunchAttribute> = Vec::with_capacity(c.attrs.len() + 1);
+    for (id, value) in &c.attrs {
+        // SAFETY: all-zero is a valid attribute; then the id and the value's
+        // bytes as the guest's driver call gave them.
+        let mut a: cuvm_abi::CUlaunchAttribute = unsafe { std::mem::zeroed() };
+        a.id = cuvm_abi::CUlaunchAttributeID(*id);
+        a.value.pad = value.map(u8::cast_signed);
+        attrs.push(a);
+    }
+    if c.cooperative {
+        // SAFETY: as above.
+        let mut a: cuvm_abi::CUlaunchAttribute = unsafe { std::mem::zeroed() };
+        a.id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
+        a.value.cooperative = 1;
+        attrs.push(a);
+    }
+    attrs
+}
+
+/// A `CUlaunchConfig` over `attrs` (which must outlive its use).
+fn launch_config(c: &LaunchConfig, attrs: &mut [cuvm_abi::CUlaunchAttribute]) -> CuResult<cuvm_abi::CUlaunchConfig> {
+    Ok(cuvm_abi::CUlaunchConfig {
+        gridDimX: c.grid[0],
+        gridDimY: c.grid[1],
+        gridDimZ: c.grid[2],
+        blockDimX: c.block[0],
+        blockDimY: c.block[1],
+        blockDimZ: c.block[2],
+        sharedMemBytes: c.shared_mem,
+        hStream: ptr(c.stream),
+        attrs: if attrs.is_empty() { std::ptr::null_mut() } else { attrs.as_mut_ptr() },
+        numAttrs: u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?,
+    })
+}
+
 impl Backend for Native {
     fn name(&self) -> &'static str {
         "native"
@@ -559,6 +597,38 @@ impl Backend for Native {
         Ok((p, size as u64))
     }
 
+    fn stream_capture_info(&mut self, stream: Raw) -> CuResult<super::CaptureInfo> {
+        let mut status = cuvm_abi::CUstreamCaptureStatus(0);
+        let mut id = 0u64;
+        let mut graph: cuvm_abi::CUgraph = std::ptr::null_mut();
+        let mut deps: *const cuvm_abi::CUgraphNode = std::ptr::null();
+        let mut edges: *const cuvm_abi::CUgraphEdgeData = std::ptr::null();
+        let mut n = 0usize;
+        call!(self.cuStreamGetCaptureInfo_v3(ptr(stream), &mut status, &mut id, &mut graph, &mut deps, &mut edges, &mut n))?;
+        let mut info = super::CaptureInfo { status: status.0, id, graph: graph as usize as Raw, ..Default::default() };
+        if n > 0 && !deps.is_null() {
+            // SAFETY: the driver's array of `n` nodes, valid until the next call on the stream.
+            info.dependencies = unsafe { std::slice::from_raw_parts(deps, n) }.iter().map(|d| *d as usize as Raw).collect();
+            if !edges.is_null() {
+                // SAFETY: as above; an edge datum is 8 plain bytes.
+                info.edges = unsafe { std::slice::from_raw_parts(edges.cast::<[u8; 8]>(), n) }.to_vec();
+            }
+        }
+        Ok(info)
+    }
+
+    fn cluster_occupancy(&mut self, func: Raw, c: LaunchConfig, potential: bool) -> CuResult<i32> {
+        let mut attrs = launch_attributes(&c);
+        let config = launch_config(&c, &mut attrs)?;
+        let mut n = 0;
+        if potential {
+            call!(self.cuOccupancyMaxPotentialClusterSize(&mut n, ptr(func), &config))?;
+        } else {
+            call!(self.cuOccupancyMaxActiveClusters(&mut n, ptr(func), &config))?;
+        }
+        Ok(n)
+    }
+
     fn tensor_map_encode_tiled(&mut self, m: &super::TiledTensorMap) -> CuResult<[u8; 128]> {
         // SAFETY: all-zero is a valid (opaque) tensor map.
         let mut map: cuvm_abi::CUtensorMap = unsafe { std::mem::zeroed() };
@@ -651,34 +721,8 @@ impl Backend for Native {
         let [gx, gy, gz] = c.grid;
         let [bx, by, bz] = c.block;
         if !c.attrs.is_empty() {
-            let mut attrs: Vec<cuvm_abi::CUlaunchAttribute> = Vec::with_capacity(c.attrs.len() + 1);
-            for (id, value) in &c.attrs {
-                // SAFETY: all-zero is a valid attribute; then the id and the
-                // value's bytes as the guest's driver call gave them.
-                let mut a: cuvm_abi::CUlaunchAttribute = unsafe { std::mem::zeroed() };
-                a.id = cuvm_abi::CUlaunchAttributeID(*id);
-                a.value.pad = value.map(u8::cast_signed);
-                attrs.push(a);
-            }
-            if c.cooperative {
-                // SAFETY: as above.
-                let mut a: cuvm_abi::CUlaunchAttribute = unsafe { std::mem::zeroed() };
-                a.id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_COOPERATIVE;
-                a.value.cooperative = 1;
-                attrs.push(a);
-            }
-            let config = cuvm_abi::CUlaunchConfig {
-                gridDimX: gx,
-                gridDimY: gy,
-                gridDimZ: gz,
-                blockDimX: bx,
-                blockDimY: by,
-                blockDimZ: bz,
-                sharedMemBytes: c.shared_mem,
-                hStream: ptr(c.stream),
-                attrs: attrs.as_mut_ptr(),
-                numAttrs: u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?,
-            };
+            let mut attrs = launch_attributes(&c);
+            let config = launch_config(&c, &mut attrs)?;
             return call!(self.cuLaunchKernelEx(&config, ptr(func), kp, std::ptr::null_mut()));
         }
         if c.cooperative {

@@ -34,6 +34,8 @@ pub enum Kind {
     Graph,
     /// `CUgraphExec`.
     GraphExec,
+    /// `CUgraphNode` (owned by its graph; never destroyed on its own).
+    GraphNode,
 }
 
 impl Kind {
