@@ -18,6 +18,9 @@ NVCC       := cuda-headers/toolkit/bin/nvcc
 NVCC_FLAGS := -O2 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
 RUNTIME_NAMES := $(patsubst examples/runtime/%.cu,%,$(wildcard examples/runtime/*.cu))
 RUNTIME    := $(foreach p,$(RUNTIME_NAMES),build/runtime/$(p)-static build/runtime/$(p)-shared) build/runtime/libcudart.so.13
+# The runtime programs the test guests run (11-runtime-graphs needs the graph
+# node API, not forwarded yet).
+VM_RUNTIME := build/runtime/10-runtime-basics-static build/runtime/10-runtime-basics-shared
 # System packages `make abi` needs (libclang for bindgen; the GL/EGL/VDPAU
 # headers that cuda's interop headers include).
 DEB_PACKAGES := libclang-dev libgl-dev libegl-dev libvdpau-dev qemu-system-x86
@@ -96,7 +99,7 @@ vm-test: build $(EXAMPLES) $(RUNTIME) $(VHOST_VSOCK)
 	$(CARGO) build --release -p cuvm-host -p cuvm-conformance
 	$(CC) -O2 -I$(HEADERS) host-server/tests/programs/hog.c -o build/hog -L$(LIBDIR) -lcuda
 	CUVM_HOST_BIN=target/release/cuvm-host CUVM_SHIM=$(SHIM) VHOST_DEVICE_VSOCK=$(VHOST_VSOCK) \
-	  CUVM_VM_BACKEND=$(VM_BACKEND) CUVM_VM_PROGRAMS="$(EXAMPLES) $(filter-out %.so.13,$(RUNTIME)) target/release/cuvm-conformance build/hog" \
+	  CUVM_VM_BACKEND=$(VM_BACKEND) CUVM_VM_PROGRAMS="$(EXAMPLES) $(VM_RUNTIME) target/release/cuvm-conformance build/hog" \
 	  vm/run-vm-test.sh
 
 ## Start cuvm-host (native backend if a GPU driver loads, else emulated)
@@ -154,7 +157,7 @@ compat: gpu-bundle
 ## image whose programs run through cuvm) and vm-run.sh to boot it there.
 gpu-vm-bundle: gpu-bundle $(VHOST_VSOCK)
 	$(CC) -O2 -I$(HEADERS) host-server/tests/programs/hog.c -o build/hog -Lgpu-bundle/lib -lcuda
-	vm/build-image.sh build/vm-gpu-image gpu-bundle/lib/libcuda.so.1 $$(ls gpu-bundle/examples/* | grep -v '\.so') \
+	vm/build-image.sh build/vm-gpu-image gpu-bundle/lib/libcuda.so.1 $$(ls gpu-bundle/examples/* | grep -v '\.so\|11-runtime') \
 	  gpu-bundle/bin/cuvm-conformance build/hog gpu-bundle/bench/driver-bench
 	vm/pack-for-gpu.sh gpu-bundle/vm.tar.xz $(VHOST_VSOCK) build/vm-gpu-image
 	cp scripts/gpu-vm-run.sh gpu-bundle/vm-run.sh

@@ -48,7 +48,7 @@ cp "$shim" "$root/usr/lib/x86_64-linux-gnu/libcuda.so.1"
 ln -s libcuda.so.1 "$root/usr/lib/x86_64-linux-gnu/libcuda.so"
 for p in "$@"; do cp "$p" "$root/tests/"; done
 for f in "$shim" "$@"; do
-    ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' | grep -v libcuda
+    ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' | grep -v 'libcuda\.so'
 done | sort -u | while read -r lib; do
     cp -L "$lib" "$root/lib/x86_64-linux-gnu/"
 done

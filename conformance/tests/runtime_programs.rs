@@ -27,7 +27,7 @@ const EXPECTED: &[(&str, &[&str])] = &[(
         "at least one device: ok",
         "warp size 32: ok",
         "cudaMemGetInfo: ok",
-        "cudaMemcpy host->device->device->host, 32 MiB: ok",
+        "cudaMemcpy host->device->device->host, 8 MiB: ok",
         "cudaMemcpy with cudaMemcpyDefault: ok",
         "cudaMemset: ok",
         "cudaMallocPitch + cudaMemcpy2D: ok",

@@ -61,7 +61,7 @@ int main() {
     expect(free_b > 0 && free_b <= total_b, "cudaMemGetInfo");
 
     // Synchronous copies of 32 MiB of random bytes, every direction.
-    const size_t n = 32 << 20;
+    const size_t n = 8 << 20;
     std::vector<uint8_t> src(n), back(n);
     fill_random(src, 42);
     uint8_t *d1, *d2;
@@ -70,7 +70,7 @@ int main() {
     CHECK(cudaMemcpy(d1, src.data(), n, cudaMemcpyHostToDevice));
     CHECK(cudaMemcpy(d2, d1, n, cudaMemcpyDeviceToDevice));
     CHECK(cudaMemcpy(back.data(), d2, n, cudaMemcpyDeviceToHost));
-    expect(memcmp(src.data(), back.data(), n) == 0, "cudaMemcpy host->device->device->host, 32 MiB");
+    expect(memcmp(src.data(), back.data(), n) == 0, "cudaMemcpy host->device->device->host, 8 MiB");
     CHECK(cudaMemcpy(back.data(), d2, n, cudaMemcpyDefault));
     expect(memcmp(src.data(), back.data(), n) == 0, "cudaMemcpy with cudaMemcpyDefault");
 
