@@ -12,7 +12,7 @@ rm -rf /tmp/cuvm-vm && mkdir -p /tmp/cuvm-vm && tar -C /tmp/cuvm-vm -xJf "$B/vm.
 V=/tmp/cuvm-vm/vm
 REAL=${CUVM_REAL_DRIVER:-$(ldconfig -p | awk '/libcuda\.so\.1 /{print $NF; exit}')}
 echo "== the programs natively" | tee "$OUT/vm-summary.txt"
-for e in "$B"/examples/0*; do
+for e in "$B"/examples/0* "$B"/examples/10-*; do
     printf '%-22s %s\n' "$(basename "$e")" "$("$e" 2>&1 | tail -1)" | tee -a "$OUT/vm-summary.txt"
 done
 echo "== the same programs in a TCG guest, through cuvm over virtio-vsock (native backend)" | tee -a "$OUT/vm-summary.txt"
@@ -20,7 +20,7 @@ CUVM_HOST_BIN="$B/bin/cuvm-host" CUVM_VM_IMAGE="$V/image" QEMU="$V/bin/qemu" VHO
     CUVM_VM_BACKEND=native CUVM_VM_GUESTS=${CUVM_VM_GUESTS:-1} CUVM_VM_OUT="$OUT/vm" CUVM_VM_TRY_KVM=1 \
     bash "$V/run-vm-test.sh" 2>&1 | tee -a "$OUT/vm-summary.txt"
 vm_rc=${PIPESTATUS[0]}
-grep -a 'cuvm-guest: \[0[0-9]-' "$OUT/vm/console1.log" | grep -a -E ': ok$|wrong|difference|FAIL' | tee -a "$OUT/vm-summary.txt"
+grep -a 'cuvm-guest: \[[01][0-9]-' "$OUT/vm/console1.log" | grep -a -E ': ok$|wrong|difference|FAIL' | tee -a "$OUT/vm-summary.txt"
 echo "== in-guest driver-bench (TCG: functional numbers only)" | tee -a "$OUT/vm-summary.txt"
 grep -a 'cuvm-guest: \[driver-bench\]' "$OUT/vm/console1.log" | sed 's/^.*\] //' | tee -a "$OUT/vm-summary.txt"
 echo "== cuvm's host half over the hybrid Unix socket (what vhost-device-vsock connects to)" | tee -a "$OUT/vm-summary.txt"
