@@ -66,10 +66,10 @@ build:
 	cp -f target/release/libcuda.so $(SHIM)
 	ln -sf libcuda.so.1 $(LIBDIR)/libcuda.so
 
-build/runtime/%-static: examples/runtime/%.cu | headers
+build/runtime/%-static: examples/runtime/%.cu examples/runtime/common.h | headers
 	@mkdir -p build/runtime
 	$(NVCC) $(NVCC_FLAGS) -cudart static $< -o $@
-build/runtime/%-shared: examples/runtime/%.cu | headers
+build/runtime/%-shared: examples/runtime/%.cu examples/runtime/common.h | headers
 	@mkdir -p build/runtime
 	$(NVCC) $(NVCC_FLAGS) -cudart shared -Xlinker -rpath='$$ORIGIN' $< -o $@
 build/runtime/libcudart.so.13: | headers

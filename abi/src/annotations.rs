@@ -156,6 +156,33 @@ pub fn render_coverage(table: &[Annotation]) -> String {
     out
 }
 
+/// The enum types that `auto` forwarding carries as u32 values (guest and
+/// host expand their marshalling from this one list): `$m! { T, ... }`.
+#[macro_export]
+macro_rules! auto_enum_types {
+    ($m:ident) => {
+        $m! {
+            CUdevice_attribute, CUfunction_attribute, CUlimit, CUfunc_cache, CUsharedconfig, CUarray_format,
+            CUexecAffinityType, CUpointer_attribute, CUstreamCaptureMode, CUstreamCaptureStatus, CUmemAllocationHandleType,
+            CUstreamAttrID, CUdevice_P2PAttribute, CUjitInputType, CUgraphMem_attribute,
+            CUmem_advise, CUmem_range_attribute, CUflushGPUDirectRDMAWritesTarget, CUflushGPUDirectRDMAWritesScope,
+            CUmoduleLoadingMode, CUfunctionLoadingState, CUmemPool_attribute, CUgraphNodeType, CUmemAllocationGranularity_flags,
+        }
+    };
+}
+
+/// The handle types that `auto` forwarding carries as session ids, with the
+/// host's kind of each: `$m! { T => Kind, ... }`.
+#[macro_export]
+macro_rules! auto_handle_types {
+    ($m:ident) => {
+        $m! {
+            CUcontext => Context, CUmodule => Module, CUfunction => Function, CUstream => Stream, CUevent => Event,
+            CUgraph => Graph, CUgraphExec => GraphExec,
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

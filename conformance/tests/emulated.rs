@@ -2,41 +2,16 @@
 //! emulated backend that this test starts itself. Scenarios that need
 //! kernels are skipped by name, with the reason printed.
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    exe.parent().and_then(|d| d.parent()).expect("target/<profile>").to_path_buf()
-}
-
-struct Host {
-    socket: PathBuf,
-    _child: Child,
-}
+use common::{Host, target_dir};
 
 fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
-    HOST.get_or_init(|| {
-        let bin = target_dir().join("cuvm-host");
-        assert!(bin.exists(), "{} is not built: run `make test` (or `cargo build` first)", bin.display());
-        let socket = std::env::temp_dir().join(format!("cuvm-emulated-test-{}.sock", std::process::id()));
-        let _ = std::fs::remove_file(&socket);
-        let child = Command::new(&bin)
-            .args(["--listen", &format!("unix:{}", socket.display()), "--backend", "emulated"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start cuvm-host");
-        let start = Instant::now();
-        while !socket.exists() {
-            assert!(start.elapsed() < Duration::from_secs(20), "cuvm-host did not start");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Host { socket, _child: child }
-    })
+    HOST.get_or_init(|| Host::start(std::env::temp_dir().join(format!("cuvm-emulated-test-{}.sock", std::process::id()))))
 }
 
 fn run(name: &str) {
@@ -54,7 +29,7 @@ fn run(name: &str) {
     let out = Command::new(env!("CARGO_BIN_EXE_cuvm-conformance"))
         .args(["--child", name, "--lib"])
         .arg(&shim)
-        .env("CUVM_HOST", format!("unix:{}", host().socket.display()))
+        .env("CUVM_HOST", host().address())
         .env("CUVM_LOG", "error")
         .output()
         .expect("run the scenario");

@@ -4,18 +4,12 @@
 //! and the launch must be refused with CUDA_ERROR_NOT_SUPPORTED (exit code
 //! 3), since the emulated backend cannot run kernels.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    exe.parent().and_then(|d| d.parent()).expect("target/<profile>").to_path_buf()
-}
+use std::path::PathBuf;
+use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{Host, repo};
 
 /// Builds every example, starts an emulated host, runs each example once.
 fn run_all() -> Vec<(String, i32, String)> {
@@ -23,25 +17,8 @@ fn run_all() -> Vec<(String, i32, String)> {
     assert!(include.join("cuda.h").exists(), "CUDA headers missing: run `make headers` (or `make test`)");
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("examples");
     std::fs::create_dir_all(&dir).expect("dir");
-    let lib = target_dir().join("libcuda.so");
-    assert!(lib.exists(), "{} is not built: run `make test`", lib.display());
-    for name in ["libcuda.so.1", "libcuda.so"] {
-        let _ = std::fs::remove_file(dir.join(name));
-        std::os::unix::fs::symlink(&lib, dir.join(name)).expect("symlink");
-    }
-    let socket = dir.join("host.sock");
-    let _ = std::fs::remove_file(&socket);
-    let mut host = Command::new(target_dir().join("cuvm-host"))
-        .args(["--listen", &format!("unix:{}", socket.display()), "--backend", "emulated"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cuvm-host");
-    let start = Instant::now();
-    while !socket.exists() {
-        assert!(start.elapsed() < Duration::from_secs(20), "cuvm-host did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::link_guest_library(&dir);
+    let host = Host::start(dir.join("host.sock"));
     let mut results = Vec::new();
     let mut sources: Vec<PathBuf> = std::fs::read_dir(repo().join("examples/c"))
         .expect("examples/c")
@@ -65,14 +42,12 @@ fn run_all() -> Vec<(String, i32, String)> {
         assert!(status.success(), "gcc failed on {}", src.display());
         let out = Command::new(&exe)
             .env("LD_LIBRARY_PATH", &dir)
-            .env("CUVM_HOST", format!("unix:{}", socket.display()))
+            .env("CUVM_HOST", host.address())
             .env("CUVM_LOG", "error")
             .output()
             .expect("run example");
         results.push((name, out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned()));
     }
-    let _ = host.kill();
-    let _ = host.wait();
     results
 }
 

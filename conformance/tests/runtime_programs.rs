@@ -6,18 +6,12 @@
 //! lines, checked here), and the first launch refused (exit code 3), since
 //! the emulated backend cannot run kernels.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable");
-    exe.parent().and_then(|d| d.parent()).expect("target/<profile>").to_path_buf()
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{Host, repo};
 
 /// What each program must print before its first kernel.
 const EXPECTED: &[(&str, &[&str])] = &[(
@@ -56,23 +50,8 @@ fn build(dir: &Path, name: &str, cudart: &str) -> PathBuf {
 fn nvcc_built_runtime_programs_run_through_cuvm_on_the_emulated_backend() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("runtime-programs");
     std::fs::create_dir_all(&dir).expect("dir");
-    let lib = target_dir().join("libcuda.so");
-    assert!(lib.exists(), "{} is not built: run `make test`", lib.display());
-    let _ = std::fs::remove_file(dir.join("libcuda.so.1"));
-    std::os::unix::fs::symlink(&lib, dir.join("libcuda.so.1")).expect("symlink");
-    let socket = dir.join("host.sock");
-    let _ = std::fs::remove_file(&socket);
-    let mut host = Command::new(target_dir().join("cuvm-host"))
-        .args(["--listen", &format!("unix:{}", socket.display()), "--backend", "emulated"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start cuvm-host");
-    let start = Instant::now();
-    while !socket.exists() {
-        assert!(start.elapsed() < Duration::from_secs(20), "cuvm-host did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    common::link_guest_library(&dir);
+    let host = Host::start(dir.join("host.sock"));
     let libpath = format!("{}:{}", dir.display(), repo().join("cuda-headers/toolkit/lib").display());
     let mut failures = Vec::new();
     let mut runs = 0;
@@ -82,7 +61,7 @@ fn nvcc_built_runtime_programs_run_through_cuvm_on_the_emulated_backend() {
             for loading in ["LAZY", "EAGER"] {
                 let out = Command::new(&exe)
                     .env("LD_LIBRARY_PATH", &libpath)
-                    .env("CUVM_HOST", format!("unix:{}", socket.display()))
+                    .env("CUVM_HOST", host.address())
                     .env("CUVM_LOG", "error")
                     .env("CUDA_MODULE_LOADING", loading)
                     .output()
@@ -100,8 +79,7 @@ fn nvcc_built_runtime_programs_run_through_cuvm_on_the_emulated_backend() {
             }
         }
     }
-    let _ = host.kill();
-    let _ = host.wait();
+    drop(host);
     assert!(failures.is_empty(), "{} of {runs} runs failed:\n{}", failures.len(), failures.join("\n"));
     eprintln!("{runs} runs of nvcc-built runtime programs verified up to their first kernel");
 }

@@ -2,30 +2,11 @@
 // with shared libcudart; it runs unmodified on NVIDIA's driver or through
 // cuvm. Everything before the kernel needs no kernel (CI runs it against
 // cuvm's emulated backend); the kernel comes last.
-// Exit codes as the driver-API examples: 0 all verified, 1 a failure, 3
-// every step before the first kernel verified and the device cannot run
-// kernels (cudaErrorNotSupported at the launch).
-#include <cstdio>
-#include <cstdlib>
+// Exit codes: see common.h.
 #include <cstring>
 #include <cstdint>
 #include <vector>
-#include <cuda_runtime.h>
-
-#define CHECK(call) check((call), #call, __LINE__)
-static void check(cudaError_t e, const char *what, int line) {
-    if (e != cudaSuccess) {
-        printf("FAIL line %d: %s: %s (%s)\n", line, what, cudaGetErrorName(e), cudaGetErrorString(e));
-        exit(1);
-    }
-}
-static void expect(bool holds, const char *what) {
-    if (!holds) {
-        printf("FAIL: %s\n", what);
-        exit(1);
-    }
-    printf("%s: ok\n", what);
-}
+#include "common.h"
 
 // Incompressible test data (xorshift64*), reproducible from the seed.
 static void fill_random(std::vector<uint8_t> &v, uint64_t seed) {
@@ -129,11 +110,7 @@ int main() {
     CHECK(cudaMemcpy(fb, h.data(), count_f * sizeof(float), cudaMemcpyHostToDevice));
     vadd<<<(count_f + 255) / 256, 256, 0, s>>>(fa, fb, fc, count_f);
     cudaError_t e = cudaGetLastError();
-    if (e == cudaErrorNotSupported) {
-        printf("kernel launch not supported on this device: stopping before the first kernel\n");
-        return 3;
-    }
-    CHECK(e);
+    check_first_kernel(e, e == cudaErrorNotSupported);
     CHECK(cudaStreamSynchronize(s));
     CHECK(cudaMemcpy(h.data(), fc, count_f * sizeof(float), cudaMemcpyDeviceToHost));
     int wrong = 0;

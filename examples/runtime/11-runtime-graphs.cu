@@ -2,30 +2,11 @@
 // shared libcudart: a graph captured from a stream and a graph built node by
 // node (memset and memcpy nodes), then a captured kernel. It runs unmodified
 // on NVIDIA's driver or through cuvm.
-// Exit codes as the driver-API examples: 0 all verified, 1 a failure, 3
-// every step before the first kernel verified and the device cannot run
-// kernels (cudaErrorNotSupported at the launch).
-#include <cstdio>
-#include <cstdlib>
+// Exit codes: see common.h.
 #include <cstring>
 #include <cstdint>
 #include <vector>
-#include <cuda_runtime.h>
-
-#define CHECK(call) check((call), #call, __LINE__)
-static void check(cudaError_t e, const char *what, int line) {
-    if (e != cudaSuccess) {
-        printf("FAIL line %d: %s: %s (%s)\n", line, what, cudaGetErrorName(e), cudaGetErrorString(e));
-        exit(1);
-    }
-}
-static void expect(bool holds, const char *what) {
-    if (!holds) {
-        printf("FAIL: %s\n", what);
-        exit(1);
-    }
-    printf("%s: ok\n", what);
-}
+#include "common.h"
 
 __global__ void scale(float *x, float f, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -97,11 +78,7 @@ int main() {
     expect(status == cudaStreamCaptureStatusActive, "cudaStreamIsCapturing during a capture");
     scale<<<(count + 255) / 256, 256, 0, s>>>(x, 2.0f, count);
     cudaError_t e = cudaStreamEndCapture(s, &g);
-    if (e == cudaErrorNotSupported || e == cudaErrorStreamCaptureInvalidated) {
-        printf("kernel launch not supported on this device: stopping before the first kernel\n");
-        return 3;
-    }
-    CHECK(e);
+    check_first_kernel(e, e == cudaErrorNotSupported || e == cudaErrorStreamCaptureInvalidated);
     CHECK(cudaGraphInstantiate(&ge, g, 0));
     for (int r = 0; r < 3; r++) CHECK(cudaGraphLaunch(ge, s));
     CHECK(cudaStreamSynchronize(s));

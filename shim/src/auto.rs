@@ -121,16 +121,10 @@ macro_rules! enums {
     )*};
 }
 
-enums! {
-    CUdevice_attribute, CUfunction_attribute, CUlimit, CUfunc_cache, CUsharedconfig, CUarray_format,
-    CUexecAffinityType, CUpointer_attribute, CUstreamCaptureMode, CUstreamCaptureStatus, CUmemAllocationHandleType,
-    CUstreamAttrID, CUdevice_P2PAttribute, CUjitInputType, CUgraphMem_attribute,
-    CUmem_advise, CUmem_range_attribute, CUflushGPUDirectRDMAWritesTarget, CUflushGPUDirectRDMAWritesScope,
-    CUmoduleLoadingMode, CUfunctionLoadingState, CUmemPool_attribute, CUgraphNodeType, CUmemAllocationGranularity_flags,
-}
+cuvm_abi::auto_enum_types!(enums);
 
 macro_rules! handles {
-    ($($t:ident),* $(,)?) => {$(
+    ($($t:ident => $kind:ident),* $(,)?) => {$(
         impl Marshal for Wrap<cuvm_abi::$t> {
             fn put(&self, e: &mut Encoder) -> bool {
                 e.u64(self.0 as usize as u64);
@@ -157,7 +151,7 @@ macro_rules! handles {
     )*};
 }
 
-handles!(CUcontext, CUmodule, CUfunction, CUstream, CUevent, CUgraph, CUgraphExec);
+cuvm_abi::auto_handle_types!(handles);
 
 /// Whether `name` is marked `auto` in the annotation table.
 #[must_use]

@@ -390,9 +390,14 @@ const fn hex(s: &str) -> [u8; 16] {
 /// Whether `CUVM_REFUSE_EXPORT_TABLES` (comma-separated UUID prefixes in
 /// hex, a diagnostic setting) names this table: it is then refused as an
 /// unknown one would be.
-fn refused_by_configuration(uuid_hex: &str) -> bool {
-    std::env::var("CUVM_REFUSE_EXPORT_TABLES")
-        .is_ok_and(|v| v.split(',').map(str::trim).any(|p| p.len() >= 4 && uuid_hex.starts_with(&p.to_ascii_lowercase())))
+fn refused_by_configuration(uuid: &[u8; 16]) -> bool {
+    let Ok(list) = std::env::var("CUVM_REFUSE_EXPORT_TABLES") else { return false };
+    let hex = hex_text(uuid);
+    list.split(',').map(str::trim).any(|p| p.len() >= 4 && hex.starts_with(&p.to_ascii_lowercase()))
+}
+
+fn hex_text(uuid: &[u8; 16]) -> String {
+    uuid.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `cuGetExportTable`.
@@ -405,9 +410,8 @@ pub unsafe fn get(table: *mut *const c_void, id: *const CUuuid) -> CUresult {
     }
     // SAFETY: non-null; a CUuuid is 16 bytes.
     let uuid: [u8; 16] = unsafe { core::ptr::read_unaligned(id.cast()) };
-    let text: String = uuid.iter().map(|b| format!("{b:02x}")).collect();
     if let Some((_, name, t)) = tables().into_iter().find(|(u, _, _)| *u == uuid) {
-        if refused_by_configuration(&text) {
+        if refused_by_configuration(&uuid) {
             log::info!("cuGetExportTable: {name} refused (CUVM_REFUSE_EXPORT_TABLES)");
             // SAFETY: checked non-null.
             unsafe { table.write_unaligned(null()) };
@@ -428,7 +432,7 @@ pub unsafe fn get(table: *mut *const c_void, id: *const CUuuid) -> CUresult {
     });
     if first.unwrap_or(false) {
         crate::logging::init();
-        log::warn!("cuGetExportTable: unknown export table {text}; returning CUDA_ERROR_INVALID_VALUE as the driver does");
+        log::warn!("cuGetExportTable: unknown export table {}; returning CUDA_ERROR_INVALID_VALUE as the driver does", hex_text(&uuid));
     }
     // SAFETY: checked non-null.
     unsafe { table.write_unaligned(null()) };

@@ -124,39 +124,26 @@ fn send(op: u32, id: u64, grid: [u32; 3], block: [u32; 3], shared: u32, stream: 
         e.u32(*v);
     }
     e.u32(shared).u64(stream).bool(cooperative).bytes(args);
+    put_attributes(&mut e, attrs)?;
+    post(op, &e, None)
+}
+
+/// [count u32, (id u32, value 64 bytes)*].
+fn put_attributes(e: &mut Encoder, attrs: &[Attribute]) -> Result<(), CUresult> {
     e.u32(u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?);
     for (id, value) in attrs {
         e.u32(*id).raw(value);
     }
-    post(op, &e, None)
+    Ok(())
 }
 
-/// `cuLaunchKernel(_ptsz)` and `cuLaunchCooperativeKernel(_ptsz)`.
+/// `cuLaunchKernel(_ptsz)`, `cuLaunchCooperativeKernel(_ptsz)`, and
+/// `cuLaunchKernelEx` with its plain-value attributes `attrs`.
 ///
 /// # Safety
 /// As the driver's: `params`/`extra` describe the kernel's arguments.
 #[allow(clippy::too_many_arguments)]
 pub unsafe fn launch(
-    f: CUfunction,
-    grid: [c_uint; 3],
-    block: [c_uint; 3],
-    shared: c_uint,
-    stream: CUstream,
-    params: *mut *mut c_void,
-    extra: *mut *mut c_void,
-    cooperative: bool,
-    per_thread: bool,
-) -> CUresult {
-    // SAFETY: forwarded contract.
-    unsafe { launch_with(f, grid, block, shared, stream, params, extra, cooperative, per_thread, &[]) }
-}
-
-/// [`launch`] with value launch attributes.
-///
-/// # Safety
-/// As [`launch`].
-#[allow(clippy::too_many_arguments)]
-unsafe fn launch_with(
     f: CUfunction,
     grid: [c_uint; 3],
     block: [c_uint; 3],
@@ -239,10 +226,8 @@ pub unsafe fn cluster_occupancy(out: *mut c_int, f: CUfunction, config: *const C
         for v in [c.gridDimX, c.gridDimY, c.gridDimZ, c.blockDimX, c.blockDimY, c.blockDimZ, c.sharedMemBytes] {
             e.u32(v);
         }
-        e.bool(cooperative).u32(u32::try_from(attrs.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?);
-        for (id, value) in &attrs {
-            e.u32(*id).raw(value);
-        }
+        e.bool(cooperative);
+        put_attributes(&mut e, &attrs)?;
         let op = if potential { ops::cuOccupancyMaxPotentialClusterSize } else { ops::cuOccupancyMaxActiveClusters };
         let n = call(op, &e)?.decoder().i32().map_err(protocol)?;
         // SAFETY: checked non-null.
@@ -271,7 +256,7 @@ pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *m
     };
     // SAFETY: forwarded contract.
     unsafe {
-        launch_with(
+        launch(
             f,
             [c.gridDimX, c.gridDimY, c.gridDimZ],
             [c.blockDimX, c.blockDimY, c.blockDimZ],

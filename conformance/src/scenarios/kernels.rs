@@ -179,6 +179,23 @@ fn fault(api: &Api, t: &mut Transcript) -> Result<(), String> {
 }
 
 /// A CUkernel from a library, launched where a CUfunction is expected.
+/// A 1D launch of `blocks` blocks of 256 threads on the default stream with
+/// `attrs` (which must outlive the configuration's use).
+fn launch_config(blocks: u32, attrs: &mut [cuvm_abi::CUlaunchAttribute]) -> cuvm_abi::CUlaunchConfig {
+    cuvm_abi::CUlaunchConfig {
+        gridDimX: blocks,
+        gridDimY: 1,
+        gridDimZ: 1,
+        blockDimX: 256,
+        blockDimY: 1,
+        blockDimZ: 1,
+        sharedMemBytes: 0,
+        hStream: null_mut(),
+        attrs: attrs.as_mut_ptr(),
+        numAttrs: u32::try_from(attrs.len()).unwrap_or(0),
+    }
+}
+
 fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
     use cuvm_abi::{CUkernel, CUlibrary};
     setup(api, t)?;
@@ -226,18 +243,7 @@ fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
     cluster[0].value.clusterDim.x = 2;
     cluster[0].value.clusterDim.y = 1;
     cluster[0].value.clusterDim.z = 1;
-    let occupancy_config = cuvm_abi::CUlaunchConfig {
-        gridDimX: 64,
-        gridDimY: 1,
-        gridDimZ: 1,
-        blockDimX: 256,
-        blockDimY: 1,
-        blockDimZ: 1,
-        sharedMemBytes: 0,
-        hStream: null_mut(),
-        attrs: cluster.as_mut_ptr(),
-        numAttrs: 1,
-    };
+    let occupancy_config = launch_config(64, &mut cluster);
     let mut clusters = -1;
     t.call("cuOccupancyMaxActiveClusters", cu!(api.cuOccupancyMaxActiveClusters(&mut clusters, k.cast(), &occupancy_config)));
     t.value("active clusters of 2", clusters);
@@ -251,18 +257,7 @@ fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
     attrs[0].value.programmaticStreamSerializationAllowed = 1;
     attrs[1].id = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PRIORITY;
     attrs[1].value.priority = 0;
-    let config = cuvm_abi::CUlaunchConfig {
-        gridDimX: n / 256,
-        gridDimY: 1,
-        gridDimZ: 1,
-        blockDimX: 256,
-        blockDimY: 1,
-        blockDimZ: 1,
-        sharedMemBytes: 0,
-        hStream: null_mut(),
-        attrs: attrs.as_mut_ptr(),
-        numAttrs: 2,
-    };
+    let config = launch_config(n / 256, &mut attrs);
     t.ok("zero c", cu!(api.cuMemsetD8_v2(dc, 0, bytes)))?;
     t.ok("cuLaunchKernelEx with value attributes", cu!(api.cuLaunchKernelEx(&config, k.cast(), args.as_mut_ptr(), null_mut())))?;
     t.ok("download", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;

@@ -152,13 +152,7 @@ macro_rules! enums {
     )*};
 }
 
-enums! {
-    CUdevice_attribute, CUfunction_attribute, CUlimit, CUfunc_cache, CUsharedconfig, CUarray_format,
-    CUexecAffinityType, CUpointer_attribute, CUstreamCaptureMode, CUstreamCaptureStatus, CUmemAllocationHandleType,
-    CUstreamAttrID, CUdevice_P2PAttribute, CUjitInputType, CUgraphMem_attribute,
-    CUmem_advise, CUmem_range_attribute, CUflushGPUDirectRDMAWritesTarget, CUflushGPUDirectRDMAWritesScope,
-    CUmoduleLoadingMode, CUfunctionLoadingState, CUmemPool_attribute, CUgraphNodeType, CUmemAllocationGranularity_flags,
-}
+cuvm_abi::auto_enum_types!(enums);
 
 macro_rules! handles {
     ($($t:ident => $kind:ident),* $(,)?) => {$(
@@ -211,7 +205,7 @@ macro_rules! handles {
     )*};
 }
 
-handles!(CUcontext => Context, CUmodule => Module, CUfunction => Function, CUstream => Stream, CUevent => Event, CUgraph => Graph, CUgraphExec => GraphExec);
+cuvm_abi::auto_handle_types!(handles);
 
 fn is_auto(name: &str) -> bool {
     cuvm_abi::annotations::lookup(name).is_some_and(|a| a.status == cuvm_abi::annotations::Status::Auto)

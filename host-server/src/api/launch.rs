@@ -18,6 +18,11 @@ const MAX_LAUNCH_ATTRIBUTES: u32 = 16;
 /// 11, shared memory carve-out 14): passed to the driver as they are.
 const VALUE_ATTRIBUTES: [u32; 9] = [3, 4, 5, 6, 8, 9, 10, 11, 14];
 
+/// Reads a grid or block shape: 3×u32.
+fn dims(a: &mut Decoder<'_>) -> Result<[u32; 3], Fail> {
+    Ok([a.u32()?, a.u32()?, a.u32()?])
+}
+
 /// Reads [count u32, (id u32, value 64 bytes)*], refusing ids that are not
 /// plain values.
 fn attributes(a: &mut Decoder<'_>) -> Result<Vec<(u32, [u8; 64])>, Fail> {
@@ -42,10 +47,7 @@ fn attributes(a: &mut Decoder<'_>) -> Result<Vec<(u32, [u8; 64])>, Fail> {
 /// [function id u64, grid 3×u32, block 3×u32, shared memory u32, cooperative
 /// u8, attributes] -> [i32].
 pub fn cluster_occupancy(s: &mut Session, a: &mut Decoder<'_>, potential: bool) -> HResult {
-    let f = a.u64()?;
-    let grid = [a.u32()?, a.u32()?, a.u32()?];
-    let block = [a.u32()?, a.u32()?, a.u32()?];
-    let shared_mem = a.u32()?;
+    let (f, grid, block, shared_mem) = (a.u64()?, dims(a)?, dims(a)?, a.u32()?);
     let cooperative = a.bool()?;
     let attrs = attributes(a)?;
     let raw = super::function_raw(s, f)?;
@@ -60,10 +62,7 @@ pub fn cluster_occupancy(s: &mut Session, a: &mut Decoder<'_>, potential: bool) 
 /// cooperative u8, arguments bytes, attribute count u32, (id u32, value 64
 /// bytes)*] -> [] (usually posted).
 pub fn launch(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
-    let f = a.u64()?;
-    let grid = [a.u32()?, a.u32()?, a.u32()?];
-    let block = [a.u32()?, a.u32()?, a.u32()?];
-    let shared_mem = a.u32()?;
+    let (f, grid, block, shared_mem) = (a.u64()?, dims(a)?, dims(a)?, a.u32()?);
     let stream = a.u64()?;
     let cooperative = a.bool()?;
     let args = a.bytes(MAX_KERNEL_ARGS)?;
