@@ -29,9 +29,15 @@ pub struct Table<const N: usize>([*const c_void; N]);
 unsafe impl<const N: usize> Sync for Table<N> {}
 
 /// Builds a table of `N` words: the size word `N * 8` first when `sized`,
-/// every other word `stub`, then `slots` placed (NULL allowed).
-const fn table<const N: usize>(sized: bool, stub: *const c_void, slots: &[(usize, *const c_void)]) -> Table<N> {
-    let mut words = [stub; N];
+/// every other word the stub of its slot (from [`stubs`]), then `slots`
+/// placed (NULL allowed).
+const fn table<const N: usize>(sized: bool, stubs: [*const c_void; MAX_SLOTS], slots: &[(usize, *const c_void)]) -> Table<N> {
+    let mut words = [null(); N];
+    let mut i = 0;
+    while i < N {
+        words[i] = stubs[i];
+        i += 1;
+    }
     if sized {
         words[0] = (N * 8) as *const c_void;
     }
@@ -43,31 +49,61 @@ const fn table<const N: usize>(sized: bool, stub: *const c_void, slots: &[(usize
     Table(words)
 }
 
-macro_rules! stub {
-    ($fn_name:ident, $table:literal) => {
-        /// A slot of this table that no client was seen calling.
-        unsafe extern "C" fn $fn_name() -> CUresult {
-            unimplemented_slot($table)
-        }
+/// The most slots a served table has (the tools-context table's 93).
+const MAX_SLOTS: usize = 93;
+
+/// The tables' names, for the log line of a slot no client was seen calling.
+const TABLE_NAMES: [&str; 8] = [
+    "f8cff951 (cudart 13 requirements)",
+    "6bd5fb6c (cudart interface)",
+    "42d85a81 (tools TLS)",
+    "263e8860 (context checks)",
+    "d4082055 (integrity check)",
+    "21318c60 (tools context)",
+    "69a28e9f (NVML interface)",
+    "da9151d3 (NVRTC interface)",
+];
+
+/// Slot `SLOT` of table `TABLE` (an index into [`TABLE_NAMES`]): a slot no
+/// client was seen calling. Each slot has its own, so the log names it.
+unsafe extern "C" fn slot_stub<const TABLE: usize, const SLOT: usize>() -> CUresult {
+    unimplemented_slot(TABLE, SLOT)
+}
+
+macro_rules! slot_stubs {
+    ($table:ident; $($slot:literal)*) => {
+        [$(f(slot_stub::<$table, $slot> as *const c_void)),*]
     };
 }
 
-fn unimplemented_slot(table: &'static str) -> CUresult {
-    if crate::driver::first_report(table) {
+/// The stub of every slot of table `TABLE`.
+const fn stubs<const TABLE: usize>() -> [*const c_void; MAX_SLOTS] {
+    slot_stubs!(TABLE; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92)
+}
+
+/// The same word in every slot.
+const fn filled(word: *const c_void) -> [*const c_void; MAX_SLOTS] {
+    [word; MAX_SLOTS]
+}
+
+fn unimplemented_slot(table: usize, slot: usize) -> CUresult {
+    static REPORTED: Mutex<Vec<(usize, usize)>> = Mutex::new(Vec::new());
+    let first = REPORTED.lock().map(|mut seen| {
+        let new = !seen.contains(&(table, slot));
+        if new {
+            seen.push((table, slot));
+        }
+        new
+    });
+    if first.unwrap_or(false) {
         crate::logging::init();
-        log::warn!("a slot of the export table {table} that cuvm does not implement was called; returning CUDA_ERROR_NOT_SUPPORTED");
+        let name = TABLE_NAMES.get(table).copied().unwrap_or("?");
+        log::warn!(
+            "slot {slot} of the export table {name}, which cuvm does not implement, was called; returning CUDA_ERROR_NOT_SUPPORTED"
+        );
     }
     CUresult::CUDA_ERROR_NOT_SUPPORTED
 }
-
-stub!(stub_f8cff951, "f8cff951 (cudart 13 requirements)");
-stub!(stub_cudart, "6bd5fb6c (cudart interface)");
-stub!(stub_tools_tls, "42d85a81 (tools TLS)");
-stub!(stub_context_checks, "263e8860 (context checks)");
-stub!(stub_integrity, "d4082055 (integrity check)");
-stub!(stub_tools_context, "21318c60 (tools context)");
-stub!(stub_nvml, "69a28e9f (NVML interface)");
-stub!(stub_nvrtc, "da9151d3 (NVRTC interface)");
 
 const fn f(p: *const c_void) -> *const c_void {
     p
@@ -93,7 +129,7 @@ unsafe extern "C" fn cudart_load_compilers() -> CUresult {
 
 static CUDART: Table<13> = table(
     true,
-    f(stub_cudart as *const c_void),
+    stubs::<1>(),
     &[
         (2, f(cudart_primary_context as *const c_void)),
         (7, f(cudart_nothing as *const c_void)),
@@ -114,7 +150,7 @@ unsafe extern "C" fn tools_current_context(buf: *mut u64) -> CUresult {
     CUresult::CUDA_SUCCESS
 }
 
-static TOOLS_TLS: Table<3> = table(true, f(stub_tools_tls as *const c_void), &[(2, f(tools_current_context as *const c_void))]);
+static TOOLS_TLS: Table<3> = table(true, stubs::<2>(), &[(2, f(tools_current_context as *const c_void))]);
 
 // ---- 263e8860: context checks ----------------------------------------------
 
@@ -134,7 +170,7 @@ unsafe extern "C" fn checks_zero() -> c_uint {
 
 static CONTEXT_CHECKS: Table<15> = table(
     true,
-    f(stub_context_checks as *const c_void),
+    stubs::<3>(),
     &[(2, f(checks_wrapped as *const c_void)), (3, f(checks_zero as *const c_void))],
 );
 
@@ -177,7 +213,7 @@ unsafe extern "C" fn hooks_nothing() -> CUresult {
 
 static HOOKS: Table<7> = table(
     true,
-    f(hooks_nothing as *const c_void),
+    filled(f(hooks_nothing as *const c_void)),
     &[(2, f(hooks_buffer as *const c_void)), (6, f(hooks_small_buffer as *const c_void))],
 );
 
@@ -247,7 +283,7 @@ unsafe extern "C" fn cls_get(value: *mut *mut c_void, ctx: CUcontext, key: *mut 
 
 static CONTEXT_LOCAL_STORAGE: Table<4> = table(
     false,
-    null(),
+    filled(null()),
     &[(0, f(cls_put as *const c_void)), (1, f(cls_delete as *const c_void)), (2, f(cls_get as *const c_void))],
 );
 
@@ -332,7 +368,7 @@ fn integrity_devices() -> Result<Vec<cuvm_abi::integrity::Device>, CUresult> {
     Ok(devices)
 }
 
-static INTEGRITY: Table<3> = table(true, f(stub_integrity as *const c_void), &[(1, f(integrity as *const c_void))]);
+static INTEGRITY: Table<3> = table(true, stubs::<4>(), &[(1, f(integrity as *const c_void))]);
 
 // ---- the rest --------------------------------------------------------------
 
@@ -346,12 +382,12 @@ unsafe extern "C" fn tools_context_id(ctx: CUcontext, id: *mut u64) -> CUresult 
 
 static TOOLS_CONTEXT: Table<93> = table(
     true,
-    f(stub_tools_context as *const c_void),
+    stubs::<5>(),
     &[(4, f(tools_context_id as *const c_void)), (91, null())],
 );
-static F8CFF951: Table<3> = table(true, f(stub_f8cff951 as *const c_void), &[]);
-static NVML: Table<34> = table(true, f(stub_nvml as *const c_void), &[]);
-static NVRTC: Table<7> = table(true, f(stub_nvrtc as *const c_void), &[]);
+static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
+static NVML: Table<34> = table(true, stubs::<6>(), &[]);
+static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);
 
 /// (UUID, name, table) of every table a measured client requested.
 fn tables() -> [([u8; 16], &'static str, *const c_void); 10] {
@@ -449,6 +485,25 @@ mod tests {
         // SAFETY: valid pointers.
         let r = unsafe { get(&mut t, &id) };
         (t.cast(), r)
+    }
+
+    #[test]
+    fn each_unimplemented_slot_has_its_own_stub_answering_not_supported() {
+        let (t, r) = fetch("21318c60971432488ca641ff7324c8f2");
+        assert_eq!(r, CUresult::CUDA_SUCCESS);
+        // SAFETY: the tools-context table has 93 words.
+        let words = unsafe { std::slice::from_raw_parts(t, 93) };
+        let stubs: Vec<usize> = [1usize, 2, 3, 5, 90, 92].iter().map(|i| words[*i]).collect();
+        let mut distinct = stubs.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), stubs.len(), "one function per slot, so the log can name the slot");
+        for w in stubs {
+            // SAFETY: a stub takes nothing and returns a CUresult.
+            let stub: unsafe extern "C" fn() -> CUresult = unsafe { std::mem::transmute(w) };
+            // SAFETY: as above.
+            assert_eq!(unsafe { stub() }, CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        }
     }
 
     /// (uuid, slot count from the measured size word, NULL slots).
