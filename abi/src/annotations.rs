@@ -30,8 +30,7 @@ pub enum Status {
 
 impl Status {
     /// Every status, in report order.
-    pub const ALL: [Status; 6] =
-        [Status::Local, Status::Auto, Status::Manual, Status::Unsupported, Status::Planned, Status::Data];
+    pub const ALL: [Status; 6] = [Status::Local, Status::Auto, Status::Manual, Status::Unsupported, Status::Planned, Status::Data];
 
     /// The word used in the table.
     #[must_use]
@@ -230,9 +229,6 @@ mod tests {
     fn committed_coverage_report_is_current() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/coverage.md");
         let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            committed == render_coverage(all()),
-            "docs/coverage.md is stale: run `make coverage` and commit it"
-        );
+        assert!(committed == render_coverage(all()), "docs/coverage.md is stale: run `make coverage` and commit it");
     }
 }

@@ -7,10 +7,7 @@ use crate::CUresult;
 use crate::generated::errors::ERROR_STRINGS;
 
 fn row(error: CUresult) -> Option<&'static (u32, &'static CStr, &'static CStr)> {
-    ERROR_STRINGS
-        .binary_search_by_key(&error.0, |r| r.0)
-        .ok()
-        .map(|i| &ERROR_STRINGS[i])
+    ERROR_STRINGS.binary_search_by_key(&error.0, |r| r.0).ok().map(|i| &ERROR_STRINGS[i])
 }
 
 /// `cuGetErrorName`'s answer: `None` for a value the driver does not name.

@@ -22,18 +22,23 @@
 // bindgen derives PartialEq on structs that hold callbacks (CUhostFn).
 #[allow(unpredictable_function_pointer_comparisons, clippy::undocumented_unsafe_blocks)]
 pub mod generated {
+    #[rustfmt::skip]
     pub mod errors;
+    // (A macro definition: rustfmt leaves it as generated; a skip attribute
+    // here would make its exported macro unusable by path.)
     #[macro_use]
     pub mod functions;
+    #[rustfmt::skip]
     pub mod procaddress;
+    #[rustfmt::skip]
     pub mod types;
 }
 
 pub mod annotations;
-pub mod errors;
-pub mod integrity;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
+pub mod errors;
+pub mod integrity;
 pub mod procaddress;
 pub mod result;
 

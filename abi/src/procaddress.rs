@@ -11,8 +11,8 @@
 //!   like a default query.
 //! - Names are exact base names: `cuMemAlloc_v2` or `cuinit` are not found.
 
-pub use crate::generated::procaddress::{PROC_ADDRESS_TABLE, ProcAddressRow};
 use crate::IMPLEMENTED_CUDA_VERSION;
+pub use crate::generated::procaddress::{PROC_ADDRESS_TABLE, ProcAddressRow};
 
 /// `CU_GET_PROC_ADDRESS_PER_THREAD_DEFAULT_STREAM`.
 pub const PER_THREAD_DEFAULT_STREAM: u64 = 2;
@@ -34,10 +34,7 @@ pub enum Resolution {
 
 fn rows_for(name: &str, per_thread: bool) -> &'static [ProcAddressRow] {
     let start = PROC_ADDRESS_TABLE.partition_point(|r| (r.name, r.per_thread) < (name, per_thread));
-    let len = PROC_ADDRESS_TABLE[start..]
-        .iter()
-        .take_while(|r| r.name == name && r.per_thread == per_thread)
-        .count();
+    let len = PROC_ADDRESS_TABLE[start..].iter().take_while(|r| r.name == name && r.per_thread == per_thread).count();
     &PROC_ADDRESS_TABLE[start..start + len]
 }
 
@@ -53,11 +50,7 @@ pub fn resolve(name: &str, cuda_version: i32, flags: u64) -> Resolution {
         return Resolution::SymbolNotFound;
     }
     let per_thread = rows_for(name, true);
-    let rows = if flags & PER_THREAD_DEFAULT_STREAM != 0 && !per_thread.is_empty() {
-        per_thread
-    } else {
-        defaults
-    };
+    let rows = if flags & PER_THREAD_DEFAULT_STREAM != 0 && !per_thread.is_empty() { per_thread } else { defaults };
     match rows.iter().rev().find(|r| r.version <= version) {
         Some(r) => Resolution::Found(r.symbol),
         None => Resolution::VersionNotSufficient,
@@ -71,9 +64,7 @@ mod tests {
     #[test]
     fn table_is_sorted_for_binary_search() {
         assert!(
-            PROC_ADDRESS_TABLE
-                .windows(2)
-                .all(|w| (w[0].name, w[0].per_thread, w[0].version) < (w[1].name, w[1].per_thread, w[1].version))
+            PROC_ADDRESS_TABLE.windows(2).all(|w| (w[0].name, w[0].per_thread, w[0].version) < (w[1].name, w[1].per_thread, w[1].version))
         );
     }
 

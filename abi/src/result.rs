@@ -45,18 +45,12 @@ mod tests {
     #[test]
     fn success_is_ok_and_errors_are_err() {
         assert_eq!(CUresult::CUDA_SUCCESS.into_result(), Ok(()));
-        assert_eq!(
-            CUresult::CUDA_ERROR_INVALID_VALUE.into_result(),
-            Err(CUresult::CUDA_ERROR_INVALID_VALUE)
-        );
+        assert_eq!(CUresult::CUDA_ERROR_INVALID_VALUE.into_result(), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
     }
 
     #[test]
     fn display_shows_name_and_driver_string() {
-        assert_eq!(
-            CUresult::CUDA_ERROR_OUT_OF_MEMORY.to_string(),
-            "CUDA_ERROR_OUT_OF_MEMORY (out of memory)"
-        );
+        assert_eq!(CUresult::CUDA_ERROR_OUT_OF_MEMORY.to_string(), "CUDA_ERROR_OUT_OF_MEMORY (out of memory)");
         assert_eq!(CUresult(12345).to_string(), "CUresult 12345");
     }
 }

@@ -163,7 +163,15 @@ fn main() -> ExitCode {
         let lib = args.get(3).map(PathBuf::from).unwrap_or_default();
         return child(&name, &lib);
     }
-    let mut o = Options { native: None, cuvm: None, host_bin: None, backend: "native".into(), only: vec![], skip_kernels: false, transcripts: None };
+    let mut o = Options {
+        native: None,
+        cuvm: None,
+        host_bin: None,
+        backend: "native".into(),
+        only: vec![],
+        skip_kernels: false,
+        transcripts: None,
+    };
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         let mut v = || it.next().unwrap_or_default();
@@ -176,7 +184,9 @@ fn main() -> ExitCode {
             "--skip-kernels" => o.skip_kernels = true,
             "--transcripts" => o.transcripts = Some(v().into()),
             "-h" | "--help" => {
-                println!("usage: cuvm-conformance [--native LIB] [--cuvm SHIM --host-bin BIN --backend native|emulated] [--only NAME]... [--skip-kernels] [--transcripts DIR]");
+                println!(
+                    "usage: cuvm-conformance [--native LIB] [--cuvm SHIM --host-bin BIN --backend native|emulated] [--only NAME]... [--skip-kernels] [--transcripts DIR]"
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -224,13 +234,8 @@ fn main() -> ExitCode {
         let mut notes = Vec::new();
         let mut ok = native.as_ref().is_none_or(|r| r.passed) && cuvm.as_ref().is_none_or(|r| r.passed);
         if let (Some(n), Some(c)) = (&native, &cuvm) {
-            let diffs: Vec<String> = n
-                .transcript
-                .iter()
-                .zip(&c.transcript)
-                .filter(|(a, b)| a != b)
-                .map(|(a, b)| format!("native `{a}` / cuvm `{b}`"))
-                .collect();
+            let diffs: Vec<String> =
+                n.transcript.iter().zip(&c.transcript).filter(|(a, b)| a != b).map(|(a, b)| format!("native `{a}` / cuvm `{b}`")).collect();
             if !diffs.is_empty() || n.transcript.len() != c.transcript.len() {
                 ok = false;
                 notes.push(format!("{} differences", diffs.len().max(1)));

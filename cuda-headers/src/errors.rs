@@ -29,11 +29,7 @@ pub fn render(facts: &str, types: &syn::File) -> Result<String, String> {
         rows.push((value, cols[3].to_string(), cols[5].to_string()));
     }
     rows.sort();
-    let missing: Vec<&String> = header_names
-        .iter()
-        .filter(|(_, v)| !rows.iter().any(|r| r.0 == *v))
-        .map(|(n, _)| n)
-        .collect();
+    let missing: Vec<&String> = header_names.iter().filter(|(_, v)| !rows.iter().any(|r| r.0 == *v)).map(|(n, _)| n).collect();
     let mut out = String::new();
     let _ = writeln!(
         out,

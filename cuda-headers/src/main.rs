@@ -88,15 +88,9 @@ fn run() -> Result<(), String> {
     write(&args.out, "functions.rs", &declarations::render(&parts.functions, &parts.type_names))?;
     let table = procaddress::build(&args.include, &names)?;
     write(&args.out, "procaddress.rs", &procaddress::render(&table))?;
-    let facts = std::fs::read_to_string(&args.facts)
-        .map_err(|e| format!("cannot read {}: {e}", args.facts.display()))?;
+    let facts = std::fs::read_to_string(&args.facts).map_err(|e| format!("cannot read {}: {e}", args.facts.display()))?;
     write(&args.out, "errors.rs", &errors::render(&facts, &parts.types)?)?;
-    eprintln!(
-        "cuvm-abi-gen: {} entry points, {} cuGetProcAddress rows, written to {}",
-        names.len(),
-        table.rows.len(),
-        args.out.display()
-    );
+    eprintln!("cuvm-abi-gen: {} entry points, {} cuGetProcAddress rows, written to {}", names.len(), table.rows.len(), args.out.display());
     Ok(())
 }
 

@@ -16,13 +16,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-const TYPEDEF_HEADERS: &[&str] = &[
-    "cudaTypedefs.h",
-    "cudaGLTypedefs.h",
-    "cudaEGLTypedefs.h",
-    "cudaVDPAUTypedefs.h",
-    "cudaProfilerTypedefs.h",
-];
+const TYPEDEF_HEADERS: &[&str] =
+    &["cudaTypedefs.h", "cudaGLTypedefs.h", "cudaEGLTypedefs.h", "cudaVDPAUTypedefs.h", "cudaProfilerTypedefs.h"];
 
 /// One row: from `version` on, `name` (with per-thread semantics when
 /// `per_thread`) resolves to `symbol`.
@@ -76,10 +71,8 @@ pub fn build(include: &Path, declared: &[String]) -> Result<Table, String> {
         defaults.dedup();
         per_thread.sort();
         per_thread.dedup();
-        let symbols: Vec<String> = std::iter::once(name.clone())
-            .chain((2..10).map(|i| format!("{name}_v{i}")))
-            .filter(|s| is_declared(s))
-            .collect();
+        let symbols: Vec<String> =
+            std::iter::once(name.clone()).chain((2..10).map(|i| format!("{name}_v{i}"))).filter(|s| is_declared(s)).collect();
         if symbols.is_empty() {
             // A typedef for an entry point this platform's driver does not export
             // (cuWGLGetDevice is Windows-only): unknown to cuGetProcAddress too.

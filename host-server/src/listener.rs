@@ -259,8 +259,7 @@ pub fn listen(address: &Address, shared: Arc<Shared>) -> Result<(), String> {
             });
         }
         Address::Vsock { cid, port } => {
-            let listener =
-                vsock::VsockListener::bind(&vsock::VsockAddr::new(*cid, *port)).map_err(bind_err)?;
+            let listener = vsock::VsockListener::bind(&vsock::VsockAddr::new(*cid, *port)).map_err(bind_err)?;
             log::info!("listening on {name}");
             std::thread::spawn(move || {
                 for conn in listener.incoming() {

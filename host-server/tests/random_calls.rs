@@ -52,7 +52,8 @@ fn random_bodies_for_every_op_never_bring_the_host_down() {
         let ctx = if next(&mut seed) % 2 == 0 { 0 } else { next(&mut seed) };
         let sent = frame::write_frame(&mut w, kind, op, round + 2, ctx, &args).and_then(|()| w.flush().map_err(Into::into));
         let alive = sent.is_ok()
-            && (kind == FrameKind::Post || frame::read_frame(&mut r, &mut body).is_ok_and(|h| h.kind == FrameKind::Reply || h.kind == FrameKind::Data));
+            && (kind == FrameKind::Post
+                || frame::read_frame(&mut r, &mut body).is_ok_and(|h| h.kind == FrameKind::Reply || h.kind == FrameKind::Data));
         if !alive {
             sessions_ended += 1;
             (r, w) = connect(&socket);

@@ -48,7 +48,7 @@ fn malformed_frames_end_only_that_session() {
     let address = format!("unix:{}", socket.display());
     let mut host = start_host(&dir, &["--listen", &address, "--backend", "emulated"], &socket);
     let garbage: [&[u8]; 3] = [
-        &[0xff; 64],                                   // unknown frame kind
+        &[0xff; 64], // unknown frame kind
         &[0xff, 0xff, 0xff, 0x7f, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], // oversized body
         b"CUVM but not a hello frame at all......",
     ];
@@ -79,7 +79,9 @@ fn vsock_listener_serves_a_guest_where_the_kernel_has_vsock_loopback() {
     let looped = vsock::VsockStream::connect(&vsock::VsockAddr::new(1, port)).is_ok();
     drop(probe);
     if !looped {
-        println!("skipped: AF_VSOCK exists but a connection to the local CID fails (vsock_loopback is not loaded), so no guest can be simulated here");
+        println!(
+            "skipped: AF_VSOCK exists but a connection to the local CID fails (vsock_loopback is not loaded), so no guest can be simulated here"
+        );
         return;
     }
     let dir = scratch("vsock");

@@ -71,7 +71,8 @@ pub fn connect() -> Result<Arc<Client>, CUresult> {
         CUresult::CUDA_ERROR_NO_DEVICE
     })?;
     let writer = stream.try_clone().map_err(|_| CUresult::CUDA_ERROR_NO_DEVICE)?;
-    let mut conn = Conn { reader: BufReader::with_capacity(1 << 20, stream), writer: BufWriter::with_capacity(1 << 20, writer), broken: false };
+    let mut conn =
+        Conn { reader: BufReader::with_capacity(1 << 20, stream), writer: BufWriter::with_capacity(1 << 20, writer), broken: false };
     let hello = Hello {
         version: cuvm_wire::PROTOCOL_VERSION,
         pid: std::process::id(),

@@ -27,7 +27,11 @@ impl Driver for Shim {
 
     unsafe fn cuCtxCreate_v4(pctx: *mut CUcontext, ctxCreateParams: *mut CUctxCreateParams, flags: c_uint, dev: CUdevice) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        if ctxCreateParams.is_null() { unsafe { context::create(pctx, flags, dev) } } else { crate::driver::not_supported("cuCtxCreate_v4 with CUctxCreateParams") }
+        if ctxCreateParams.is_null() {
+            unsafe { context::create(pctx, flags, dev) }
+        } else {
+            crate::driver::not_supported("cuCtxCreate_v4 with CUctxCreateParams")
+        }
     }
 
     unsafe fn cuCtxDestroy(ctx: CUcontext) -> CUresult {
@@ -156,7 +160,12 @@ impl Driver for Shim {
         unsafe { device::name(name, len, dev) }
     }
 
-    unsafe fn cuDeviceGetP2PAttribute(value: *mut c_int, attrib: CUdevice_P2PAttribute, srcDevice: CUdevice, dstDevice: CUdevice) -> CUresult {
+    unsafe fn cuDeviceGetP2PAttribute(
+        value: *mut c_int,
+        attrib: CUdevice_P2PAttribute,
+        srcDevice: CUdevice,
+        dstDevice: CUdevice,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { device::p2p_attribute(value, attrib.0, srcDevice, dstDevice) }
     }
@@ -312,7 +321,13 @@ impl Driver for Shim {
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, core::ptr::null_mut(), true) }
     }
 
-    unsafe fn cuGetProcAddress_v2(symbol: *const c_char, pfn: *mut *mut c_void, cudaVersion: c_int, flags: cuuint64_t, symbolStatus: *mut CUdriverProcAddressQueryResult) -> CUresult {
+    unsafe fn cuGetProcAddress_v2(
+        symbol: *const c_char,
+        pfn: *mut *mut c_void,
+        cudaVersion: c_int,
+        flags: cuuint64_t,
+        symbolStatus: *mut CUdriverProcAddressQueryResult,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, symbolStatus, false) }
     }
@@ -358,14 +373,62 @@ impl Driver for Shim {
         library::set_attribute(attrib, val, kernel, dev)
     }
 
-    unsafe fn cuLaunchCooperativeKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void) -> CUresult {
+    unsafe fn cuLaunchCooperativeKernel(
+        f: CUfunction,
+        gridDimX: c_uint,
+        gridDimY: c_uint,
+        gridDimZ: c_uint,
+        blockDimX: c_uint,
+        blockDimY: c_uint,
+        blockDimZ: c_uint,
+        sharedMemBytes: c_uint,
+        hStream: CUstream,
+        kernelParams: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, false, &[]) }
+        unsafe {
+            launch::launch(
+                f,
+                [gridDimX, gridDimY, gridDimZ],
+                [blockDimX, blockDimY, blockDimZ],
+                sharedMemBytes,
+                hStream,
+                kernelParams,
+                core::ptr::null_mut(),
+                true,
+                false,
+                &[],
+            )
+        }
     }
 
-    unsafe fn cuLaunchCooperativeKernel_ptsz(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void) -> CUresult {
+    unsafe fn cuLaunchCooperativeKernel_ptsz(
+        f: CUfunction,
+        gridDimX: c_uint,
+        gridDimY: c_uint,
+        gridDimZ: c_uint,
+        blockDimX: c_uint,
+        blockDimY: c_uint,
+        blockDimZ: c_uint,
+        sharedMemBytes: c_uint,
+        hStream: CUstream,
+        kernelParams: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, core::ptr::null_mut(), true, true, &[]) }
+        unsafe {
+            launch::launch(
+                f,
+                [gridDimX, gridDimY, gridDimZ],
+                [blockDimX, blockDimY, blockDimZ],
+                sharedMemBytes,
+                hStream,
+                kernelParams,
+                core::ptr::null_mut(),
+                true,
+                true,
+                &[],
+            )
+        }
     }
 
     unsafe fn cuLaunchHostFunc(hStream: CUstream, fn_: CUhostFn, userData: *mut c_void) -> CUresult {
@@ -378,24 +441,84 @@ impl Driver for Shim {
         unsafe { stream::launch_host_func(hStream, fn_, userData, true) }
     }
 
-    unsafe fn cuLaunchKernel(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+    unsafe fn cuLaunchKernel(
+        f: CUfunction,
+        gridDimX: c_uint,
+        gridDimY: c_uint,
+        gridDimZ: c_uint,
+        blockDimX: c_uint,
+        blockDimY: c_uint,
+        blockDimZ: c_uint,
+        sharedMemBytes: c_uint,
+        hStream: CUstream,
+        kernelParams: *mut *mut c_void,
+        extra: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, false, &[]) }
+        unsafe {
+            launch::launch(
+                f,
+                [gridDimX, gridDimY, gridDimZ],
+                [blockDimX, blockDimY, blockDimZ],
+                sharedMemBytes,
+                hStream,
+                kernelParams,
+                extra,
+                false,
+                false,
+                &[],
+            )
+        }
     }
 
-    unsafe fn cuLaunchKernelEx(config: *const CUlaunchConfig, f: CUfunction, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+    unsafe fn cuLaunchKernelEx(
+        config: *const CUlaunchConfig,
+        f: CUfunction,
+        kernelParams: *mut *mut c_void,
+        extra: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch_ex(config, f, kernelParams, extra, false) }
     }
 
-    unsafe fn cuLaunchKernelEx_ptsz(config: *const CUlaunchConfig, f: CUfunction, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+    unsafe fn cuLaunchKernelEx_ptsz(
+        config: *const CUlaunchConfig,
+        f: CUfunction,
+        kernelParams: *mut *mut c_void,
+        extra: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::launch_ex(config, f, kernelParams, extra, true) }
     }
 
-    unsafe fn cuLaunchKernel_ptsz(f: CUfunction, gridDimX: c_uint, gridDimY: c_uint, gridDimZ: c_uint, blockDimX: c_uint, blockDimY: c_uint, blockDimZ: c_uint, sharedMemBytes: c_uint, hStream: CUstream, kernelParams: *mut *mut c_void, extra: *mut *mut c_void) -> CUresult {
+    unsafe fn cuLaunchKernel_ptsz(
+        f: CUfunction,
+        gridDimX: c_uint,
+        gridDimY: c_uint,
+        gridDimZ: c_uint,
+        blockDimX: c_uint,
+        blockDimY: c_uint,
+        blockDimZ: c_uint,
+        sharedMemBytes: c_uint,
+        hStream: CUstream,
+        kernelParams: *mut *mut c_void,
+        extra: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { launch::launch(f, [gridDimX, gridDimY, gridDimZ], [blockDimX, blockDimY, blockDimZ], sharedMemBytes, hStream, kernelParams, extra, false, true, &[]) }
+        unsafe {
+            launch::launch(
+                f,
+                [gridDimX, gridDimY, gridDimZ],
+                [blockDimX, blockDimY, blockDimZ],
+                sharedMemBytes,
+                hStream,
+                kernelParams,
+                extra,
+                false,
+                true,
+                &[],
+            )
+        }
     }
 
     unsafe fn cuLibraryEnumerateKernels(kernels: *mut CUkernel, numKernels: c_uint, lib: CUlibrary) -> CUresult {
@@ -423,12 +546,30 @@ impl Driver for Shim {
         unsafe { library::get_module(pMod, library) }
     }
 
-    unsafe fn cuLibraryLoadData(library: *mut CUlibrary, code: *const c_void, jitOptions: *mut CUjit_option, jitOptionsValues: *mut *mut c_void, numJitOptions: c_uint, libraryOptions: *mut CUlibraryOption, libraryOptionValues: *mut *mut c_void, numLibraryOptions: c_uint) -> CUresult {
+    unsafe fn cuLibraryLoadData(
+        library: *mut CUlibrary,
+        code: *const c_void,
+        jitOptions: *mut CUjit_option,
+        jitOptionsValues: *mut *mut c_void,
+        numJitOptions: c_uint,
+        libraryOptions: *mut CUlibraryOption,
+        libraryOptionValues: *mut *mut c_void,
+        numLibraryOptions: c_uint,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { library::load_data(library, code) }
     }
 
-    unsafe fn cuLibraryLoadFromFile(library: *mut CUlibrary, fileName: *const c_char, jitOptions: *mut CUjit_option, jitOptionsValues: *mut *mut c_void, numJitOptions: c_uint, libraryOptions: *mut CUlibraryOption, libraryOptionValues: *mut *mut c_void, numLibraryOptions: c_uint) -> CUresult {
+    unsafe fn cuLibraryLoadFromFile(
+        library: *mut CUlibrary,
+        fileName: *const c_char,
+        jitOptions: *mut CUjit_option,
+        jitOptionsValues: *mut *mut c_void,
+        numJitOptions: c_uint,
+        libraryOptions: *mut CUlibraryOption,
+        libraryOptionValues: *mut *mut c_void,
+        numLibraryOptions: c_uint,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { library::load_file(library, fileName) }
     }
@@ -461,7 +602,13 @@ impl Driver for Shim {
         unsafe { memory::host_alloc(pp, bytesize, 0) }
     }
 
-    unsafe fn cuMemAllocPitch_v2(dptr: *mut CUdeviceptr, pPitch: *mut usize, WidthInBytes: usize, Height: usize, ElementSizeBytes: c_uint) -> CUresult {
+    unsafe fn cuMemAllocPitch_v2(
+        dptr: *mut CUdeviceptr,
+        pPitch: *mut usize,
+        WidthInBytes: usize,
+        Height: usize,
+        ElementSizeBytes: c_uint,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::alloc_pitch(dptr, pPitch, WidthInBytes, Height, ElementSizeBytes) }
     }
@@ -471,7 +618,12 @@ impl Driver for Shim {
         unsafe { memory::alloc(dptr, bytesize) }
     }
 
-    unsafe fn cuMemCreate(handle: *mut CUmemGenericAllocationHandle, size: usize, prop: *const CUmemAllocationProp, flags: c_ulonglong) -> CUresult {
+    unsafe fn cuMemCreate(
+        handle: *mut CUmemGenericAllocationHandle,
+        size: usize,
+        prop: *const CUmemAllocationProp,
+        flags: c_ulonglong,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { vmm::create(handle, size, prop, flags) }
     }
@@ -502,7 +654,11 @@ impl Driver for Shim {
         unsafe { memory::address_range(pbase, psize, dptr) }
     }
 
-    unsafe fn cuMemGetAllocationGranularity(granularity: *mut usize, prop: *const CUmemAllocationProp, option: CUmemAllocationGranularity_flags) -> CUresult {
+    unsafe fn cuMemGetAllocationGranularity(
+        granularity: *mut usize,
+        prop: *const CUmemAllocationProp,
+        option: CUmemAllocationGranularity_flags,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { vmm::granularity(granularity, prop, option.0) }
     }
@@ -676,19 +832,53 @@ impl Driver for Shim {
         unsafe { memory::htod(ops::cuMemcpyHtoD_v2_ptds, dstDevice, srcHost, ByteCount, None) }
     }
 
-    unsafe fn cuMemcpyPeer(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize) -> CUresult {
+    unsafe fn cuMemcpyPeer(
+        dstDevice: CUdeviceptr,
+        dstContext: CUcontext,
+        srcDevice: CUdeviceptr,
+        srcContext: CUcontext,
+        ByteCount: usize,
+    ) -> CUresult {
         memory::peer(ops::cuMemcpyDtoD_v2, dstDevice, dstContext, srcDevice, srcContext, ByteCount, None)
     }
 
-    unsafe fn cuMemcpyPeerAsync(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemcpyPeerAsync(
+        dstDevice: CUdeviceptr,
+        dstContext: CUcontext,
+        srcDevice: CUdeviceptr,
+        srcContext: CUcontext,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::peer(ops::cuMemcpyDtoDAsync_v2, dstDevice, dstContext, srcDevice, srcContext, ByteCount, Some(stream_id(hStream, false)))
     }
 
-    unsafe fn cuMemcpyPeerAsync_ptsz(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize, hStream: CUstream) -> CUresult {
-        memory::peer(ops::cuMemcpyDtoDAsync_v2_ptsz, dstDevice, dstContext, srcDevice, srcContext, ByteCount, Some(stream_id(hStream, true)))
+    unsafe fn cuMemcpyPeerAsync_ptsz(
+        dstDevice: CUdeviceptr,
+        dstContext: CUcontext,
+        srcDevice: CUdeviceptr,
+        srcContext: CUcontext,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
+        memory::peer(
+            ops::cuMemcpyDtoDAsync_v2_ptsz,
+            dstDevice,
+            dstContext,
+            srcDevice,
+            srcContext,
+            ByteCount,
+            Some(stream_id(hStream, true)),
+        )
     }
 
-    unsafe fn cuMemcpyPeer_ptds(dstDevice: CUdeviceptr, dstContext: CUcontext, srcDevice: CUdeviceptr, srcContext: CUcontext, ByteCount: usize) -> CUresult {
+    unsafe fn cuMemcpyPeer_ptds(
+        dstDevice: CUdeviceptr,
+        dstContext: CUcontext,
+        srcDevice: CUdeviceptr,
+        srcContext: CUcontext,
+        ByteCount: usize,
+    ) -> CUresult {
         memory::peer(ops::cuMemcpyDtoD_v2_ptds, dstDevice, dstContext, srcDevice, srcContext, ByteCount, None)
     }
 
@@ -713,11 +903,25 @@ impl Driver for Shim {
         memory::memset(ops::cuMemsetD16_v2_ptds, dstDevice, 0, u32::from(us), 2, N, 1, None, true)
     }
 
-    unsafe fn cuMemsetD2D16Async(dstDevice: CUdeviceptr, dstPitch: usize, us: c_ushort, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemsetD2D16Async(
+        dstDevice: CUdeviceptr,
+        dstPitch: usize,
+        us: c_ushort,
+        Width: usize,
+        Height: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::memset(ops::cuMemsetD2D16Async, dstDevice, dstPitch, u32::from(us), 2, Width, Height, Some(hStream), false)
     }
 
-    unsafe fn cuMemsetD2D16Async_ptsz(dstDevice: CUdeviceptr, dstPitch: usize, us: c_ushort, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemsetD2D16Async_ptsz(
+        dstDevice: CUdeviceptr,
+        dstPitch: usize,
+        us: c_ushort,
+        Width: usize,
+        Height: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::memset(ops::cuMemsetD2D16Async_ptsz, dstDevice, dstPitch, u32::from(us), 2, Width, Height, Some(hStream), true)
     }
 
@@ -729,11 +933,25 @@ impl Driver for Shim {
         memory::memset(ops::cuMemsetD2D16_v2_ptds, dstDevice, dstPitch, u32::from(us), 2, Width, Height, None, true)
     }
 
-    unsafe fn cuMemsetD2D32Async(dstDevice: CUdeviceptr, dstPitch: usize, ui: c_uint, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemsetD2D32Async(
+        dstDevice: CUdeviceptr,
+        dstPitch: usize,
+        ui: c_uint,
+        Width: usize,
+        Height: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::memset(ops::cuMemsetD2D32Async, dstDevice, dstPitch, ui, 4, Width, Height, Some(hStream), false)
     }
 
-    unsafe fn cuMemsetD2D32Async_ptsz(dstDevice: CUdeviceptr, dstPitch: usize, ui: c_uint, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemsetD2D32Async_ptsz(
+        dstDevice: CUdeviceptr,
+        dstPitch: usize,
+        ui: c_uint,
+        Width: usize,
+        Height: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::memset(ops::cuMemsetD2D32Async_ptsz, dstDevice, dstPitch, ui, 4, Width, Height, Some(hStream), true)
     }
 
@@ -745,11 +963,25 @@ impl Driver for Shim {
         memory::memset(ops::cuMemsetD2D32_v2_ptds, dstDevice, dstPitch, ui, 4, Width, Height, None, true)
     }
 
-    unsafe fn cuMemsetD2D8Async(dstDevice: CUdeviceptr, dstPitch: usize, uc: c_uchar, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemsetD2D8Async(
+        dstDevice: CUdeviceptr,
+        dstPitch: usize,
+        uc: c_uchar,
+        Width: usize,
+        Height: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::memset(ops::cuMemsetD2D8Async, dstDevice, dstPitch, u32::from(uc), 1, Width, Height, Some(hStream), false)
     }
 
-    unsafe fn cuMemsetD2D8Async_ptsz(dstDevice: CUdeviceptr, dstPitch: usize, uc: c_uchar, Width: usize, Height: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemsetD2D8Async_ptsz(
+        dstDevice: CUdeviceptr,
+        dstPitch: usize,
+        uc: c_uchar,
+        Width: usize,
+        Height: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         memory::memset(ops::cuMemsetD2D8Async_ptsz, dstDevice, dstPitch, u32::from(uc), 1, Width, Height, Some(hStream), true)
     }
 
@@ -848,34 +1080,120 @@ impl Driver for Shim {
         unsafe { launch::cluster_occupancy(clusterSize, func, config, true) }
     }
 
-    unsafe fn cuStreamGetCaptureInfo(hStream: CUstream, captureStatus_out: *mut CUstreamCaptureStatus, id_out: *mut cuuint64_t) -> CUresult {
+    unsafe fn cuStreamGetCaptureInfo(
+        hStream: CUstream,
+        captureStatus_out: *mut CUstreamCaptureStatus,
+        id_out: *mut cuuint64_t,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { stream::capture_info(hStream, false, captureStatus_out, id_out, core::ptr::null_mut(), core::ptr::null_mut(), core::ptr::null_mut(), core::ptr::null_mut()) }
+        unsafe {
+            stream::capture_info(
+                hStream,
+                false,
+                captureStatus_out,
+                id_out,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+            )
+        }
     }
 
-    unsafe fn cuStreamGetCaptureInfo_v2(hStream: CUstream, captureStatus_out: *mut CUstreamCaptureStatus, id_out: *mut cuuint64_t, graph_out: *mut CUgraph, dependencies_out: *mut *const CUgraphNode, numDependencies_out: *mut usize) -> CUresult {
+    unsafe fn cuStreamGetCaptureInfo_v2(
+        hStream: CUstream,
+        captureStatus_out: *mut CUstreamCaptureStatus,
+        id_out: *mut cuuint64_t,
+        graph_out: *mut CUgraph,
+        dependencies_out: *mut *const CUgraphNode,
+        numDependencies_out: *mut usize,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { stream::capture_info(hStream, false, captureStatus_out, id_out, graph_out, dependencies_out, core::ptr::null_mut(), numDependencies_out) }
+        unsafe {
+            stream::capture_info(
+                hStream,
+                false,
+                captureStatus_out,
+                id_out,
+                graph_out,
+                dependencies_out,
+                core::ptr::null_mut(),
+                numDependencies_out,
+            )
+        }
     }
 
-    unsafe fn cuStreamGetCaptureInfo_v3(hStream: CUstream, captureStatus_out: *mut CUstreamCaptureStatus, id_out: *mut cuuint64_t, graph_out: *mut CUgraph, dependencies_out: *mut *const CUgraphNode, edgeData_out: *mut *const CUgraphEdgeData, numDependencies_out: *mut usize) -> CUresult {
+    unsafe fn cuStreamGetCaptureInfo_v3(
+        hStream: CUstream,
+        captureStatus_out: *mut CUstreamCaptureStatus,
+        id_out: *mut cuuint64_t,
+        graph_out: *mut CUgraph,
+        dependencies_out: *mut *const CUgraphNode,
+        edgeData_out: *mut *const CUgraphEdgeData,
+        numDependencies_out: *mut usize,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { stream::capture_info(hStream, false, captureStatus_out, id_out, graph_out, dependencies_out, edgeData_out, numDependencies_out) }
+        unsafe {
+            stream::capture_info(hStream, false, captureStatus_out, id_out, graph_out, dependencies_out, edgeData_out, numDependencies_out)
+        }
     }
 
-    unsafe fn cuStreamGetCaptureInfo_ptsz(hStream: CUstream, captureStatus_out: *mut CUstreamCaptureStatus, id_out: *mut cuuint64_t) -> CUresult {
+    unsafe fn cuStreamGetCaptureInfo_ptsz(
+        hStream: CUstream,
+        captureStatus_out: *mut CUstreamCaptureStatus,
+        id_out: *mut cuuint64_t,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { stream::capture_info(hStream, true, captureStatus_out, id_out, core::ptr::null_mut(), core::ptr::null_mut(), core::ptr::null_mut(), core::ptr::null_mut()) }
+        unsafe {
+            stream::capture_info(
+                hStream,
+                true,
+                captureStatus_out,
+                id_out,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+            )
+        }
     }
 
-    unsafe fn cuStreamGetCaptureInfo_v2_ptsz(hStream: CUstream, captureStatus_out: *mut CUstreamCaptureStatus, id_out: *mut cuuint64_t, graph_out: *mut CUgraph, dependencies_out: *mut *const CUgraphNode, numDependencies_out: *mut usize) -> CUresult {
+    unsafe fn cuStreamGetCaptureInfo_v2_ptsz(
+        hStream: CUstream,
+        captureStatus_out: *mut CUstreamCaptureStatus,
+        id_out: *mut cuuint64_t,
+        graph_out: *mut CUgraph,
+        dependencies_out: *mut *const CUgraphNode,
+        numDependencies_out: *mut usize,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { stream::capture_info(hStream, true, captureStatus_out, id_out, graph_out, dependencies_out, core::ptr::null_mut(), numDependencies_out) }
+        unsafe {
+            stream::capture_info(
+                hStream,
+                true,
+                captureStatus_out,
+                id_out,
+                graph_out,
+                dependencies_out,
+                core::ptr::null_mut(),
+                numDependencies_out,
+            )
+        }
     }
 
-    unsafe fn cuStreamGetCaptureInfo_v3_ptsz(hStream: CUstream, captureStatus_out: *mut CUstreamCaptureStatus, id_out: *mut cuuint64_t, graph_out: *mut CUgraph, dependencies_out: *mut *const CUgraphNode, edgeData_out: *mut *const CUgraphEdgeData, numDependencies_out: *mut usize) -> CUresult {
+    unsafe fn cuStreamGetCaptureInfo_v3_ptsz(
+        hStream: CUstream,
+        captureStatus_out: *mut CUstreamCaptureStatus,
+        id_out: *mut cuuint64_t,
+        graph_out: *mut CUgraph,
+        dependencies_out: *mut *const CUgraphNode,
+        edgeData_out: *mut *const CUgraphEdgeData,
+        numDependencies_out: *mut usize,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { stream::capture_info(hStream, true, captureStatus_out, id_out, graph_out, dependencies_out, edgeData_out, numDependencies_out) }
+        unsafe {
+            stream::capture_info(hStream, true, captureStatus_out, id_out, graph_out, dependencies_out, edgeData_out, numDependencies_out)
+        }
     }
 
     unsafe fn cuModuleGetLoadingMode(mode: *mut CUmoduleLoadingMode) -> CUresult {
@@ -903,7 +1221,13 @@ impl Driver for Shim {
         unsafe { module::load_data(module, image) }
     }
 
-    unsafe fn cuModuleLoadDataEx(module: *mut CUmodule, image: *const c_void, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+    unsafe fn cuModuleLoadDataEx(
+        module: *mut CUmodule,
+        image: *const c_void,
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::load_data(module, image) }
     }
@@ -917,29 +1241,64 @@ impl Driver for Shim {
         module::unload(hmod)
     }
 
-    unsafe fn cuOccupancyAvailableDynamicSMemPerBlock(dynamicSmemSize: *mut usize, func: CUfunction, numBlocks: c_int, blockSize: c_int) -> CUresult {
+    unsafe fn cuOccupancyAvailableDynamicSMemPerBlock(
+        dynamicSmemSize: *mut usize,
+        func: CUfunction,
+        numBlocks: c_int,
+        blockSize: c_int,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::available_dynamic_smem(dynamicSmemSize, func, numBlocks, blockSize) }
     }
 
-    unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessor(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize) -> CUresult {
+    unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessor(
+        numBlocks: *mut c_int,
+        func: CUfunction,
+        blockSize: c_int,
+        dynamicSMemSize: usize,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, 0) }
     }
 
-    unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(numBlocks: *mut c_int, func: CUfunction, blockSize: c_int, dynamicSMemSize: usize, flags: c_uint) -> CUresult {
+    unsafe fn cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(
+        numBlocks: *mut c_int,
+        func: CUfunction,
+        blockSize: c_int,
+        dynamicSMemSize: usize,
+        flags: c_uint,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { launch::occupancy(numBlocks, func, blockSize, dynamicSMemSize, flags) }
     }
 
-    unsafe fn cuOccupancyMaxPotentialBlockSize(minGridSize: *mut c_int, blockSize: *mut c_int, func: CUfunction, blockSizeToDynamicSMemSize: CUoccupancyB2DSize, dynamicSMemSize: usize, blockSizeLimit: c_int) -> CUresult {
+    unsafe fn cuOccupancyMaxPotentialBlockSize(
+        minGridSize: *mut c_int,
+        blockSize: *mut c_int,
+        func: CUfunction,
+        blockSizeToDynamicSMemSize: CUoccupancyB2DSize,
+        dynamicSMemSize: usize,
+        blockSizeLimit: c_int,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, 0) }
+        unsafe {
+            launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, 0)
+        }
     }
 
-    unsafe fn cuOccupancyMaxPotentialBlockSizeWithFlags(minGridSize: *mut c_int, blockSize: *mut c_int, func: CUfunction, blockSizeToDynamicSMemSize: CUoccupancyB2DSize, dynamicSMemSize: usize, blockSizeLimit: c_int, flags: c_uint) -> CUresult {
+    unsafe fn cuOccupancyMaxPotentialBlockSizeWithFlags(
+        minGridSize: *mut c_int,
+        blockSize: *mut c_int,
+        func: CUfunction,
+        blockSizeToDynamicSMemSize: CUoccupancyB2DSize,
+        dynamicSMemSize: usize,
+        blockSizeLimit: c_int,
+        flags: c_uint,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, flags) }
+        unsafe {
+            launch::potential_block_size(minGridSize, blockSize, func, blockSizeToDynamicSMemSize, dynamicSMemSize, blockSizeLimit, flags)
+        }
     }
 
     unsafe fn cuPointerGetAttribute(data: *mut c_void, attribute: CUpointer_attribute, ptr: CUdeviceptr) -> CUresult {
@@ -947,7 +1306,12 @@ impl Driver for Shim {
         unsafe { memory::pointer_attribute(data, attribute, ptr) }
     }
 
-    unsafe fn cuPointerGetAttributes(numAttributes: c_uint, attributes: *mut CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) -> CUresult {
+    unsafe fn cuPointerGetAttributes(
+        numAttributes: c_uint,
+        attributes: *mut CUpointer_attribute,
+        data: *mut *mut c_void,
+        ptr: CUdeviceptr,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::pointer_attributes(numAttributes, attributes, data, ptr) }
     }
@@ -1023,5 +1387,4 @@ impl Driver for Shim {
     unsafe fn cuStreamWaitEvent_ptsz(hStream: CUstream, hEvent: CUevent, Flags: c_uint) -> CUresult {
         stream::wait_event(hStream, hEvent, Flags, true)
     }
-
 }

@@ -3,8 +3,8 @@
 //! `CUDA_ERROR_NOT_SUPPORTED` and logs, once per function, the reason the
 //! annotation table gives; [`crate::dispatch`] overrides what cuvm implements.
 
-use std::sync::Mutex;
 use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 use cuvm_abi::CUresult;
 
@@ -129,9 +129,7 @@ pub(crate) mod tests {
         for (name, result, default_answered) in results {
             let status = annotations::lookup(name).map(|a| a.status);
             let expect_default = status.is_some_and(Status::is_not_supported);
-            if default_answered != expect_default
-                || (expect_default && result != CUresult::CUDA_ERROR_NOT_SUPPORTED)
-            {
+            if default_answered != expect_default || (expect_default && result != CUresult::CUDA_ERROR_NOT_SUPPORTED) {
                 wrong.push(format!("{name}: annotated {status:?}, default answered {default_answered}, returned {result}"));
             }
         }

@@ -98,9 +98,7 @@ fn unimplemented_slot(table: usize, slot: usize) -> CUresult {
     if first.unwrap_or(false) {
         crate::logging::init();
         let name = TABLE_NAMES.get(table).copied().unwrap_or("?");
-        log::warn!(
-            "slot {slot} of the export table {name}, which cuvm does not implement, was called; returning CUDA_ERROR_NOT_SUPPORTED"
-        );
+        log::warn!("slot {slot} of the export table {name}, which cuvm does not implement, was called; returning CUDA_ERROR_NOT_SUPPORTED");
     }
     CUresult::CUDA_ERROR_NOT_SUPPORTED
 }
@@ -168,11 +166,8 @@ unsafe extern "C" fn checks_zero() -> c_uint {
     0
 }
 
-static CONTEXT_CHECKS: Table<15> = table(
-    true,
-    stubs::<3>(),
-    &[(2, f(checks_wrapped as *const c_void)), (3, f(checks_zero as *const c_void))],
-);
+static CONTEXT_CHECKS: Table<15> =
+    table(true, stubs::<3>(), &[(2, f(checks_wrapped as *const c_void)), (3, f(checks_zero as *const c_void))]);
 
 // ---- a094798c: tool runtime callback hooks ---------------------------------
 
@@ -380,11 +375,7 @@ unsafe extern "C" fn tools_context_id(ctx: CUcontext, id: *mut u64) -> CUresult 
     })
 }
 
-static TOOLS_CONTEXT: Table<93> = table(
-    true,
-    stubs::<5>(),
-    &[(4, f(tools_context_id as *const c_void)), (91, null())],
-);
+static TOOLS_CONTEXT: Table<93> = table(true, stubs::<5>(), &[(4, f(tools_context_id as *const c_void)), (91, null())]);
 static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
 static NVML: Table<34> = table(true, stubs::<6>(), &[]);
 static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);

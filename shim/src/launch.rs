@@ -90,7 +90,14 @@ fn check_dims(grid: [u32; 3], block: [u32; 3]) -> Result<(), CUresult> {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
     }
     let threads = u64::from(block[0]) * u64::from(block[1]) * u64::from(block[2]);
-    if block[0] > 1024 || block[1] > 1024 || block[2] > 64 || threads > 1024 || grid[1] > 65535 || grid[2] > 65535 || grid[0] > i32::MAX as u32 {
+    if block[0] > 1024
+        || block[1] > 1024
+        || block[2] > 64
+        || threads > 1024
+        || grid[1] > 65535
+        || grid[2] > 65535
+        || grid[0] > i32::MAX as u32
+    {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
     }
     Ok(())
@@ -117,7 +124,17 @@ const VALUE_ATTRIBUTES: &[CUlaunchAttributeID] = &[
 ];
 
 #[allow(clippy::too_many_arguments)]
-fn send(op: u32, id: u64, grid: [u32; 3], block: [u32; 3], shared: u32, stream: u64, cooperative: bool, args: &[u8], attrs: &[Attribute]) -> Result<(), CUresult> {
+fn send(
+    op: u32,
+    id: u64,
+    grid: [u32; 3],
+    block: [u32; 3],
+    shared: u32,
+    stream: u64,
+    cooperative: bool,
+    args: &[u8],
+    attrs: &[Attribute],
+) -> Result<(), CUresult> {
     let mut e = Encoder::new();
     e.u64(id);
     for v in grid.iter().chain(block.iter()) {
@@ -243,7 +260,13 @@ pub unsafe fn cluster_occupancy(out: *mut c_int, f: CUfunction, config: *const C
 ///
 /// # Safety
 /// As the driver's.
-pub unsafe fn launch_ex(config: *const CUlaunchConfig, f: CUfunction, params: *mut *mut c_void, extra: *mut *mut c_void, per_thread: bool) -> CUresult {
+pub unsafe fn launch_ex(
+    config: *const CUlaunchConfig,
+    f: CUfunction,
+    params: *mut *mut c_void,
+    extra: *mut *mut c_void,
+    per_thread: bool,
+) -> CUresult {
     if config.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }

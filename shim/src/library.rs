@@ -3,9 +3,9 @@
 //! launched directly (the driver accepts a CUkernel as a CUfunction).
 
 use core::ffi::{CStr, c_char, c_int, c_uint, c_void};
+use std::collections::HashMap;
 use std::ffi::CString;
 use std::sync::Mutex;
-use std::collections::HashMap;
 
 use cuvm_abi::{CUdeviceptr, CUfunction, CUfunction_attribute, CUkernel, CUlibrary, CUmodule, CUresult};
 use cuvm_wire::{Encoder, ops};

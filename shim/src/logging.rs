@@ -14,9 +14,7 @@ const DEFAULT_FILTER: &str = if cfg!(test) { "off" } else { "warn" };
 pub fn init() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
-        let filter = std::env::var("CUVM_LOG")
-            .or_else(|_| std::env::var("RUST_LOG"))
-            .unwrap_or_else(|_| DEFAULT_FILTER.to_string());
+        let filter = std::env::var("CUVM_LOG").or_else(|_| std::env::var("RUST_LOG")).unwrap_or_else(|_| DEFAULT_FILTER.to_string());
         let _ = env_logger::Builder::new()
             .parse_filters(&filter)
             .format_target(false)

@@ -191,10 +191,18 @@ pub unsafe fn unified(dst: CUdeviceptr, src: CUdeviceptr, size: usize, stream: O
         match (d, s, stream.is_some()) {
             (true, true, false) => dtod(async_op(ops::cuMemcpyDtoD_v2, ops::cuMemcpyDtoD_v2_ptds), dst, src, size, None),
             (true, true, true) => dtod(async_op(ops::cuMemcpyDtoDAsync_v2, ops::cuMemcpyDtoDAsync_v2_ptsz), dst, src, size, stream),
-            (true, false, false) => htod(async_op(ops::cuMemcpyHtoD_v2, ops::cuMemcpyHtoD_v2_ptds), dst, src as usize as *const c_void, size, None),
-            (true, false, true) => htod(async_op(ops::cuMemcpyHtoDAsync_v2, ops::cuMemcpyHtoDAsync_v2_ptsz), dst, src as usize as *const c_void, size, stream),
-            (false, true, false) => dtoh(async_op(ops::cuMemcpyDtoH_v2, ops::cuMemcpyDtoH_v2_ptds), dst as usize as *mut c_void, src, size, None),
-            (false, true, true) => dtoh(async_op(ops::cuMemcpyDtoHAsync_v2, ops::cuMemcpyDtoHAsync_v2_ptsz), dst as usize as *mut c_void, src, size, stream),
+            (true, false, false) => {
+                htod(async_op(ops::cuMemcpyHtoD_v2, ops::cuMemcpyHtoD_v2_ptds), dst, src as usize as *const c_void, size, None)
+            }
+            (true, false, true) => {
+                htod(async_op(ops::cuMemcpyHtoDAsync_v2, ops::cuMemcpyHtoDAsync_v2_ptsz), dst, src as usize as *const c_void, size, stream)
+            }
+            (false, true, false) => {
+                dtoh(async_op(ops::cuMemcpyDtoH_v2, ops::cuMemcpyDtoH_v2_ptds), dst as usize as *mut c_void, src, size, None)
+            }
+            (false, true, true) => {
+                dtoh(async_op(ops::cuMemcpyDtoHAsync_v2, ops::cuMemcpyDtoHAsync_v2_ptsz), dst as usize as *mut c_void, src, size, stream)
+            }
             (false, false, _) => {
                 if size > 0 && (dst == 0 || src == 0) {
                     return CUresult::CUDA_ERROR_INVALID_VALUE;
@@ -210,7 +218,17 @@ pub unsafe fn unified(dst: CUdeviceptr, src: CUdeviceptr, size: usize, stream: O
 
 /// Every `cuMemsetD*`: [dst, pitch, value, element size, width, height, stream].
 #[allow(clippy::too_many_arguments)]
-pub fn memset(op: u32, dst: CUdeviceptr, pitch: usize, value: u32, elem: u8, width: usize, height: usize, stream: Option<CUstream>, per_thread: bool) -> CUresult {
+pub fn memset(
+    op: u32,
+    dst: CUdeviceptr,
+    pitch: usize,
+    value: u32,
+    elem: u8,
+    width: usize,
+    height: usize,
+    stream: Option<CUstream>,
+    per_thread: bool,
+) -> CUresult {
     let mut e = Encoder::new();
     let pitch = if height <= 1 { width * usize::from(elem) } else { pitch };
     e.u64(dst).u64(pitch as u64).u32(value).u8(elem).u64(width as u64).u64(height as u64);
@@ -389,7 +407,12 @@ pub unsafe fn pointer_attribute(data: *mut c_void, attrib: cuvm_abi::CUpointer_a
 /// # Safety
 /// `attributes` and `data` hold `n` entries; each data pointer is null or
 /// valid for its attribute's value.
-pub unsafe fn pointer_attributes(n: c_uint, attributes: *mut cuvm_abi::CUpointer_attribute, data: *mut *mut c_void, ptr: CUdeviceptr) -> CUresult {
+pub unsafe fn pointer_attributes(
+    n: c_uint,
+    attributes: *mut cuvm_abi::CUpointer_attribute,
+    data: *mut *mut c_void,
+    ptr: CUdeviceptr,
+) -> CUresult {
     remote::done((|| {
         if n == 0 || attributes.is_null() || data.is_null() {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
@@ -415,7 +438,15 @@ pub unsafe fn pointer_attributes(n: c_uint, attributes: *mut cuvm_abi::CUpointer
 
 /// `cuMemcpyPeer(Async)`: one host GPU per VM today, so both contexts are
 /// on the same device and the copy is device to device.
-pub fn peer(op: u32, dst: CUdeviceptr, dst_ctx: cuvm_abi::CUcontext, src: CUdeviceptr, src_ctx: cuvm_abi::CUcontext, size: usize, stream: Option<u64>) -> CUresult {
+pub fn peer(
+    op: u32,
+    dst: CUdeviceptr,
+    dst_ctx: cuvm_abi::CUcontext,
+    src: CUdeviceptr,
+    src_ctx: cuvm_abi::CUcontext,
+    size: usize,
+    stream: Option<u64>,
+) -> CUresult {
     // NULL means the current context, as on the driver (measured).
     for ctx in [dst_ctx, src_ctx] {
         let id = if ctx.is_null() { crate::context::current() } else { ctx as usize as u64 };
@@ -462,7 +493,9 @@ pub unsafe fn memcpy_2d(op: u32, copy: *const cuvm_abi::CUDA_MEMCPY2D, stream: O
         let (w, h) = (c.WidthInBytes, c.Height);
         let src = side(c.srcMemoryType, c.srcHost as usize, c.srcDevice)?;
         let dst = side(c.dstMemoryType, c.dstHost as usize, c.dstDevice)?;
-        let offset = |x: usize, y: usize, pitch: usize| y.checked_mul(pitch).and_then(|v| v.checked_add(x)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE);
+        let offset = |x: usize, y: usize, pitch: usize| {
+            y.checked_mul(pitch).and_then(|v| v.checked_add(x)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+        };
         let src_off = offset(c.srcXInBytes, c.srcY, c.srcPitch)?;
         let dst_off = offset(c.dstXInBytes, c.dstY, c.dstPitch)?;
         if w == 0 || h == 0 {
@@ -582,7 +615,8 @@ pub unsafe fn pool_attribute(set: bool, pool: cuvm_abi::CUmemoryPool, attr: cuvm
         e.u64(pool as usize as u64).u32(attr.0);
         if set {
             // SAFETY: `value` holds the attribute's value.
-            let v = unsafe { if size == 4 { u64::from(value.cast::<u32>().read_unaligned()) } else { value.cast::<u64>().read_unaligned() } };
+            let v =
+                unsafe { if size == 4 { u64::from(value.cast::<u32>().read_unaligned()) } else { value.cast::<u64>().read_unaligned() } };
             e.u64(v);
             return call(ops::cuMemPoolSetAttribute, &e).map(|_| ());
         }

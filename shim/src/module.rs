@@ -62,7 +62,8 @@ pub(crate) fn read_image_file(fname: *const c_char) -> Result<Vec<u8>, CUresult>
     if bytes.is_empty() {
         return Err(CUresult::CUDA_ERROR_INVALID_IMAGE);
     }
-    if !bytes.starts_with(b"\x7fELF") && bytes[..4.min(bytes.len())] != crate::image::FATBIN_MAGIC.to_le_bytes() && bytes.last() != Some(&0) {
+    if !bytes.starts_with(b"\x7fELF") && bytes[..4.min(bytes.len())] != crate::image::FATBIN_MAGIC.to_le_bytes() && bytes.last() != Some(&0)
+    {
         bytes.push(0); // PTX read from a file has no terminator
     }
     Ok(bytes)
@@ -206,7 +207,13 @@ pub unsafe fn get_function(hfunc: *mut CUfunction, module: CUmodule, name: *cons
 ///
 /// # Safety
 /// Out-pointers null or valid; `name` null or a C string.
-pub(crate) unsafe fn fetch_global(op: u32, owner: u64, dptr: *mut CUdeviceptr, bytes: *mut usize, name: *const c_char) -> Result<(), CUresult> {
+pub(crate) unsafe fn fetch_global(
+    op: u32,
+    owner: u64,
+    dptr: *mut CUdeviceptr,
+    bytes: *mut usize,
+    name: *const c_char,
+) -> Result<(), CUresult> {
     if name.is_null() {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
     }

@@ -55,9 +55,7 @@ pub unsafe fn get_proc_address(
             crate::exports::export_address(sym).unwrap_or(core::ptr::null_mut()),
             CUdriverProcAddressQueryResult::CU_GET_PROC_ADDRESS_SUCCESS,
         ),
-        Resolution::SymbolNotFound => {
-            (core::ptr::null_mut(), CUdriverProcAddressQueryResult::CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND)
-        }
+        Resolution::SymbolNotFound => (core::ptr::null_mut(), CUdriverProcAddressQueryResult::CU_GET_PROC_ADDRESS_SYMBOL_NOT_FOUND),
         Resolution::VersionNotSufficient => {
             (core::ptr::null_mut(), CUdriverProcAddressQueryResult::CU_GET_PROC_ADDRESS_VERSION_NOT_SUFFICIENT)
         }

@@ -184,7 +184,13 @@ pub unsafe fn launch_host_func(stream: CUstream, f: cuvm_abi::CUhostFn, data: *m
 ///
 /// # Safety
 /// `cb` must be safe to call once with `data`, as the driver's contract says.
-pub unsafe fn add_callback(stream: CUstream, cb: cuvm_abi::CUstreamCallback, data: *mut core::ffi::c_void, flags: c_uint, per_thread: bool) -> CUresult {
+pub unsafe fn add_callback(
+    stream: CUstream,
+    cb: cuvm_abi::CUstreamCallback,
+    data: *mut core::ffi::c_void,
+    flags: c_uint,
+    per_thread: bool,
+) -> CUresult {
     let Some(cb) = cb else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     if flags != 0 {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
@@ -198,8 +204,7 @@ pub unsafe fn add_callback(stream: CUstream, cb: cuvm_abi::CUstreamCallback, dat
 /// these.
 /// Node handles are kept as u64 words (a handle's size on the 64-bit targets
 /// cuvm builds for).
-static CAPTURE_DEPENDENCIES: std::sync::Mutex<Vec<(u64, Vec<u64>, Vec<cuvm_abi::CUgraphEdgeData>)>> =
-    std::sync::Mutex::new(Vec::new());
+static CAPTURE_DEPENDENCIES: std::sync::Mutex<Vec<(u64, Vec<u64>, Vec<cuvm_abi::CUgraphEdgeData>)>> = std::sync::Mutex::new(Vec::new());
 
 /// `cuStreamGetCaptureInfo` (every version: outs it lacks are null).
 ///
@@ -223,7 +228,8 @@ pub unsafe fn capture_info(
         e.u64(key);
         let r = call(ops::cuStreamGetCaptureInfo_v3, &e)?;
         let mut d = r.decoder();
-        let (st, capture, g, n) = (d.u32().map_err(protocol)?, d.u64().map_err(protocol)?, d.u64().map_err(protocol)?, d.u32().map_err(protocol)?);
+        let (st, capture, g, n) =
+            (d.u32().map_err(protocol)?, d.u64().map_err(protocol)?, d.u64().map_err(protocol)?, d.u32().map_err(protocol)?);
         let nodes = (0..n).map(|_| d.u64()).collect::<Result<Vec<u64>, _>>().map_err(protocol)?;
         let mut edge_data = Vec::new();
         if d.bool().map_err(protocol)? {
@@ -253,7 +259,10 @@ pub unsafe fn capture_info(
         // SAFETY: null or valid by contract; the arrays live until the next call for this stream.
         unsafe {
             if !dependencies.is_null() {
-                remote::write(dependencies, if nodes.is_empty() { core::ptr::null() } else { nodes.as_ptr().cast::<cuvm_abi::CUgraphNode>() });
+                remote::write(
+                    dependencies,
+                    if nodes.is_empty() { core::ptr::null() } else { nodes.as_ptr().cast::<cuvm_abi::CUgraphNode>() },
+                );
             }
             if !edges.is_null() {
                 remote::write(edges, if edge_data.is_empty() { core::ptr::null() } else { edge_data.as_ptr() });

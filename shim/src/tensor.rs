@@ -40,13 +40,23 @@ pub unsafe fn encode_tiled(
 ) -> CUresult {
     remote::done((|| {
         let map = non_null(map)?;
-        if rank == 0 || rank > MAX_RANK || dims.is_null() || box_dims.is_null() || element_strides.is_null() || (rank > 1 && strides.is_null()) {
+        if rank == 0
+            || rank > MAX_RANK
+            || dims.is_null()
+            || box_dims.is_null()
+            || element_strides.is_null()
+            || (rank > 1 && strides.is_null())
+        {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
         let n = rank as usize;
         // SAFETY: the arrays hold `rank` (strides `rank - 1`) elements.
         let (dims, box_dims, element_strides) = unsafe {
-            (core::slice::from_raw_parts(dims, n), core::slice::from_raw_parts(box_dims, n), core::slice::from_raw_parts(element_strides, n))
+            (
+                core::slice::from_raw_parts(dims, n),
+                core::slice::from_raw_parts(box_dims, n),
+                core::slice::from_raw_parts(element_strides, n),
+            )
         };
         // SAFETY: as above; empty for rank 1.
         let strides = if n > 1 { unsafe { core::slice::from_raw_parts(strides, n - 1) } } else { &[] };

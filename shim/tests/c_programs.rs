@@ -14,10 +14,7 @@ fn repo() -> PathBuf {
 /// in the library path; returns (exit code, stdout).
 fn build_and_run(name: &str) -> (i32, String) {
     let include = repo().join("cuda-headers/include");
-    assert!(
-        include.join("cuda.h").exists(),
-        "the CUDA headers are not fetched: run `make headers` (or `make test`)"
-    );
+    assert!(include.join("cuda.h").exists(), "the CUDA headers are not fetched: run `make headers` (or `make test`)");
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("c-{name}"));
     std::fs::create_dir_all(&dir).expect("temp dir");
     // The library's soname is libcuda.so.1: give the loader that name.

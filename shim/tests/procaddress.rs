@@ -44,9 +44,7 @@ fn every_measured_row_matches_the_real_driver() {
         let mut pfn: *mut c_void = std::ptr::dangling_mut();
         let mut status = 77u32;
         // SAFETY: valid C string and out-pointers.
-        let rc = unsafe {
-            gpa(cname.as_ptr(), &mut pfn, version.parse().expect("version"), flags.parse().expect("flags"), &mut status)
-        };
+        let rc = unsafe { gpa(cname.as_ptr(), &mut pfn, version.parse().expect("version"), flags.parse().expect("flags"), &mut status) };
         let got = if rc == 0 && status == 0 && !pfn.is_null() {
             if pfn == lib.symbol(answer) { answer.to_string() } else { format!("{pfn:?} (not the export {answer})") }
         } else if pfn.is_null() {

@@ -121,10 +121,7 @@ mod tests {
     fn every_scheme_parses() {
         assert_eq!(Address::parse("vsock:2:2832"), Ok(Address::Vsock { cid: 2, port: 2832 }));
         assert_eq!(Address::parse("vsock::2832"), Ok(Address::Vsock { cid: VSOCK_CID_ANY, port: 2832 }));
-        assert_eq!(
-            Address::parse("hybrid:/run/v.sock:2832"),
-            Ok(Address::Hybrid { path: "/run/v.sock".into(), port: 2832 })
-        );
+        assert_eq!(Address::parse("hybrid:/run/v.sock:2832"), Ok(Address::Hybrid { path: "/run/v.sock".into(), port: 2832 }));
         assert_eq!(Address::parse("unix:/run/x.sock"), Ok(Address::Unix("/run/x.sock".into())));
         assert_eq!(Address::parse("tcp:127.0.0.1:9000"), Ok(Address::Tcp("127.0.0.1:9000".into())));
     }

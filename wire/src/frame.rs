@@ -166,18 +166,11 @@ pub fn read_frame(r: &mut impl Read, body: &mut Vec<u8>) -> Result<FrameHeader, 
 ///
 /// # Errors
 /// [`FrameError::TooLarge`] for a body over [`MAX_BODY`]; [`FrameError::Io`].
-pub fn write_frame(
-    w: &mut impl Write,
-    kind: FrameKind,
-    op: u32,
-    seq: u64,
-    ctx: u64,
-    body: &[u8],
-) -> Result<(), FrameError> {
-    let len = u32::try_from(body.len()).ok().filter(|l| *l <= MAX_BODY).ok_or(FrameError::TooLarge {
-        len: u32::try_from(body.len()).unwrap_or(u32::MAX),
-        max: MAX_BODY,
-    })?;
+pub fn write_frame(w: &mut impl Write, kind: FrameKind, op: u32, seq: u64, ctx: u64, body: &[u8]) -> Result<(), FrameError> {
+    let len = u32::try_from(body.len())
+        .ok()
+        .filter(|l| *l <= MAX_BODY)
+        .ok_or(FrameError::TooLarge { len: u32::try_from(body.len()).unwrap_or(u32::MAX), max: MAX_BODY })?;
     let head = FrameHeader { len, kind, op, seq, ctx }.encode();
     if body.len() <= 4096 {
         let mut buf = Vec::with_capacity(HEADER_LEN + body.len());
@@ -226,10 +219,7 @@ mod tests {
         let mut head = FrameHeader { len: 0, kind: FrameKind::Call, op: 0, seq: 0, ctx: 0 }.encode();
         head[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
         let mut body = Vec::new();
-        assert!(matches!(
-            read_frame(&mut &head[..], &mut body),
-            Err(FrameError::TooLarge { len: u32::MAX, max: MAX_BODY })
-        ));
+        assert!(matches!(read_frame(&mut &head[..], &mut body), Err(FrameError::TooLarge { len: u32::MAX, max: MAX_BODY })));
     }
 
     #[test]

@@ -79,13 +79,8 @@ impl Hello {
         if d.take(4)? != MAGIC {
             return Err(DecodeError::Invalid("hello magic"));
         }
-        let mut hello = Hello {
-            version: d.u32()?,
-            pid: d.u32()?,
-            cuda_version: d.i32()?,
-            token: d.bytes(MAX_TOKEN)?.to_vec(),
-            settings: Vec::new(),
-        };
+        let mut hello =
+            Hello { version: d.u32()?, pid: d.u32()?, cuda_version: d.i32()?, token: d.bytes(MAX_TOKEN)?.to_vec(), settings: Vec::new() };
         let count = d.u32()? as usize;
         if count > MAX_SETTINGS {
             return Err(DecodeError::Invalid("too many settings in the hello"));

@@ -32,12 +32,8 @@ impl Stream {
                 s.set_nodelay(true)?;
                 Ok(Stream::Tcp(s))
             }
-            Address::Vsock { cid, port } => {
-                vsock::VsockStream::connect(&vsock::VsockAddr::new(*cid, *port)).map(Stream::Vsock)
-            }
-            Address::Hybrid { path, port } => {
-                UnixStream::connect(Address::hybrid_socket(path, *port)).map(Stream::Unix)
-            }
+            Address::Vsock { cid, port } => vsock::VsockStream::connect(&vsock::VsockAddr::new(*cid, *port)).map(Stream::Vsock),
+            Address::Hybrid { path, port } => UnixStream::connect(Address::hybrid_socket(path, *port)).map(Stream::Unix),
         }
     }
 

@@ -68,7 +68,8 @@ extern "C" fn destructor(_ctx: CUcontext, _key: *mut c_void, _value: *mut c_void
     DESTRUCTOR_CALLS.fetch_add(1, Ordering::SeqCst);
 }
 
-type Put = unsafe extern "C" fn(CUcontext, *mut c_void, *mut c_void, Option<extern "C" fn(CUcontext, *mut c_void, *mut c_void)>) -> CUresult;
+type Put =
+    unsafe extern "C" fn(CUcontext, *mut c_void, *mut c_void, Option<extern "C" fn(CUcontext, *mut c_void, *mut c_void)>) -> CUresult;
 type Delete = unsafe extern "C" fn(CUcontext, *mut c_void) -> CUresult;
 type Get = unsafe extern "C" fn(*mut *mut c_void, CUcontext, *mut c_void) -> CUresult;
 

@@ -22,10 +22,7 @@ fn capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut status = CUstreamCaptureStatus(9);
     t.ok("cuStreamIsCapturing (idle)", cu!(api.cuStreamIsCapturing(s, &mut status)))?;
     t.value("capture status before", status.0);
-    t.ok(
-        "cuStreamBeginCapture_v2(global)",
-        cu!(api.cuStreamBeginCapture_v2(s, CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_GLOBAL)),
-    )?;
+    t.ok("cuStreamBeginCapture_v2(global)", cu!(api.cuStreamBeginCapture_v2(s, CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_GLOBAL)))?;
     t.ok("cuStreamIsCapturing (capturing)", cu!(api.cuStreamIsCapturing(s, &mut status)))?;
     t.value("capture status during", status.0);
     t.ok("captured cuMemsetD32Async", cu!(api.cuMemsetD32Async(p, 0x0102_0304, N, s)))?;

@@ -133,12 +133,15 @@ fn parameters(api: &Api, t: &mut Transcript) -> Result<(), String> {
     values.push(out.to_le_bytes().to_vec());
     values.push(random_bytes(BIG, 77));
     // 8-byte aligned copies, so each pointer is suitably aligned.
-    let mut storage: Vec<Vec<u64>> = values.iter().map(|v| {
-        let mut w = vec![0u64; v.len().div_ceil(8)];
-        // SAFETY: w holds at least v.len() bytes.
-        unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), w.as_mut_ptr().cast::<u8>(), v.len()) };
-        w
-    }).collect();
+    let mut storage: Vec<Vec<u64>> = values
+        .iter()
+        .map(|v| {
+            let mut w = vec![0u64; v.len().div_ceil(8)];
+            // SAFETY: w holds at least v.len() bytes.
+            unsafe { std::ptr::copy_nonoverlapping(v.as_ptr(), w.as_mut_ptr().cast::<u8>(), v.len()) };
+            w
+        })
+        .collect();
     let mut args: Vec<*mut std::ffi::c_void> = storage.iter_mut().map(|w| w.as_mut_ptr().cast()).collect();
     t.ok("cuLaunchKernel(params)", cu!(api.cuLaunchKernel(f, 1, 1, 1, 1, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
     let mut back = vec![0u8; total];

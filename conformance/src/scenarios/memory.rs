@@ -239,15 +239,24 @@ fn pointer_attributes(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("MAPPED", cu!(api.cuPointerGetAttribute((&raw mut mapped).cast(), P::CU_POINTER_ATTRIBUTE_MAPPED, inner)))?;
     t.value("(is managed, mapped)", (managed, mapped));
     let mut host: *mut c_void = null_mut();
-    t.call("HOST_POINTER of device memory", cu!(api.cuPointerGetAttribute((&raw mut host).cast(), P::CU_POINTER_ATTRIBUTE_HOST_POINTER, inner)));
+    t.call(
+        "HOST_POINTER of device memory",
+        cu!(api.cuPointerGetAttribute((&raw mut host).cast(), P::CU_POINTER_ATTRIBUTE_HOST_POINTER, inner)),
+    );
     let stack = [0u8; 64];
-    t.call("MEMORY_TYPE of pageable host memory", cu!(api.cuPointerGetAttribute((&raw mut mem_type).cast(), P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, stack.as_ptr() as u64)));
+    t.call(
+        "MEMORY_TYPE of pageable host memory",
+        cu!(api.cuPointerGetAttribute((&raw mut mem_type).cast(), P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, stack.as_ptr() as u64)),
+    );
     let mut attrs = [P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, P::CU_POINTER_ATTRIBUTE_IS_MANAGED];
     let (mut a0, mut a1) = (7u32, 7u32);
     let mut data: [*mut c_void; 2] = [(&raw mut a0).cast(), (&raw mut a1).cast()];
     t.ok("cuPointerGetAttributes(device)", cu!(api.cuPointerGetAttributes(2, attrs.as_mut_ptr(), data.as_mut_ptr(), inner)))?;
     t.value("(memory type, is managed)", (a0, a1));
-    t.ok("cuPointerGetAttributes(pageable host)", cu!(api.cuPointerGetAttributes(2, attrs.as_mut_ptr(), data.as_mut_ptr(), stack.as_ptr() as u64)))?;
+    t.ok(
+        "cuPointerGetAttributes(pageable host)",
+        cu!(api.cuPointerGetAttributes(2, attrs.as_mut_ptr(), data.as_mut_ptr(), stack.as_ptr() as u64)),
+    )?;
     t.value("(memory type, is managed) of pageable memory", (a0, a1));
     // Peer copy within the one device.
     let mut q = 0;
@@ -334,12 +343,18 @@ fn stream_ordered(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuDeviceGetDefaultMemPool again", cu!(api.cuDeviceGetDefaultMemPool(&mut again, 0)))?;
     t.check("the same default pool", pool == again)?;
     let mut threshold = 1u64 << 20;
-    t.ok("set RELEASE_THRESHOLD to 1 MiB", cu!(api.cuMemPoolSetAttribute(pool, A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, (&raw mut threshold).cast())))?;
+    t.ok(
+        "set RELEASE_THRESHOLD to 1 MiB",
+        cu!(api.cuMemPoolSetAttribute(pool, A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, (&raw mut threshold).cast())),
+    )?;
     let mut read = 0u64;
     t.ok("get RELEASE_THRESHOLD", cu!(api.cuMemPoolGetAttribute(pool, A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, (&raw mut read).cast())))?;
     t.value("release threshold", read);
     let mut reuse = 7i32;
-    t.ok("get REUSE_ALLOW_OPPORTUNISTIC", cu!(api.cuMemPoolGetAttribute(pool, A::CU_MEMPOOL_ATTR_REUSE_ALLOW_OPPORTUNISTIC, (&raw mut reuse).cast())))?;
+    t.ok(
+        "get REUSE_ALLOW_OPPORTUNISTIC",
+        cu!(api.cuMemPoolGetAttribute(pool, A::CU_MEMPOOL_ATTR_REUSE_ALLOW_OPPORTUNISTIC, (&raw mut reuse).cast())),
+    )?;
     t.value("reuse allow opportunistic", reuse);
     let mut p = 0;
     t.ok("cuMemAllocAsync(4 MiB)", cu!(api.cuMemAllocAsync(&mut p, 4 << 20, s)))?;
@@ -373,7 +388,10 @@ fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
     prop.location.type_ = CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE;
     prop.location.id = 0;
     let mut gran = 0usize;
-    t.ok("cuMemGetAllocationGranularity(minimum)", cu!(api.cuMemGetAllocationGranularity(&mut gran, &prop, G::CU_MEM_ALLOC_GRANULARITY_MINIMUM)))?;
+    t.ok(
+        "cuMemGetAllocationGranularity(minimum)",
+        cu!(api.cuMemGetAllocationGranularity(&mut gran, &prop, G::CU_MEM_ALLOC_GRANULARITY_MINIMUM)),
+    )?;
     t.value("minimum granularity", gran);
     t.check("granularity is a power of two", gran.is_power_of_two())?;
     let size = 2 * gran;
@@ -387,7 +405,10 @@ fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
     // SAFETY: all-zero is a valid value.
     let mut back: CUmemAllocationProp = unsafe { std::mem::zeroed() };
     t.ok("cuMemGetAllocationPropertiesFromHandle", cu!(api.cuMemGetAllocationPropertiesFromHandle(&mut back, h)))?;
-    t.value("properties (type, handle types, location type, id)", (back.type_.0, back.requestedHandleTypes.0, back.location.type_.0, back.location.id));
+    t.value(
+        "properties (type, handle types, location type, id)",
+        (back.type_.0, back.requestedHandleTypes.0, back.location.type_.0, back.location.id),
+    );
     let mut va = 0;
     t.ok("cuMemAddressReserve", cu!(api.cuMemAddressReserve(&mut va, size, 0, 0, 0)))?;
     t.check("reserved address is aligned", va != 0 && va % gran as u64 == 0)?;
@@ -423,7 +444,9 @@ fn virtual_memory(api: &Api, t: &mut Transcript) -> Result<(), String> {
 /// `cuTensorMapEncodeTiled` / `cuTensorMapReplaceAddress` on device memory
 /// (a 2D float tensor): the descriptors are deterministic for their inputs.
 fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
-    use cuvm_abi::{CUtensorMap, CUtensorMapDataType, CUtensorMapFloatOOBfill, CUtensorMapInterleave, CUtensorMapL2promotion, CUtensorMapSwizzle};
+    use cuvm_abi::{
+        CUtensorMap, CUtensorMapDataType, CUtensorMapFloatOOBfill, CUtensorMapInterleave, CUtensorMapL2promotion, CUtensorMapSwizzle,
+    };
     super::setup(api, t)?;
     let (rows, cols) = (256u64, 256u64);
     let bytes = (rows * cols * 4) as usize;
@@ -437,22 +460,23 @@ fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let elem = [1u32, 1];
     let encode = |addr: u64, map: &mut CUtensorMap| {
         cu!(api.cuTensorMapEncodeTiled(
-                map,
-                CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
-                2,
-                addr as usize as *mut core::ffi::c_void,
-                dims.as_ptr(),
-                strides.as_ptr(),
-                boxes.as_ptr(),
-                elem.as_ptr(),
-                CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
-                CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_128B,
-                CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
-                CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
-            ))
+            map,
+            CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
+            2,
+            addr as usize as *mut core::ffi::c_void,
+            dims.as_ptr(),
+            strides.as_ptr(),
+            boxes.as_ptr(),
+            elem.as_ptr(),
+            CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
+            CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_128B,
+            CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_L2_128B,
+            CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
+        ))
     };
     // SAFETY: tensor maps are plain bytes; zero is a valid start.
-    let (mut m1, mut m2, mut m3): (CUtensorMap, CUtensorMap, CUtensorMap) = unsafe { (std::mem::zeroed(), std::mem::zeroed(), std::mem::zeroed()) };
+    let (mut m1, mut m2, mut m3): (CUtensorMap, CUtensorMap, CUtensorMap) =
+        unsafe { (std::mem::zeroed(), std::mem::zeroed(), std::mem::zeroed()) };
     t.ok("cuTensorMapEncodeTiled(a)", encode(a, &mut m1))?;
     t.ok("cuTensorMapEncodeTiled(b)", encode(b, &mut m2))?;
     let bytes_of = |m: &CUtensorMap| m.opaque.to_vec();
@@ -461,20 +485,23 @@ fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuTensorMapReplaceAddress(a -> b)", cu!(api.cuTensorMapReplaceAddress(&mut m3, b as usize as *mut core::ffi::c_void)))?;
     t.check("replacing the address gives the descriptor of b", bytes_of(&m3) == bytes_of(&m2))?;
     let mut bad = m1;
-    t.call("encode rank 0", cu!(api.cuTensorMapEncodeTiled(
-        &mut bad,
-        CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
-        0,
-        a as usize as *mut core::ffi::c_void,
-        dims.as_ptr(),
-        strides.as_ptr(),
-        boxes.as_ptr(),
-        elem.as_ptr(),
-        CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
-        CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_NONE,
-        CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_NONE,
-        CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
-    )));
+    t.call(
+        "encode rank 0",
+        cu!(api.cuTensorMapEncodeTiled(
+            &mut bad,
+            CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
+            0,
+            a as usize as *mut core::ffi::c_void,
+            dims.as_ptr(),
+            strides.as_ptr(),
+            boxes.as_ptr(),
+            elem.as_ptr(),
+            CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
+            CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_NONE,
+            CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_NONE,
+            CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
+        )),
+    );
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
     t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
     super::teardown(api, t)

@@ -90,7 +90,10 @@ fn module_from_ptx(api: &Api, t: &mut Transcript) -> Result<(), String> {
         }
     }
     let mut v = 0;
-    t.ok("cuFuncGetAttribute(MAX_THREADS_PER_BLOCK)", cu!(api.cuFuncGetAttribute(&mut v, CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, f)))?;
+    t.ok(
+        "cuFuncGetAttribute(MAX_THREADS_PER_BLOCK)",
+        cu!(api.cuFuncGetAttribute(&mut v, CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, f)),
+    )?;
     t.check("max threads per block > 0", v > 0)?;
     t.call("cuFuncGetAttribute(bogus)", cu!(api.cuFuncGetAttribute(&mut v, CUfunction_attribute(999), f)));
     let mut name: *const c_char = std::ptr::null();
@@ -133,7 +136,10 @@ fn occupancy(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.value("potential (min grid, block)", (grid, block));
     t.ok("... with a block limit of 96", cu!(api.cuOccupancyMaxPotentialBlockSize(&mut grid, &mut block, f, None, 0, 96)))?;
     t.value("potential (min grid, block) under 96", (grid, block));
-    t.ok("... with a shared-memory callback", cu!(api.cuOccupancyMaxPotentialBlockSize(&mut grid, &mut block, f, Some(four_bytes_per_thread), 0, 0)))?;
+    t.ok(
+        "... with a shared-memory callback",
+        cu!(api.cuOccupancyMaxPotentialBlockSize(&mut grid, &mut block, f, Some(four_bytes_per_thread), 0, 0)),
+    )?;
     t.value("potential (min grid, block) with 4 bytes per thread", (grid, block));
     let mut smem = 0usize;
     t.ok("cuOccupancyAvailableDynamicSMemPerBlock", cu!(api.cuOccupancyAvailableDynamicSMemPerBlock(&mut smem, f, 2, 256)))?;
@@ -183,7 +189,10 @@ fn library(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuKernelGetLibrary", cu!(api.cuKernelGetLibrary(&mut owner, k)))?;
     t.check("the kernel's library", owner == lib)?;
     let mut v = 0;
-    t.ok("cuKernelGetAttribute(MAX_THREADS_PER_BLOCK, dev 0)", cu!(api.cuKernelGetAttribute(&mut v, CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, k, 0)))?;
+    t.ok(
+        "cuKernelGetAttribute(MAX_THREADS_PER_BLOCK, dev 0)",
+        cu!(api.cuKernelGetAttribute(&mut v, CUfunction_attribute::CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK, k, 0)),
+    )?;
     t.check("max threads per block > 0", v > 0)?;
     // Now in a context: the kernel's function, the library's module and global.
     let ctx = setup(api, t)?;

@@ -211,11 +211,7 @@ pub fn memset(s: &mut Session, a: &mut Decoder<'_>, asynchronous: bool) -> HResu
     }
     let row = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
     if op.height > 0 && row > 0 {
-        let extent = op
-            .pitch
-            .checked_mul(op.height - 1)
-            .and_then(|v| v.checked_add(row))
-            .ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let extent = op.pitch.checked_mul(op.height - 1).and_then(|v| v.checked_add(row)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         s.allocations.check(op.dst, extent)?;
     }
     let stream = if asynchronous { Some(stream_raw(s, stream)?) } else { None };

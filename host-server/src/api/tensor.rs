@@ -37,7 +37,8 @@ pub fn encode_tiled(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let options = [a.u32()?, a.u32()?, a.u32()?, a.u32()?];
     let span = extent(&dims, &strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
     s.allocations.check(address, span.max(1))?;
-    let map = s.backend.tensor_map_encode_tiled(&TiledTensorMap { data_type, address, dims, strides, box_dims, element_strides, options })?;
+    let map =
+        s.backend.tensor_map_encode_tiled(&TiledTensorMap { data_type, address, dims, strides, box_dims, element_strides, options })?;
     let mut e = Encoder::new();
     e.raw(&map);
     ok(e)

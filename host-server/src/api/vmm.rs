@@ -104,9 +104,10 @@ pub fn address_free(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 
 /// Whether `[ptr, ptr+size)` lies inside one of the session's reservations.
 fn reserved(s: &Session, ptr: u64, size: u64) -> bool {
-    s.reservations.range(..=ptr).next_back().is_some_and(|(start, len)| {
-        ptr.checked_add(size).is_some_and(|end| end <= start.saturating_add(*len)) && size > 0
-    })
+    s.reservations
+        .range(..=ptr)
+        .next_back()
+        .is_some_and(|(start, len)| ptr.checked_add(size).is_some_and(|end| end <= start.saturating_add(*len)) && size > 0)
 }
 
 /// `cuMemMap`: [start u64, size u64, offset u64, handle id u64, flags u64] -> [].

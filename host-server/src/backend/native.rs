@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use cuvm_abi::dynamic::DriverTable;
 use cuvm_abi::{
-    CUcontext, CUdevice_P2PAttribute, CUdevice_attribute, CUevent, CUfunc_cache, CUfunction,
-    CUfunction_attribute, CUlimit, CUmodule, CUresult, CUstream, CUuuid,
+    CUcontext, CUdevice_P2PAttribute, CUdevice_attribute, CUevent, CUfunc_cache, CUfunction, CUfunction_attribute, CUlimit, CUmodule,
+    CUresult, CUstream, CUuuid,
 };
 
 use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw};
@@ -108,8 +108,7 @@ impl Native {
     pub fn load(path: &Path) -> Result<Self, LoadError> {
         // SAFETY: loading NVIDIA's driver library, whose symbols have the
         // declared signatures; the marker check below refuses cuvm's own.
-        let t = unsafe { DriverTable::load(path) }
-            .map_err(|source| LoadError::Load { path: path.to_path_buf(), source })?;
+        let t = unsafe { DriverTable::load(path) }.map_err(|source| LoadError::Load { path: path.to_path_buf(), source })?;
         if t.cuInit.is_none() {
             return Err(LoadError::NotADriver(path.to_path_buf()));
         }
@@ -728,31 +727,13 @@ impl Backend for Native {
         if c.cooperative {
             call!(self.cuLaunchCooperativeKernel(ptr(func), gx, gy, gz, bx, by, bz, c.shared_mem, ptr(c.stream), kp))
         } else {
-            call!(self.cuLaunchKernel(
-                ptr(func),
-                gx,
-                gy,
-                gz,
-                bx,
-                by,
-                bz,
-                c.shared_mem,
-                ptr(c.stream),
-                kp,
-                std::ptr::null_mut()
-            ))
+            call!(self.cuLaunchKernel(ptr(func), gx, gy, gz, bx, by, bz, c.shared_mem, ptr(c.stream), kp, std::ptr::null_mut()))
         }
     }
 
     fn occupancy_max_active_blocks(&mut self, func: Raw, block: i32, smem: u64, flags: u32) -> CuResult<i32> {
         let mut n = 0;
-        call!(self.cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(
-            &mut n,
-            ptr(func),
-            block,
-            usize_of(smem)?,
-            flags
-        ))?;
+        call!(self.cuOccupancyMaxActiveBlocksPerMultiprocessorWithFlags(&mut n, ptr(func), block, usize_of(smem)?, flags))?;
         Ok(n)
     }
 
@@ -762,7 +743,16 @@ impl Backend for Native {
         unsafe { std::ptr::copy_nonoverlapping(image.as_ptr(), aligned.as_mut_ptr().cast::<u8>(), image.len()) };
         let mut l: cuvm_abi::CUlibrary = std::ptr::null_mut();
         let (null_jit, null_lib) = (std::ptr::null_mut(), std::ptr::null_mut());
-        call!(self.cuLibraryLoadData(&mut l, aligned.as_ptr().cast(), null_jit, std::ptr::null_mut(), 0, null_lib, std::ptr::null_mut(), 0))?;
+        call!(self.cuLibraryLoadData(
+            &mut l,
+            aligned.as_ptr().cast(),
+            null_jit,
+            std::ptr::null_mut(),
+            0,
+            null_lib,
+            std::ptr::null_mut(),
+            0
+        ))?;
         Ok(raw(l))
     }
 

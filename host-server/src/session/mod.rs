@@ -358,13 +358,7 @@ impl Session {
         }
         self.primary.clear();
         self.vm.release(freed);
-        log::info!(
-            "session {} ({}): cleaned up {} objects and {} bytes of device memory",
-            self.id,
-            self.peer,
-            objects.len(),
-            freed
-        );
+        log::info!("session {} ({}): cleaned up {} objects and {} bytes of device memory", self.id, self.peer, objects.len(), freed);
     }
 }
 

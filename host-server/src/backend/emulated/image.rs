@@ -113,7 +113,8 @@ pub fn fatbin(image: &[u8]) -> Result<Module, String> {
     while u32_at(image, at) == Some(FATBIN_MAGIC) {
         let header = usize::from(u16_at(image, at + 6).ok_or("short fatbin header")?);
         let size = usize::try_from(u64_at(image, at + 8).ok_or("short fatbin header")?).map_err(|_| "fatbin too large")?;
-        let end = at.checked_add(header).and_then(|v| v.checked_add(size)).filter(|e| *e <= image.len()).ok_or("fatbin overruns the image")?;
+        let end =
+            at.checked_add(header).and_then(|v| v.checked_add(size)).filter(|e| *e <= image.len()).ok_or("fatbin overruns the image")?;
         let mut e = at + header;
         while e + 64 <= end {
             let kind = u16_at(image, e).ok_or("short entry")?;
@@ -134,8 +135,7 @@ pub fn fatbin(image: &[u8]) -> Result<Module, String> {
                 let mut out = Vec::new();
                 let decoder = ruzstd::decoding::StreamingDecoder::new(&raw[..used]).map_err(|e| format!("zstd: {e}"))?;
                 // Never more than the entry says it holds (a guest's image is untrusted).
-                std::io::Read::read_to_end(&mut std::io::Read::take(decoder, uncompressed), &mut out)
-                    .map_err(|e| format!("zstd: {e}"))?;
+                std::io::Read::read_to_end(&mut std::io::Read::take(decoder, uncompressed), &mut out).map_err(|e| format!("zstd: {e}"))?;
                 out
             } else {
                 raw.to_vec()

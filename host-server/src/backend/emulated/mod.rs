@@ -464,7 +464,8 @@ impl Backend for Emulated {
         let mut host = host;
         for row in 0..c.height {
             let r = Self::to_usize(row)?;
-            let at = |base: u64, pitch: u64| pitch.checked_mul(row).and_then(|o| o.checked_add(base)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE);
+            let at =
+                |base: u64, pitch: u64| pitch.checked_mul(row).and_then(|o| o.checked_add(base)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE);
             match &mut host {
                 Host2d::Source(rows) => {
                     let src = rows.get(r * w..r * w + w).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.to_vec();
@@ -562,10 +563,7 @@ impl Backend for Emulated {
             return Ok(*raw);
         }
         let raw = self.raw();
-        self.functions.insert(
-            raw,
-            Function { module, name: entry.name, params: entry.params, attributes: HashMap::new() },
-        );
+        self.functions.insert(raw, Function { module, name: entry.name, params: entry.params, attributes: HashMap::new() });
         Ok(raw)
     }
 
