@@ -68,7 +68,9 @@ fn run_child(name: &str, lib: &Path, env: &[(&str, String)]) -> Run {
     let spawned: Result<Child, _> = cmd.spawn();
     let mut c = match spawned {
         Ok(c) => c,
-        Err(e) => return Run { passed: false, why: format!("cannot start: {e}"), transcript: vec![] },
+        Err(e) => {
+            return Run { passed: false, why: format!("cannot start: {e}"), transcript: vec![] };
+        }
     };
     let mut stdout = c.stdout.take();
     let reader = std::thread::spawn(move || {

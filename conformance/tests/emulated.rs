@@ -86,4 +86,7 @@ scenarios!(
     kernel_launched_through_a_cukernel,
     export_tables,
     graphs_stream_capture,
+    graphs_node_api,
+    graphs_forked_capture,
+    graphs_kernel_nodes,
 );

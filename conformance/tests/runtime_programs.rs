@@ -14,22 +14,34 @@ use std::process::Command;
 use common::{Host, repo};
 
 /// What each program must print before its first kernel.
-const EXPECTED: &[(&str, &[&str])] = &[(
-    "10-runtime-basics",
-    &[
-        "runtime 13000, driver 13000",
-        "at least one device: ok",
-        "warp size 32: ok",
-        "cudaMemGetInfo: ok",
-        "cudaMemcpy host->device->device->host, 8 MiB: ok",
-        "cudaMemcpy with cudaMemcpyDefault: ok",
-        "cudaMemset: ok",
-        "cudaMallocPitch + cudaMemcpy2D: ok",
-        "pinned memory, async copies on a stream, events: ok",
-        "cudaMallocAsync + cudaMemsetAsync + cudaFreeAsync: ok",
-        "kernel launch not supported on this device: stopping before the first kernel",
-    ],
-)];
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "10-runtime-basics",
+        &[
+            "runtime 13000, driver 13000",
+            "at least one device: ok",
+            "warp size 32: ok",
+            "cudaMemGetInfo: ok",
+            "cudaMemcpy host->device->device->host, 8 MiB: ok",
+            "cudaMemcpy with cudaMemcpyDefault: ok",
+            "cudaMemset: ok",
+            "cudaMallocPitch + cudaMemcpy2D: ok",
+            "pinned memory, async copies on a stream, events: ok",
+            "cudaMallocAsync + cudaMemsetAsync + cudaFreeAsync: ok",
+            "kernel launch not supported on this device: stopping before the first kernel",
+        ],
+    ),
+    (
+        "11-runtime-graphs",
+        &[
+            "captured graph: 2 nodes",
+            "graph captured from a stream (memset + copy), launched twice: ok",
+            "graph of a memset node and a memcpy node: ok",
+            "cudaStreamIsCapturing during a capture: ok",
+            "kernel launch not supported on this device: stopping before the first kernel",
+        ],
+    ),
+];
 
 fn build(dir: &Path, name: &str, cudart: &str) -> PathBuf {
     let nvcc = repo().join("cuda-headers/toolkit/bin/nvcc");

@@ -59,12 +59,16 @@ fn cuda_error_constants(types: &syn::File) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     for item in &types.items {
         let syn::Item::Impl(imp) = item else { continue };
-        let syn::Type::Path(p) = &*imp.self_ty else { continue };
+        let syn::Type::Path(p) = &*imp.self_ty else {
+            continue;
+        };
         if !p.path.is_ident("cudaError_enum") {
             continue;
         }
         for it in &imp.items {
-            let syn::ImplItem::Const(c) = it else { continue };
+            let syn::ImplItem::Const(c) = it else {
+                continue;
+            };
             if let syn::Expr::Call(call) = &c.expr {
                 if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(i), .. })) = call.args.first() {
                     if let Ok(v) = i.base10_parse::<u32>() {

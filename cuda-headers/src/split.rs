@@ -29,7 +29,9 @@ pub fn split(source: &str) -> Result<Parts, String> {
                 for foreign in block.items {
                     match foreign {
                         syn::ForeignItem::Fn(f) => functions.push(f),
-                        other => return Err(format!("unexpected extern item {}", quote::quote!(#other))),
+                        other => {
+                            return Err(format!("unexpected extern item {}", quote::quote!(#other)));
+                        }
                     }
                 }
             }

@@ -115,7 +115,9 @@ impl Config {
                     c.backend = match value()?.as_str() {
                         "native" => BackendKind::Native,
                         "emulated" => BackendKind::Emulated,
-                        other => return Err(format!("unknown backend {other:?}: use native or emulated")),
+                        other => {
+                            return Err(format!("unknown backend {other:?}: use native or emulated"));
+                        }
                     }
                 }
                 "--driver-lib" => c.driver_lib = PathBuf::from(value()?),

@@ -75,7 +75,9 @@ impl Vm {
     /// After a worker ended, however it ended: gives back what it still
     /// held (nothing, if it cleaned up) and frees its slot.
     pub fn reclaim(&self, slot: usize) -> u64 {
-        let Some(counter) = self.page.get(slot).filter(|_| slot > 0) else { return 0 };
+        let Some(counter) = self.page.get(slot).filter(|_| slot > 0) else {
+            return 0;
+        };
         let held = counter.swap(0, Ordering::AcqRel);
         let _ = self.page[0].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(held)));
         self.free_slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(slot);
@@ -110,7 +112,9 @@ impl Vm {
         let total = &self.page[0];
         let mut current = total.load(Ordering::Relaxed);
         loop {
-            let Some(next) = current.checked_add(bytes) else { return false };
+            let Some(next) = current.checked_add(bytes) else {
+                return false;
+            };
             if self.quota.is_some_and(|q| next > q) {
                 return false;
             }

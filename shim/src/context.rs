@@ -297,7 +297,9 @@ pub unsafe fn get_limit(value: *mut usize, limit: CUlimit) -> CUresult {
 
 /// `cuCtxSetLimit`.
 pub fn set_limit(limit: CUlimit, value: usize) -> CUresult {
-    let Ok(limit) = i32::try_from(limit.0) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let Ok(limit) = i32::try_from(limit.0) else {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    };
     let mut e = Encoder::new();
     e.i32(limit).u64(value as u64);
     remote::done(call(ops::cuCtxSetLimit, &e).map(|_| ()))

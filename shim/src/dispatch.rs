@@ -332,6 +332,343 @@ impl Driver for Shim {
         unsafe { procaddress::get_proc_address(symbol, pfn, cudaVersion, flags, symbolStatus, false) }
     }
 
+    unsafe fn cuStreamBeginCapture(hStream: CUstream) -> CUresult {
+        graph::begin_capture(hStream, CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_GLOBAL, false)
+    }
+
+    unsafe fn cuStreamBeginCapture_ptsz(hStream: CUstream) -> CUresult {
+        graph::begin_capture(hStream, CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_GLOBAL, true)
+    }
+
+    unsafe fn cuStreamBeginCapture_v2(hStream: CUstream, mode: CUstreamCaptureMode) -> CUresult {
+        graph::begin_capture(hStream, mode, false)
+    }
+
+    unsafe fn cuStreamBeginCapture_v2_ptsz(hStream: CUstream, mode: CUstreamCaptureMode) -> CUresult {
+        graph::begin_capture(hStream, mode, true)
+    }
+
+    unsafe fn cuStreamEndCapture(hStream: CUstream, phGraph: *mut CUgraph) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::end_capture(hStream, phGraph, false) }
+    }
+
+    unsafe fn cuStreamEndCapture_ptsz(hStream: CUstream, phGraph: *mut CUgraph) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::end_capture(hStream, phGraph, true) }
+    }
+
+    unsafe fn cuStreamIsCapturing(hStream: CUstream, captureStatus: *mut CUstreamCaptureStatus) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::is_capturing(hStream, captureStatus, false) }
+    }
+
+    unsafe fn cuStreamIsCapturing_ptsz(hStream: CUstream, captureStatus: *mut CUstreamCaptureStatus) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::is_capturing(hStream, captureStatus, true) }
+    }
+
+    unsafe fn cuThreadExchangeStreamCaptureMode(mode: *mut CUstreamCaptureMode) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exchange_mode(mode) }
+    }
+
+    unsafe fn cuGraphCreate(phGraph: *mut CUgraph, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::create(phGraph, flags) }
+    }
+
+    unsafe fn cuGraphAddEmptyNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_empty(phGraphNode, hGraph, dependencies, numDependencies) }
+    }
+
+    unsafe fn cuGraphAddMemsetNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        memsetParams: *const CUDA_MEMSET_NODE_PARAMS,
+        ctx: CUcontext,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_memset(phGraphNode, hGraph, dependencies, numDependencies, memsetParams) }
+    }
+
+    unsafe fn cuGraphAddMemcpyNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        copyParams: *const CUDA_MEMCPY3D,
+        ctx: CUcontext,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_memcpy(phGraphNode, hGraph, dependencies, numDependencies, copyParams) }
+    }
+
+    unsafe fn cuGraphAddKernelNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        nodeParams: *const CUDA_KERNEL_NODE_PARAMS_v1,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_kernel_v1(phGraphNode, hGraph, dependencies, numDependencies, nodeParams) }
+    }
+
+    unsafe fn cuGraphAddKernelNode_v2(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        nodeParams: *const CUDA_KERNEL_NODE_PARAMS,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_kernel(phGraphNode, hGraph, dependencies, numDependencies, nodeParams) }
+    }
+
+    unsafe fn cuGraphAddEventRecordNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        event: CUevent,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_event(ops::cuGraphAddEventRecordNode, phGraphNode, hGraph, dependencies, numDependencies, event) }
+    }
+
+    unsafe fn cuGraphAddEventWaitNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        event: CUevent,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_event(ops::cuGraphAddEventWaitNode, phGraphNode, hGraph, dependencies, numDependencies, event) }
+    }
+
+    unsafe fn cuGraphAddChildGraphNode(
+        phGraphNode: *mut CUgraphNode,
+        hGraph: CUgraph,
+        dependencies: *const CUgraphNode,
+        numDependencies: usize,
+        childGraph: CUgraph,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_child(phGraphNode, hGraph, dependencies, numDependencies, childGraph) }
+    }
+
+    unsafe fn cuGraphGetNodes(hGraph: CUgraph, nodes: *mut CUgraphNode, numNodes: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::nodes(ops::cuGraphGetNodes, hGraph, nodes, numNodes) }
+    }
+
+    unsafe fn cuGraphGetRootNodes(hGraph: CUgraph, rootNodes: *mut CUgraphNode, numRootNodes: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::nodes(ops::cuGraphGetRootNodes, hGraph, rootNodes, numRootNodes) }
+    }
+
+    unsafe fn cuGraphGetEdges(hGraph: CUgraph, from: *mut CUgraphNode, to: *mut CUgraphNode, numEdges: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::edges(hGraph, from, to, core::ptr::null_mut(), numEdges) }
+    }
+
+    unsafe fn cuGraphGetEdges_v2(
+        hGraph: CUgraph,
+        from: *mut CUgraphNode,
+        to: *mut CUgraphNode,
+        edgeData: *mut CUgraphEdgeData,
+        numEdges: *mut usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::edges(hGraph, from, to, edgeData, numEdges) }
+    }
+
+    unsafe fn cuGraphAddDependencies(
+        hGraph: CUgraph,
+        from: *const CUgraphNode,
+        to: *const CUgraphNode,
+        numDependencies: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::dependencies(ops::cuGraphAddDependencies_v2, hGraph, from, to, core::ptr::null(), numDependencies) }
+    }
+
+    unsafe fn cuGraphAddDependencies_v2(
+        hGraph: CUgraph,
+        from: *const CUgraphNode,
+        to: *const CUgraphNode,
+        edgeData: *const CUgraphEdgeData,
+        numDependencies: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::dependencies(ops::cuGraphAddDependencies_v2, hGraph, from, to, edgeData, numDependencies) }
+    }
+
+    unsafe fn cuGraphRemoveDependencies(
+        hGraph: CUgraph,
+        from: *const CUgraphNode,
+        to: *const CUgraphNode,
+        numDependencies: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::dependencies(ops::cuGraphRemoveDependencies_v2, hGraph, from, to, core::ptr::null(), numDependencies) }
+    }
+
+    unsafe fn cuGraphRemoveDependencies_v2(
+        hGraph: CUgraph,
+        from: *const CUgraphNode,
+        to: *const CUgraphNode,
+        edgeData: *const CUgraphEdgeData,
+        numDependencies: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::dependencies(ops::cuGraphRemoveDependencies_v2, hGraph, from, to, edgeData, numDependencies) }
+    }
+
+    unsafe fn cuGraphNodeGetType(hNode: CUgraphNode, type_: *mut CUgraphNodeType) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::node_type(hNode, type_) }
+    }
+
+    unsafe fn cuGraphNodeGetDependencies(hNode: CUgraphNode, dependencies: *mut CUgraphNode, numDependencies: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::neighbours(ops::cuGraphNodeGetDependencies_v2, hNode, dependencies, core::ptr::null_mut(), numDependencies) }
+    }
+
+    unsafe fn cuGraphNodeGetDependencies_v2(
+        hNode: CUgraphNode,
+        dependencies: *mut CUgraphNode,
+        edgeData: *mut CUgraphEdgeData,
+        numDependencies: *mut usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::neighbours(ops::cuGraphNodeGetDependencies_v2, hNode, dependencies, edgeData, numDependencies) }
+    }
+
+    unsafe fn cuGraphNodeGetDependentNodes(
+        hNode: CUgraphNode,
+        dependentNodes: *mut CUgraphNode,
+        numDependentNodes: *mut usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::neighbours(ops::cuGraphNodeGetDependentNodes_v2, hNode, dependentNodes, core::ptr::null_mut(), numDependentNodes) }
+    }
+
+    unsafe fn cuGraphNodeGetDependentNodes_v2(
+        hNode: CUgraphNode,
+        dependentNodes: *mut CUgraphNode,
+        edgeData: *mut CUgraphEdgeData,
+        numDependentNodes: *mut usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::neighbours(ops::cuGraphNodeGetDependentNodes_v2, hNode, dependentNodes, edgeData, numDependentNodes) }
+    }
+
+    unsafe fn cuGraphDestroyNode(hNode: CUgraphNode) -> CUresult {
+        graph::destroy_node(hNode)
+    }
+
+    unsafe fn cuGraphMemsetNodeGetParams(hNode: CUgraphNode, nodeParams: *mut CUDA_MEMSET_NODE_PARAMS) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::memset_params(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphMemcpyNodeGetParams(hNode: CUgraphNode, nodeParams: *mut CUDA_MEMCPY3D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::memcpy_params(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphMemsetNodeSetParams(hNode: CUgraphNode, nodeParams: *const CUDA_MEMSET_NODE_PARAMS) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_memset_params(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphMemcpyNodeSetParams(hNode: CUgraphNode, nodeParams: *const CUDA_MEMCPY3D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_memcpy_params(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphKernelNodeSetParams(hNode: CUgraphNode, nodeParams: *const CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_kernel_params_v1(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphKernelNodeSetParams_v2(hNode: CUgraphNode, nodeParams: *const CUDA_KERNEL_NODE_PARAMS) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_kernel_params(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphInstantiateWithFlags(phGraphExec: *mut CUgraphExec, hGraph: CUgraph, flags: c_ulonglong) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::instantiate(phGraphExec, hGraph, flags) }
+    }
+
+    unsafe fn cuGraphInstantiate(
+        phGraphExec: *mut CUgraphExec,
+        hGraph: CUgraph,
+        phErrorNode: *mut CUgraphNode,
+        logBuffer: *mut c_char,
+        bufferSize: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::instantiate_with_log(phGraphExec, hGraph, phErrorNode, logBuffer, bufferSize) }
+    }
+
+    unsafe fn cuGraphInstantiate_v2(
+        phGraphExec: *mut CUgraphExec,
+        hGraph: CUgraph,
+        phErrorNode: *mut CUgraphNode,
+        logBuffer: *mut c_char,
+        bufferSize: usize,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::instantiate_with_log(phGraphExec, hGraph, phErrorNode, logBuffer, bufferSize) }
+    }
+
+    unsafe fn cuGraphInstantiateWithParams(
+        phGraphExec: *mut CUgraphExec,
+        hGraph: CUgraph,
+        instantiateParams: *mut CUDA_GRAPH_INSTANTIATE_PARAMS,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::instantiate_with_params(phGraphExec, hGraph, instantiateParams, false) }
+    }
+
+    unsafe fn cuGraphInstantiateWithParams_ptsz(
+        phGraphExec: *mut CUgraphExec,
+        hGraph: CUgraph,
+        instantiateParams: *mut CUDA_GRAPH_INSTANTIATE_PARAMS,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::instantiate_with_params(phGraphExec, hGraph, instantiateParams, true) }
+    }
+
+    unsafe fn cuGraphLaunch(hGraph: CUgraphExec, hStream: CUstream) -> CUresult {
+        graph::launch(hGraph, hStream, false)
+    }
+
+    unsafe fn cuGraphLaunch_ptsz(hGraphExec: CUgraphExec, hStream: CUstream) -> CUresult {
+        graph::launch(hGraphExec, hStream, true)
+    }
+
+    unsafe fn cuGraphUpload(hGraph: CUgraphExec, hStream: CUstream) -> CUresult {
+        graph::upload(hGraph, hStream, false)
+    }
+
+    unsafe fn cuGraphUpload_ptsz(hGraphExec: CUgraphExec, hStream: CUstream) -> CUresult {
+        graph::upload(hGraphExec, hStream, true)
+    }
+
     unsafe fn cuGraphDestroy(hGraph: CUgraph) -> CUresult {
         graph::graph_destroy(hGraph)
     }

@@ -343,7 +343,9 @@ unsafe extern "C" fn integrity(version: c_uint, unix_seconds: u64, out: *mut [u6
 /// The hashed facts of every device the guest sees, as this library reports
 /// them to the caller (UUID, PCI domain, bus and device).
 fn integrity_devices() -> Result<Vec<cuvm_abi::integrity::Device>, CUresult> {
-    let ok = |r: CUresult| if r == CUresult::CUDA_SUCCESS { Ok(()) } else { Err(r) };
+    let ok = |r: CUresult| {
+        if r == CUresult::CUDA_SUCCESS { Ok(()) } else { Err(r) }
+    };
     let mut count = 0;
     // SAFETY: a local.
     ok(unsafe { crate::device::count(&mut count) })?;
@@ -418,7 +420,9 @@ const fn hex(s: &str) -> [u8; 16] {
 /// hex, a diagnostic setting) names this table: it is then refused as an
 /// unknown one would be.
 fn refused_by_configuration(uuid: &[u8; 16]) -> bool {
-    let Ok(list) = std::env::var("CUVM_REFUSE_EXPORT_TABLES") else { return false };
+    let Ok(list) = std::env::var("CUVM_REFUSE_EXPORT_TABLES") else {
+        return false;
+    };
     let hex = hex_text(uuid);
     list.split(',').map(str::trim).any(|p| p.len() >= 4 && hex.starts_with(&p.to_ascii_lowercase()))
 }

@@ -1,11 +1,22 @@
-//! Graphs: creation, stream capture, instantiation and launch are forwarded
-//! by generated code (`auto`); destruction is here, so that the host forgets
-//! the id with the object.
+//! Stream capture and graphs. Graphs, executable graphs and nodes are host
+//! ids, as every handle is; node parameters travel by value (device
+//! addresses, which the host checks; kernel arguments packed as a launch
+//! packs them). Node lists follow the driver's two-call convention: a null
+//! array asks for the count; otherwise up to `*count` entries are written,
+//! the rest of the array set to null and `*count` set to what exists.
+//! Memcpy nodes copy between device memory only: a node with host or array
+//! memory answers `CUDA_ERROR_NOT_SUPPORTED` (logged once).
 
-use cuvm_abi::{CUgraph, CUgraphExec, CUresult};
-use cuvm_wire::ops;
+use core::ffi::c_uint;
 
-use crate::remote::plain;
+use cuvm_abi::{
+    CUDA_GRAPH_INSTANTIATE_PARAMS, CUDA_KERNEL_NODE_PARAMS, CUDA_KERNEL_NODE_PARAMS_v1, CUDA_MEMCPY3D, CUDA_MEMSET_NODE_PARAMS, CUevent,
+    CUgraph, CUgraphEdgeData, CUgraphExec, CUgraphInstantiateResult, CUgraphNode, CUgraphNodeType, CUmemorytype, CUresult, CUstream,
+    CUstreamCaptureMode, CUstreamCaptureStatus,
+};
+use cuvm_wire::{Decoder, Encoder, ops};
+
+use crate::remote::{self, call, non_null, plain, post, protocol, stream_id};
 
 fn destroy(op: u32, id: u64) -> CUresult {
     if id == 0 {
@@ -22,4 +33,715 @@ pub fn graph_destroy(graph: CUgraph) -> CUresult {
 /// `cuGraphExecDestroy`.
 pub fn exec_destroy(exec: CUgraphExec) -> CUresult {
     destroy(ops::cuGraphExecDestroy, exec as usize as u64)
+}
+
+fn id<T>(p: *mut T) -> u64 {
+    p as usize as u64
+}
+
+fn handle<T>(id: u64) -> *mut T {
+    id as usize as *mut T
+}
+
+fn read_u64(d: &mut Decoder<'_>) -> Result<u64, CUresult> {
+    d.u64().map_err(protocol)
+}
+
+/// A call answering one id, written through `out`.
+///
+/// # Safety
+/// `out` null or valid.
+unsafe fn call_for_id<T>(op: u32, e: &Encoder, out: *mut *mut T) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let v = read_u64(&mut call(op, e)?.decoder())?;
+        // SAFETY: checked non-null, valid by contract.
+        unsafe { remote::write(out, handle(v)) };
+        Ok(())
+    })())
+}
+
+// ---- Stream capture ----------------------------------------------------
+
+/// `cuStreamBeginCapture(_v2)(_ptsz)`; the unversioned entry point captures
+/// in global mode.
+pub fn begin_capture(stream: CUstream, mode: CUstreamCaptureMode, per_thread: bool) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(stream_id(stream, per_thread)).u32(mode.0);
+    let op = if per_thread { ops::cuStreamBeginCapture_v2_ptsz } else { ops::cuStreamBeginCapture_v2 };
+    remote::done(call(op, &e).map(|_| ()))
+}
+
+/// `cuStreamEndCapture(_ptsz)`.
+///
+/// # Safety
+/// `graph` null or valid.
+pub unsafe fn end_capture(stream: CUstream, graph: *mut CUgraph, per_thread: bool) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(stream_id(stream, per_thread));
+    let op = if per_thread { ops::cuStreamEndCapture_ptsz } else { ops::cuStreamEndCapture };
+    // SAFETY: forwarded contract.
+    unsafe { call_for_id(op, &e, graph) }
+}
+
+/// `cuStreamIsCapturing(_ptsz)`.
+///
+/// # Safety
+/// `status` null or valid.
+pub unsafe fn is_capturing(stream: CUstream, status: *mut CUstreamCaptureStatus, per_thread: bool) -> CUresult {
+    remote::done((|| {
+        let status = non_null(status)?;
+        let mut e = Encoder::new();
+        e.u64(stream_id(stream, per_thread));
+        let op = if per_thread { ops::cuStreamIsCapturing_ptsz } else { ops::cuStreamIsCapturing };
+        let v = call(op, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(status, CUstreamCaptureStatus(v)) };
+        Ok(())
+    })())
+}
+
+/// `cuThreadExchangeStreamCaptureMode`: set on the host thread that serves
+/// this process (all guest threads share it).
+///
+/// # Safety
+/// `mode` null or valid.
+pub unsafe fn exchange_mode(mode: *mut CUstreamCaptureMode) -> CUresult {
+    remote::done((|| {
+        let mode = non_null(mode)?;
+        let mut e = Encoder::new();
+        // SAFETY: checked non-null.
+        e.u32(unsafe { *mode }.0);
+        let old = call(ops::cuThreadExchangeStreamCaptureMode, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(mode, CUstreamCaptureMode(old)) };
+        Ok(())
+    })())
+}
+
+// ---- Graphs and nodes ----------------------------------------------------
+
+/// `cuGraphCreate`.
+///
+/// # Safety
+/// `graph` null or valid.
+pub unsafe fn create(graph: *mut CUgraph, flags: c_uint) -> CUresult {
+    let mut e = Encoder::new();
+    e.u32(flags);
+    // SAFETY: forwarded contract.
+    unsafe { call_for_id(ops::cuGraphCreate, &e, graph) }
+}
+
+/// Encodes a node list of `n` entries.
+///
+/// # Safety
+/// `nodes` holds `n` handles (or `n` is 0).
+unsafe fn put_list(e: &mut Encoder, nodes: *const CUgraphNode, n: usize) -> Result<(), CUresult> {
+    if n > 0 && nodes.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    e.u32(u32::try_from(n).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?);
+    for i in 0..n {
+        // SAFETY: `n` entries by contract.
+        e.u64(id(unsafe { *nodes.add(i) }));
+    }
+    Ok(())
+}
+
+/// The start of an add-node call: graph, dependencies.
+///
+/// # Safety
+/// `deps` holds `n` handles.
+unsafe fn add_header(graph: CUgraph, deps: *const CUgraphNode, n: usize) -> Result<Encoder, CUresult> {
+    if graph.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    let mut e = Encoder::new();
+    e.u64(id(graph));
+    // SAFETY: forwarded contract.
+    unsafe { put_list(&mut e, deps, n)? };
+    Ok(e)
+}
+
+/// Adds a node whose parameters `body` encodes after the header.
+///
+/// # Safety
+/// Pointers valid by the driver's contract.
+unsafe fn add(
+    op: u32,
+    out: *mut CUgraphNode,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    n: usize,
+    body: impl FnOnce(&mut Encoder) -> Result<(), CUresult>,
+) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        // SAFETY: forwarded contract.
+        let mut e = unsafe { add_header(graph, deps, n)? };
+        body(&mut e)?;
+        let v = read_u64(&mut call(op, &e)?.decoder())?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, handle(v)) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphAddEmptyNode`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_empty(out: *mut CUgraphNode, graph: CUgraph, deps: *const CUgraphNode, n: usize) -> CUresult {
+    // SAFETY: forwarded contract.
+    unsafe { add(ops::cuGraphAddEmptyNode, out, graph, deps, n, |_| Ok(())) }
+}
+
+fn put_memset(e: &mut Encoder, p: &CUDA_MEMSET_NODE_PARAMS) -> Result<(), CUresult> {
+    let elem = u8::try_from(p.elementSize).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    e.u64(p.dst).u64(p.pitch as u64).u32(p.value).u8(elem).u64(p.width as u64).u64(p.height as u64);
+    Ok(())
+}
+
+/// `cuGraphAddMemsetNode` (in the current context).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_memset(
+    out: *mut CUgraphNode,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    n: usize,
+    params: *const CUDA_MEMSET_NODE_PARAMS,
+) -> CUresult {
+    if params.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*params };
+    // SAFETY: forwarded contract.
+    unsafe { add(ops::cuGraphAddMemsetNode, out, graph, deps, n, |e| put_memset(e, p)) }
+}
+
+/// One side of a 3D copy, if it is in device memory.
+fn device_side(kind: CUmemorytype, device: u64) -> Result<u64, CUresult> {
+    match kind {
+        CUmemorytype::CU_MEMORYTYPE_DEVICE => Ok(device),
+        CUmemorytype::CU_MEMORYTYPE_UNIFIED if crate::memory::is_device(device) => Ok(device),
+        _ => Err(crate::driver::not_supported("cuGraphAddMemcpyNode with host or array memory")),
+    }
+}
+
+fn put_copy(e: &mut Encoder, p: &CUDA_MEMCPY3D) -> Result<(), CUresult> {
+    let src = device_side(p.srcMemoryType, p.srcDevice)?;
+    let dst = device_side(p.dstMemoryType, p.dstDevice)?;
+    e.u64(src).u64(p.srcPitch as u64).u64(p.srcHeight as u64);
+    e.u64(p.srcXInBytes as u64).u64(p.srcY as u64).u64(p.srcZ as u64);
+    e.u64(dst).u64(p.dstPitch as u64).u64(p.dstHeight as u64);
+    e.u64(p.dstXInBytes as u64).u64(p.dstY as u64).u64(p.dstZ as u64);
+    e.u64(p.WidthInBytes as u64).u64(p.Height as u64).u64(p.Depth as u64);
+    Ok(())
+}
+
+/// `cuGraphAddMemcpyNode` (in the current context).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_memcpy(
+    out: *mut CUgraphNode,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    n: usize,
+    params: *const CUDA_MEMCPY3D,
+) -> CUresult {
+    if params.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*params };
+    // SAFETY: forwarded contract.
+    unsafe { add(ops::cuGraphAddMemcpyNode, out, graph, deps, n, |e| put_copy(e, p)) }
+}
+
+/// A kernel node's launch, as the v2 structure holds it (v1 is its prefix).
+///
+/// # Safety
+/// `kernelParams`/`extra` valid as for a launch.
+unsafe fn put_kernel(e: &mut Encoder, p: &CUDA_KERNEL_NODE_PARAMS) -> Result<(), CUresult> {
+    let f = if p.func.is_null() { id(p.kern) } else { id(p.func) };
+    if f == 0 {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: forwarded contract.
+    let args = unsafe { crate::launch::pack(f, p.kernelParams, p.extra)? };
+    e.u64(f);
+    for v in [p.gridDimX, p.gridDimY, p.gridDimZ, p.blockDimX, p.blockDimY, p.blockDimZ, p.sharedMemBytes] {
+        e.u32(v);
+    }
+    e.bytes(&args);
+    Ok(())
+}
+
+/// The v2 form of v1 kernel node parameters.
+fn kernel_v2(p: &CUDA_KERNEL_NODE_PARAMS_v1) -> CUDA_KERNEL_NODE_PARAMS {
+    CUDA_KERNEL_NODE_PARAMS {
+        func: p.func,
+        gridDimX: p.gridDimX,
+        gridDimY: p.gridDimY,
+        gridDimZ: p.gridDimZ,
+        blockDimX: p.blockDimX,
+        blockDimY: p.blockDimY,
+        blockDimZ: p.blockDimZ,
+        sharedMemBytes: p.sharedMemBytes,
+        kernelParams: p.kernelParams,
+        extra: p.extra,
+        kern: core::ptr::null_mut(),
+        ctx: core::ptr::null_mut(),
+    }
+}
+
+/// `cuGraphAddKernelNode(_v2)`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_kernel(
+    out: *mut CUgraphNode,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    n: usize,
+    params: *const CUDA_KERNEL_NODE_PARAMS,
+) -> CUresult {
+    if params.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*params };
+    // SAFETY: forwarded contract.
+    unsafe { add(ops::cuGraphAddKernelNode_v2, out, graph, deps, n, |e| put_kernel(e, p)) }
+}
+
+/// `cuGraphAddKernelNode` (v1 parameters).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_kernel_v1(
+    out: *mut CUgraphNode,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    n: usize,
+    params: *const CUDA_KERNEL_NODE_PARAMS_v1,
+) -> CUresult {
+    if params.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = kernel_v2(unsafe { &*params });
+    // SAFETY: forwarded contract.
+    unsafe { add_kernel(out, graph, deps, n, &p) }
+}
+
+/// `cuGraphAddEventRecordNode` / `cuGraphAddEventWaitNode`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_event(op: u32, out: *mut CUgraphNode, graph: CUgraph, deps: *const CUgraphNode, n: usize, event: CUevent) -> CUresult {
+    // SAFETY: forwarded contract.
+    unsafe {
+        add(op, out, graph, deps, n, |e| {
+            e.u64(id(event));
+            Ok(())
+        })
+    }
+}
+
+/// `cuGraphAddChildGraphNode`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_child(out: *mut CUgraphNode, graph: CUgraph, deps: *const CUgraphNode, n: usize, child: CUgraph) -> CUresult {
+    // SAFETY: forwarded contract.
+    unsafe {
+        add(ops::cuGraphAddChildGraphNode, out, graph, deps, n, |e| {
+            e.u64(id(child));
+            Ok(())
+        })
+    }
+}
+
+/// Reads [count u32, ids] from a reply.
+fn read_list(d: &mut Decoder<'_>) -> Result<Vec<u64>, CUresult> {
+    let n = d.u32().map_err(protocol)?;
+    (0..n).map(|_| read_u64(d)).collect()
+}
+
+/// Writes a node list the driver's way; `edges`, if non-null, receives
+/// default edge data for each entry written.
+///
+/// # Safety
+/// `out` null or holding `*count` entries; `edges` likewise; `count` valid.
+unsafe fn write_list(list: &[u64], out: *mut CUgraphNode, edges: *mut CUgraphEdgeData, count: *mut usize) -> Result<(), CUresult> {
+    let count = non_null(count)?;
+    if out.is_null() {
+        // SAFETY: checked non-null.
+        unsafe { remote::write(count, list.len()) };
+        return Ok(());
+    }
+    // SAFETY: valid by contract.
+    let room = unsafe { *count };
+    for i in 0..room {
+        let v = list.get(i).copied().unwrap_or(0);
+        // SAFETY: `out` holds `room` entries.
+        unsafe { out.add(i).write(handle(v)) };
+        if !edges.is_null() {
+            // SAFETY: `edges` holds `room` entries.
+            unsafe { edges.add(i).write(CUgraphEdgeData::default()) };
+        }
+    }
+    // SAFETY: checked non-null.
+    unsafe { remote::write(count, room.min(list.len())) };
+    Ok(())
+}
+
+/// `cuGraphGetNodes` / `cuGraphGetRootNodes`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn nodes(op: u32, graph: CUgraph, out: *mut CUgraphNode, count: *mut usize) -> CUresult {
+    remote::done((|| {
+        non_null(count)?;
+        let mut e = Encoder::new();
+        e.u64(id(graph));
+        let list = read_list(&mut call(op, &e)?.decoder())?;
+        // SAFETY: forwarded contract.
+        unsafe { write_list(&list, out, core::ptr::null_mut(), count) }
+    })())
+}
+
+/// `cuGraphNodeGetDependencies(_v2)` / `cuGraphNodeGetDependentNodes(_v2)`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn neighbours(op: u32, node: CUgraphNode, out: *mut CUgraphNode, edges: *mut CUgraphEdgeData, count: *mut usize) -> CUresult {
+    remote::done((|| {
+        non_null(count)?;
+        let mut e = Encoder::new();
+        e.u64(id(node));
+        let list = read_list(&mut call(op, &e)?.decoder())?;
+        // SAFETY: forwarded contract.
+        unsafe { write_list(&list, out, edges, count) }
+    })())
+}
+
+/// `cuGraphGetEdges(_v2)`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn edges(
+    graph: CUgraph,
+    from: *mut CUgraphNode,
+    to: *mut CUgraphNode,
+    data: *mut CUgraphEdgeData,
+    count: *mut usize,
+) -> CUresult {
+    remote::done((|| {
+        let count = non_null(count)?;
+        if from.is_null() != to.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(id(graph));
+        let r = call(ops::cuGraphGetEdges_v2, &e)?;
+        let mut d = r.decoder();
+        let n = d.u32().map_err(protocol)?;
+        let pairs = (0..n).map(|_| Ok((read_u64(&mut d)?, read_u64(&mut d)?))).collect::<Result<Vec<_>, CUresult>>()?;
+        let froms: Vec<u64> = pairs.iter().map(|p| p.0).collect();
+        let tos: Vec<u64> = pairs.iter().map(|p| p.1).collect();
+        // SAFETY: forwarded contract; `count` is restored for the second list.
+        unsafe {
+            let room = *count;
+            write_list(&froms, from, data, count)?;
+            if !to.is_null() {
+                *count = room;
+                write_list(&tos, to, core::ptr::null_mut(), count)?;
+            }
+        }
+        Ok(())
+    })())
+}
+
+/// `cuGraphAddDependencies(_v2)` / `cuGraphRemoveDependencies(_v2)`: only
+/// default edges (null or all-zero edge data).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn dependencies(
+    op: u32,
+    graph: CUgraph,
+    from: *const CUgraphNode,
+    to: *const CUgraphNode,
+    data: *const CUgraphEdgeData,
+    n: usize,
+) -> CUresult {
+    remote::done((|| {
+        if n > 0 && (from.is_null() || to.is_null()) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        if !data.is_null() {
+            for i in 0..n {
+                // SAFETY: `n` entries by contract.
+                let d = unsafe { *data.add(i) };
+                if d.from_port != 0 || d.to_port != 0 || d.type_ != 0 {
+                    return Err(crate::driver::not_supported("graph edges with edge data (ports, programmatic edges)"));
+                }
+            }
+        }
+        let mut e = Encoder::new();
+        e.u64(id(graph)).u32(u32::try_from(n).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?);
+        for i in 0..n {
+            // SAFETY: `n` entries by contract.
+            unsafe { e.u64(id(*from.add(i))).u64(id(*to.add(i))) };
+        }
+        call(op, &e).map(|_| ())
+    })())
+}
+
+/// `cuGraphNodeGetType`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn node_type(node: CUgraphNode, out: *mut CUgraphNodeType) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(id(node));
+        let t = call(ops::cuGraphNodeGetType, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, CUgraphNodeType(t)) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphDestroyNode`.
+pub fn destroy_node(node: CUgraphNode) -> CUresult {
+    destroy(ops::cuGraphDestroyNode, id(node))
+}
+
+/// `cuGraphMemsetNodeGetParams`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn memset_params(node: CUgraphNode, out: *mut CUDA_MEMSET_NODE_PARAMS) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(id(node));
+        let r = call(ops::cuGraphMemsetNodeGetParams, &e)?;
+        let mut d = r.decoder();
+        let p = CUDA_MEMSET_NODE_PARAMS {
+            dst: read_u64(&mut d)?,
+            pitch: read_u64(&mut d)? as usize,
+            value: d.u32().map_err(protocol)?,
+            elementSize: u32::from(d.u8().map_err(protocol)?),
+            width: read_u64(&mut d)? as usize,
+            height: read_u64(&mut d)? as usize,
+        };
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, p) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphMemcpyNodeGetParams`: device memory on both sides.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn memcpy_params(node: CUgraphNode, out: *mut CUDA_MEMCPY3D) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(id(node));
+        let r = call(ops::cuGraphMemcpyNodeGetParams, &e)?;
+        let mut d = r.decoder();
+        let mut v = [0u64; 15];
+        for x in &mut v {
+            *x = read_u64(&mut d)?;
+        }
+        let mut p = CUDA_MEMCPY3D::default();
+        p.srcMemoryType = CUmemorytype::CU_MEMORYTYPE_DEVICE;
+        (p.srcDevice, p.srcPitch, p.srcHeight) = (v[0], v[1] as usize, v[2] as usize);
+        (p.srcXInBytes, p.srcY, p.srcZ) = (v[3] as usize, v[4] as usize, v[5] as usize);
+        p.dstMemoryType = CUmemorytype::CU_MEMORYTYPE_DEVICE;
+        (p.dstDevice, p.dstPitch, p.dstHeight) = (v[6], v[7] as usize, v[8] as usize);
+        (p.dstXInBytes, p.dstY, p.dstZ) = (v[9] as usize, v[10] as usize, v[11] as usize);
+        (p.WidthInBytes, p.Height, p.Depth) = (v[12] as usize, v[13] as usize, v[14] as usize);
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, p) };
+        Ok(())
+    })())
+}
+
+/// `cuGraph{Memset,Memcpy,Kernel}NodeSetParams`: [node id, parameters].
+fn set_params(op: u32, node: CUgraphNode, body: impl FnOnce(&mut Encoder) -> Result<(), CUresult>) -> CUresult {
+    remote::done((|| {
+        let mut e = Encoder::new();
+        e.u64(id(node));
+        body(&mut e)?;
+        call(op, &e).map(|_| ())
+    })())
+}
+
+/// `cuGraphMemsetNodeSetParams`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn set_memset_params(node: CUgraphNode, p: *const CUDA_MEMSET_NODE_PARAMS) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*p };
+    set_params(ops::cuGraphMemsetNodeSetParams, node, |e| put_memset(e, p))
+}
+
+/// `cuGraphMemcpyNodeSetParams`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn set_memcpy_params(node: CUgraphNode, p: *const CUDA_MEMCPY3D) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*p };
+    set_params(ops::cuGraphMemcpyNodeSetParams, node, |e| put_copy(e, p))
+}
+
+/// `cuGraphKernelNodeSetParams(_v2)`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn set_kernel_params(node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*p };
+    // SAFETY: forwarded contract.
+    set_params(ops::cuGraphKernelNodeSetParams_v2, node, |e| unsafe { put_kernel(e, p) })
+}
+
+/// `cuGraphKernelNodeSetParams` (v1 parameters).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn set_kernel_params_v1(node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = kernel_v2(unsafe { &*p });
+    // SAFETY: forwarded contract.
+    unsafe { set_kernel_params(node, &p) }
+}
+
+// ---- Executable graphs -----------------------------------------------------
+
+/// `CUDA_GRAPH_INSTANTIATE_FLAG_UPLOAD`.
+const INSTANTIATE_UPLOAD: u64 = 2;
+
+fn instantiate_id(graph: CUgraph, flags: u64) -> Result<u64, CUresult> {
+    let mut e = Encoder::new();
+    e.u64(id(graph)).u64(flags & !INSTANTIATE_UPLOAD);
+    read_u64(&mut call(ops::cuGraphInstantiateWithFlags, &e)?.decoder())
+}
+
+/// `cuGraphInstantiateWithFlags`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn instantiate(exec: *mut CUgraphExec, graph: CUgraph, flags: u64) -> CUresult {
+    remote::done((|| {
+        let exec = non_null(exec)?;
+        let v = instantiate_id(graph, flags)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(exec, handle(v)) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphInstantiate(_v2)` (the CUDA 11 form: error node and log buffer,
+/// which cuvm leaves null and empty).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn instantiate_with_log(
+    exec: *mut CUgraphExec,
+    graph: CUgraph,
+    error_node: *mut CUgraphNode,
+    log: *mut core::ffi::c_char,
+    log_size: usize,
+) -> CUresult {
+    // SAFETY: null or valid by contract.
+    unsafe {
+        if !error_node.is_null() {
+            error_node.write(core::ptr::null_mut());
+        }
+        if !log.is_null() && log_size > 0 {
+            log.write(0);
+        }
+        instantiate(exec, graph, 0)
+    }
+}
+
+/// `cuGraphInstantiateWithParams(_ptsz)`: the upload flag uploads on the
+/// given stream; the result code is reported in the parameters.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn instantiate_with_params(
+    exec: *mut CUgraphExec,
+    graph: CUgraph,
+    params: *mut CUDA_GRAPH_INSTANTIATE_PARAMS,
+    per_thread: bool,
+) -> CUresult {
+    if params.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &mut *params };
+    p.hErrNode_out = core::ptr::null_mut();
+    // SAFETY: forwarded contract.
+    let mut r = unsafe { instantiate(exec, graph, p.flags) };
+    if r == CUresult::CUDA_SUCCESS && p.flags & INSTANTIATE_UPLOAD != 0 {
+        // SAFETY: `exec` was just written.
+        r = upload(unsafe { *exec }, p.hUploadStream, per_thread);
+    }
+    p.result_out = if r == CUresult::CUDA_SUCCESS {
+        CUgraphInstantiateResult::CUDA_GRAPH_INSTANTIATE_SUCCESS
+    } else {
+        CUgraphInstantiateResult::CUDA_GRAPH_INSTANTIATE_ERROR
+    };
+    r
+}
+
+/// `cuGraphLaunch(_ptsz)`: posted like a kernel launch; a failure comes
+/// back from the next synchronising call.
+pub fn launch(exec: CUgraphExec, stream: CUstream, per_thread: bool) -> CUresult {
+    if exec.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.u64(id(exec)).u64(stream_id(stream, per_thread));
+    let op = if per_thread { ops::cuGraphLaunch_ptsz } else { ops::cuGraphLaunch };
+    remote::done(post(op, &e, None))
+}
+
+/// `cuGraphUpload(_ptsz)`.
+pub fn upload(exec: CUgraphExec, stream: CUstream, per_thread: bool) -> CUresult {
+    if exec.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.u64(id(exec)).u64(stream_id(stream, per_thread));
+    let op = if per_thread { ops::cuGraphUpload_ptsz } else { ops::cuGraphUpload };
+    remote::done(call(op, &e).map(|_| ()))
 }

@@ -30,7 +30,9 @@ pub fn init(flags: u32) -> CUresult {
 /// # Safety
 /// `version` is null or valid for a write.
 pub unsafe fn driver_get_version(version: *mut c_int) -> CUresult {
-    let Ok(version) = remote::non_null(version) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let Ok(version) = remote::non_null(version) else {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    };
     let v = match client::get() {
         Ok(c) if c.host_driver_version > 0 => c.host_driver_version.min(IMPLEMENTED_CUDA_VERSION),
         _ => IMPLEMENTED_CUDA_VERSION,

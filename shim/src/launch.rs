@@ -23,7 +23,7 @@ const MAX_ARGS: usize = 32 * 1024;
 /// # Safety
 /// `params` holds one valid pointer per parameter, each to as many bytes as
 /// the parameter's size; or `extra` is a valid `CU_LAUNCH_PARAM` list.
-unsafe fn pack(id: u64, params: *mut *mut c_void, extra: *mut *mut c_void) -> Result<Vec<u8>, CUresult> {
+pub(crate) unsafe fn pack(id: u64, params: *mut *mut c_void, extra: *mut *mut c_void) -> Result<Vec<u8>, CUresult> {
     crate::module::ensure_params(id)?;
     let func = crate::module::function(id).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
     if !extra.is_null() {
@@ -134,6 +134,7 @@ fn send(
     cooperative: bool,
     args: &[u8],
     attrs: &[Attribute],
+    wait: bool,
 ) -> Result<(), CUresult> {
     let mut e = Encoder::new();
     e.u64(id);
@@ -142,7 +143,7 @@ fn send(
     }
     e.u32(shared).u64(stream).bool(cooperative).bytes(args);
     put_attributes(&mut e, attrs)?;
-    post(op, &e, None)
+    if wait { call(op, &e).map(|_| ()) } else { post(op, &e, None) }
 }
 
 /// [count u32, (id u32, value 64 bytes)*].
@@ -179,14 +180,21 @@ pub unsafe fn launch(
             return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
         }
         check_dims(grid, block)?;
-        if client.capabilities & cuvm_wire::hello::CAN_LAUNCH == 0 {
-            log::warn!("cuvm-host's backend cannot run kernels (emulated): cuLaunchKernel answers CUDA_ERROR_NOT_SUPPORTED");
-            return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        // A backend that cannot run kernels refuses the launch at once: the
+        // launch then waits for the host's answer (which also invalidates a
+        // capture in progress, as the driver does for a refused operation).
+        let refused = client.capabilities & cuvm_wire::hello::CAN_LAUNCH == 0;
+        if refused {
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                log::warn!("cuvm-host's backend cannot run kernels (emulated): cuLaunchKernel answers CUDA_ERROR_NOT_SUPPORTED")
+            });
         }
         // SAFETY: forwarded contract.
         let args = unsafe { pack(id, params, extra)? };
         let op = if per_thread { ops::cuLaunchKernel_ptsz } else { ops::cuLaunchKernel };
-        send(op, id, grid, block, shared, stream_id(stream, per_thread), cooperative, &args, attrs)
+        send(op, id, grid, block, shared, stream_id(stream, per_thread), cooperative, &args, attrs, refused)?;
+        if refused { Err(CUresult::CUDA_ERROR_NOT_SUPPORTED) } else { Ok(()) }
     })())
 }
 

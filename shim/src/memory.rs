@@ -25,7 +25,7 @@ static DEVICE: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());
 /// Host ranges allocated or registered as page-locked: start -> (length, flags, owned).
 static PINNED: Mutex<BTreeMap<usize, (usize, u32, bool)>> = Mutex::new(BTreeMap::new());
 
-fn is_device(ptr: u64) -> bool {
+pub(crate) fn is_device(ptr: u64) -> bool {
     let map = DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     map.range(..=ptr).next_back().is_some_and(|(start, len)| ptr - start < *len)
 }

@@ -169,7 +169,9 @@ fn run_in_order(stream: CUstream, per_thread: bool, body: impl FnOnce(CUresult))
 /// # Safety
 /// `f` must be safe to call once with `data`, as the driver's contract says.
 pub unsafe fn launch_host_func(stream: CUstream, f: cuvm_abi::CUhostFn, data: *mut core::ffi::c_void, per_thread: bool) -> CUresult {
-    let Some(f) = f else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let Some(f) = f else {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    };
     run_in_order(stream, per_thread, |status| {
         if status.is_success() {
             // SAFETY: the caller's function with the caller's argument, called
@@ -191,7 +193,9 @@ pub unsafe fn add_callback(
     flags: c_uint,
     per_thread: bool,
 ) -> CUresult {
-    let Some(cb) = cb else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let Some(cb) = cb else {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    };
     if flags != 0 {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }

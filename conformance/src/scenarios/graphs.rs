@@ -1,14 +1,28 @@
-//! Graphs: stream capture, instantiate, launch (replayed), upload, destroy.
+//! Graphs: stream capture (one stream, and forked over two streams with
+//! events), graphs built node by node (memset, memcpy, empty, child graph,
+//! event record, kernel nodes), their queries (nodes, roots, edges, types,
+//! dependencies), parameters read and changed, edges added and removed,
+//! nodes destroyed; instantiate, launch (replayed), upload, destroy.
 
 use std::ptr::null_mut;
 
-use cuvm_abi::{CUgraph, CUgraphExec, CUstream, CUstreamCaptureMode, CUstreamCaptureStatus};
+use std::ffi::c_void;
+
+use cuvm_abi::{
+    CUDA_KERNEL_NODE_PARAMS, CUDA_MEMCPY3D, CUDA_MEMSET_NODE_PARAMS, CUdeviceptr, CUevent, CUgraph, CUgraphExec, CUgraphNode,
+    CUgraphNodeType, CUmemorytype, CUstream, CUstreamCaptureMode, CUstreamCaptureStatus,
+};
 
 use super::{setup, teardown};
 use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
-    vec![Scenario { name: "graphs_stream_capture", needs_kernels: false, native_only: true, run: capture }]
+    vec![
+        Scenario { name: "graphs_stream_capture", needs_kernels: false, native_only: false, run: capture },
+        Scenario { name: "graphs_node_api", needs_kernels: false, native_only: false, run: node_api },
+        Scenario { name: "graphs_forked_capture", needs_kernels: false, native_only: false, run: forked_capture },
+        Scenario { name: "graphs_kernel_nodes", needs_kernels: true, native_only: false, run: kernel_nodes },
+    ]
 }
 
 fn capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
@@ -67,5 +81,316 @@ fn capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemFree p", cu!(api.cuMemFree_v2(p)))?;
     t.ok("cuMemFree q", cu!(api.cuMemFree_v2(q)))?;
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    teardown(api, t)
+}
+
+const N: usize = 1 << 16;
+
+fn memset_params(dst: CUdeviceptr, value: u32) -> CUDA_MEMSET_NODE_PARAMS {
+    CUDA_MEMSET_NODE_PARAMS { dst, pitch: 4 * N, value, elementSize: 4, width: N, height: 1 }
+}
+
+fn copy_params(dst: CUdeviceptr, src: CUdeviceptr, bytes: usize) -> CUDA_MEMCPY3D {
+    let mut c = CUDA_MEMCPY3D::default();
+    c.srcMemoryType = CUmemorytype::CU_MEMORYTYPE_DEVICE;
+    c.srcDevice = src;
+    c.srcPitch = bytes;
+    c.srcHeight = 1;
+    c.dstMemoryType = CUmemorytype::CU_MEMORYTYPE_DEVICE;
+    c.dstDevice = dst;
+    c.dstPitch = bytes;
+    c.dstHeight = 1;
+    c.WidthInBytes = bytes;
+    c.Height = 1;
+    c.Depth = 1;
+    c
+}
+
+/// The graph's node count (asked with a null array).
+fn count_nodes(api: &Api, t: &mut Transcript, g: CUgraph, what: &str) -> Result<usize, String> {
+    let mut n = 0usize;
+    t.ok(&format!("cuGraphGetNodes(count) {what}"), cu!(api.cuGraphGetNodes(g, null_mut(), &mut n)))?;
+    t.value(&format!("nodes {what}"), n);
+    Ok(n)
+}
+
+fn edge_count(api: &Api, t: &mut Transcript, g: CUgraph, what: &str) -> Result<usize, String> {
+    let mut n = 0usize;
+    t.ok(&format!("cuGraphGetEdges(count) {what}"), cu!(api.cuGraphGetEdges(g, null_mut(), null_mut(), &mut n)))?;
+    t.value(&format!("edges {what}"), n);
+    Ok(n)
+}
+
+fn words(api: &Api, t: &mut Transcript, p: CUdeviceptr, what: &str) -> Result<Vec<u32>, String> {
+    let mut w = vec![0u32; N];
+    t.ok(&format!("cuMemcpyDtoH {what}"), cu!(api.cuMemcpyDtoH_v2(w.as_mut_ptr().cast(), p, 4 * N)))?;
+    Ok(w)
+}
+
+fn node_api(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    let (mut p, mut q, mut r) = (0, 0, 0);
+    t.ok("cuMemAlloc p", cu!(api.cuMemAlloc_v2(&mut p, 4 * N)))?;
+    t.ok("cuMemAlloc q", cu!(api.cuMemAlloc_v2(&mut q, 4 * N)))?;
+    t.ok("cuMemAlloc r", cu!(api.cuMemAlloc_v2(&mut r, 4 * N)))?;
+    let mut ctx = null_mut();
+    t.ok("cuCtxGetCurrent", cu!(api.cuCtxGetCurrent(&mut ctx)))?;
+    let mut g: CUgraph = null_mut();
+    t.ok("cuGraphCreate", cu!(api.cuGraphCreate(&mut g, 0)))?;
+    let (mut a, mut b, mut c): (CUgraphNode, CUgraphNode, CUgraphNode) = (null_mut(), null_mut(), null_mut());
+    let ms = memset_params(p, 0x0102_0304);
+    t.ok("cuGraphAddMemsetNode (root)", cu!(api.cuGraphAddMemsetNode(&mut a, g, std::ptr::null(), 0, &ms, ctx)))?;
+    let cp = copy_params(q, p, 4 * N);
+    t.ok("cuGraphAddMemcpyNode (after the memset)", cu!(api.cuGraphAddMemcpyNode(&mut b, g, &a, 1, &cp, ctx)))?;
+    t.ok("cuGraphAddEmptyNode (after the copy)", cu!(api.cuGraphAddEmptyNode(&mut c, g, &b, 1)))?;
+    count_nodes(api, t, g, "after three adds")?;
+    let mut list: [CUgraphNode; 5] = [null_mut(); 5];
+    let mut n = list.len();
+    t.ok("cuGraphGetNodes(array of 5)", cu!(api.cuGraphGetNodes(g, list.as_mut_ptr(), &mut n)))?;
+    t.value("nodes written", n);
+    t.check("the nodes in order of creation, the rest null", list[..3] == [a, b, c] && list[3..].iter().all(|x| x.is_null()))?;
+    let mut roots: [CUgraphNode; 2] = [null_mut(); 2];
+    let mut n = roots.len();
+    t.ok("cuGraphGetRootNodes", cu!(api.cuGraphGetRootNodes(g, roots.as_mut_ptr(), &mut n)))?;
+    t.value("root nodes", n);
+    t.check("the memset is the root", roots[0] == a)?;
+    edge_count(api, t, g, "of a chain of three")?;
+    let (mut from, mut to): ([CUgraphNode; 2], [CUgraphNode; 2]) = ([null_mut(); 2], [null_mut(); 2]);
+    let mut n = 2usize;
+    t.ok("cuGraphGetEdges", cu!(api.cuGraphGetEdges(g, from.as_mut_ptr(), to.as_mut_ptr(), &mut n)))?;
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let index = |x: CUgraphNode| [a, b, c].iter().position(|y| *y == x).unwrap_or(9);
+    for i in 0..n {
+        pairs.push((index(from[i]), index(to[i])));
+    }
+    pairs.sort_unstable();
+    t.value("edges (by creation index)", &pairs);
+    for (name, node) in [("memset", a), ("memcpy", b), ("empty", c)] {
+        let mut ty = CUgraphNodeType(99);
+        t.ok(&format!("cuGraphNodeGetType({name})"), cu!(api.cuGraphNodeGetType(node, &mut ty)))?;
+        t.value(&format!("type of the {name} node"), ty.0);
+    }
+    let (mut dep, mut n) = (null_mut(), 1usize);
+    t.ok("cuGraphNodeGetDependencies(memcpy)", cu!(api.cuGraphNodeGetDependencies(b, &mut dep, &mut n)))?;
+    t.check("the copy depends on the memset", n == 1 && dep == a)?;
+    let (mut dep, mut n) = (null_mut(), 1usize);
+    t.ok("cuGraphNodeGetDependentNodes(memset)", cu!(api.cuGraphNodeGetDependentNodes(a, &mut dep, &mut n)))?;
+    t.check("the memset's dependent is the copy", n == 1 && dep == b)?;
+    let mut got = CUDA_MEMSET_NODE_PARAMS::default();
+    t.ok("cuGraphMemsetNodeGetParams", cu!(api.cuGraphMemsetNodeGetParams(a, &mut got)))?;
+    t.value("memset node: value, element size, width, height", (got.value, got.elementSize, got.width, got.height));
+    t.check("memset node: its destination", got.dst == p)?;
+    let mut gc = CUDA_MEMCPY3D::default();
+    t.ok("cuGraphMemcpyNodeGetParams", cu!(api.cuGraphMemcpyNodeGetParams(b, &mut gc)))?;
+    t.value("memcpy node: width, height, depth", (gc.WidthInBytes, gc.Height, gc.Depth));
+    t.check("memcpy node: its source and destination", gc.srcDevice == p && gc.dstDevice == q)?;
+    let ms2 = memset_params(p, 0x0a0b_0c0d);
+    t.ok("cuGraphMemsetNodeSetParams", cu!(api.cuGraphMemsetNodeSetParams(a, &ms2)))?;
+    t.ok("cuGraphAddDependencies(memset -> empty)", cu!(api.cuGraphAddDependencies(g, &a, &c, 1)))?;
+    edge_count(api, t, g, "after adding one")?;
+    t.ok("cuGraphRemoveDependencies(memset -> empty)", cu!(api.cuGraphRemoveDependencies(g, &a, &c, 1)))?;
+    edge_count(api, t, g, "after removing it")?;
+    // A child graph (a memset of r) after the empty node, then an event record.
+    let mut child: CUgraph = null_mut();
+    t.ok("cuGraphCreate(child)", cu!(api.cuGraphCreate(&mut child, 0)))?;
+    let mut cm = null_mut();
+    let msr = memset_params(r, 0x5555_5555);
+    t.ok("cuGraphAddMemsetNode(child)", cu!(api.cuGraphAddMemsetNode(&mut cm, child, std::ptr::null(), 0, &msr, ctx)))?;
+    let mut d = null_mut();
+    t.ok("cuGraphAddChildGraphNode", cu!(api.cuGraphAddChildGraphNode(&mut d, g, &c, 1, child)))?;
+    let mut ev: CUevent = null_mut();
+    t.ok("cuEventCreate", cu!(api.cuEventCreate(&mut ev, 0)))?;
+    let mut e = null_mut();
+    t.ok("cuGraphAddEventRecordNode", cu!(api.cuGraphAddEventRecordNode(&mut e, g, &d, 1, ev)))?;
+    let mut ty = CUgraphNodeType(99);
+    t.ok("cuGraphNodeGetType(child)", cu!(api.cuGraphNodeGetType(d, &mut ty)))?;
+    t.value("type of the child graph node", ty.0);
+    t.ok("cuGraphNodeGetType(event record)", cu!(api.cuGraphNodeGetType(e, &mut ty)))?;
+    t.value("type of the event record node", ty.0);
+    let mut exec: CUgraphExec = null_mut();
+    t.ok("cuGraphInstantiateWithFlags", cu!(api.cuGraphInstantiateWithFlags(&mut exec, g, 0)))?;
+    // The executable graph is a snapshot: later changes to the graph do not reach it.
+    let ms3 = memset_params(p, 0x1111_1111);
+    t.ok("cuGraphMemsetNodeSetParams (after instantiation)", cu!(api.cuGraphMemsetNodeSetParams(a, &ms3)))?;
+    for round in 0..2 {
+        t.ok("cuMemsetD32(q, 0)", cu!(api.cuMemsetD32_v2(q, 0, N)))?;
+        t.ok("cuMemsetD32(r, 0)", cu!(api.cuMemsetD32_v2(r, 0, N)))?;
+        t.ok(&format!("cuGraphLaunch (round {round})"), cu!(api.cuGraphLaunch(exec, s)))?;
+        t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+        let wq = words(api, t, q, "q")?;
+        t.check(&format!("round {round}: the copy carried the changed memset value"), wq.iter().all(|w| *w == 0x0a0b_0c0d))?;
+        let wr = words(api, t, r, "r")?;
+        t.check(&format!("round {round}: the child graph's memset ran"), wr.iter().all(|w| *w == 0x5555_5555))?;
+        t.ok("cuEventQuery (recorded by the graph)", cu!(api.cuEventQuery(ev)))?;
+    }
+    t.ok("cuGraphDestroyNode(empty)", cu!(api.cuGraphDestroyNode(c)))?;
+    count_nodes(api, t, g, "after destroying the empty node")?;
+    edge_count(api, t, g, "after destroying the empty node")?;
+    let mut n = 0usize;
+    t.ok("cuGraphGetRootNodes(count)", cu!(api.cuGraphGetRootNodes(g, null_mut(), &mut n)))?;
+    t.value("root nodes after destroying the empty node", n);
+    t.ok("cuGraphExecDestroy", cu!(api.cuGraphExecDestroy(exec)))?;
+    t.ok("cuGraphDestroy", cu!(api.cuGraphDestroy(g)))?;
+    t.ok("cuGraphDestroy(child)", cu!(api.cuGraphDestroy(child)))?;
+    t.ok("cuEventDestroy", cu!(api.cuEventDestroy_v2(ev)))?;
+    for (name, x) in [("p", p), ("q", q), ("r", r)] {
+        t.ok(&format!("cuMemFree {name}"), cu!(api.cuMemFree_v2(x)))?;
+    }
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    teardown(api, t)
+}
+
+fn forked_capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let (mut s1, mut s2): (CUstream, CUstream) = (null_mut(), null_mut());
+    t.ok("cuStreamCreate s1", cu!(api.cuStreamCreate(&mut s1, 1)))?;
+    t.ok("cuStreamCreate s2", cu!(api.cuStreamCreate(&mut s2, 1)))?;
+    let (mut e1, mut e2): (CUevent, CUevent) = (null_mut(), null_mut());
+    t.ok("cuEventCreate e1", cu!(api.cuEventCreate(&mut e1, 2)))?;
+    t.ok("cuEventCreate e2", cu!(api.cuEventCreate(&mut e2, 2)))?;
+    let (mut p, mut q, mut r) = (0, 0, 0);
+    t.ok("cuMemAlloc p", cu!(api.cuMemAlloc_v2(&mut p, 4 * N)))?;
+    t.ok("cuMemAlloc q", cu!(api.cuMemAlloc_v2(&mut q, 4 * N)))?;
+    t.ok("cuMemAlloc r", cu!(api.cuMemAlloc_v2(&mut r, 4 * N)))?;
+    t.ok(
+        "cuStreamBeginCapture_v2(s1, thread-local)",
+        cu!(api.cuStreamBeginCapture_v2(s1, CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_THREAD_LOCAL)),
+    )?;
+    t.ok("captured memset p on s1", cu!(api.cuMemsetD32Async(p, 0x0708_090a, N, s1)))?;
+    t.ok("cuEventRecord(e1, s1)", cu!(api.cuEventRecord(e1, s1)))?;
+    t.ok("cuStreamWaitEvent(s2, e1): s2 joins the capture", cu!(api.cuStreamWaitEvent(s2, e1, 0)))?;
+    let mut status = CUstreamCaptureStatus(9);
+    t.ok("cuStreamIsCapturing(s2)", cu!(api.cuStreamIsCapturing(s2, &mut status)))?;
+    t.value("s2 capture status", status.0);
+    t.ok("captured copy q <- p on s2", cu!(api.cuMemcpyDtoDAsync_v2(q, p, 4 * N, s2)))?;
+    t.ok("captured memset r on s1", cu!(api.cuMemsetD32Async(r, 0x0b0b_0b0b, N, s1)))?;
+    t.ok("cuEventRecord(e2, s2)", cu!(api.cuEventRecord(e2, s2)))?;
+    t.ok("cuStreamWaitEvent(s1, e2): s2 rejoins", cu!(api.cuStreamWaitEvent(s1, e2, 0)))?;
+    let mut g: CUgraph = null_mut();
+    t.ok("cuStreamEndCapture(s1)", cu!(api.cuStreamEndCapture(s1, &mut g)))?;
+    count_nodes(api, t, g, "of the forked capture")?;
+    let mut n = 0usize;
+    t.ok("cuGraphGetRootNodes(count)", cu!(api.cuGraphGetRootNodes(g, null_mut(), &mut n)))?;
+    t.value("root nodes of the forked capture", n);
+    edge_count(api, t, g, "of the forked capture")?;
+    t.ok("cuStreamIsCapturing(s2) after", cu!(api.cuStreamIsCapturing(s2, &mut status)))?;
+    t.value("s2 capture status after", status.0);
+    let mut exec: CUgraphExec = null_mut();
+    t.ok("cuGraphInstantiateWithFlags", cu!(api.cuGraphInstantiateWithFlags(&mut exec, g, 0)))?;
+    t.ok("cuGraphLaunch", cu!(api.cuGraphLaunch(exec, s2)))?;
+    t.ok("cuStreamSynchronize(s2)", cu!(api.cuStreamSynchronize(s2)))?;
+    let wq = words(api, t, q, "q")?;
+    t.check("the copy on the second stream saw the first stream's memset", wq.iter().all(|w| *w == 0x0708_090a))?;
+    let wr = words(api, t, r, "r")?;
+    t.check("the first stream's second memset ran", wr.iter().all(|w| *w == 0x0b0b_0b0b))?;
+    t.ok("cuGraphExecDestroy", cu!(api.cuGraphExecDestroy(exec)))?;
+    t.ok("cuGraphDestroy", cu!(api.cuGraphDestroy(g)))?;
+    for (name, x) in [("p", p), ("q", q), ("r", r)] {
+        t.ok(&format!("cuMemFree {name}"), cu!(api.cuMemFree_v2(x)))?;
+    }
+    t.ok("cuEventDestroy e1", cu!(api.cuEventDestroy_v2(e1)))?;
+    t.ok("cuEventDestroy e2", cu!(api.cuEventDestroy_v2(e2)))?;
+    t.ok("cuStreamDestroy s1", cu!(api.cuStreamDestroy_v2(s1)))?;
+    t.ok("cuStreamDestroy s2", cu!(api.cuStreamDestroy_v2(s2)))?;
+    teardown(api, t)
+}
+
+fn kernel_nodes(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut m = null_mut();
+    t.ok("cuModuleLoadData", cu!(api.cuModuleLoadData(&mut m, super::modules::PTX.as_ptr().cast())))?;
+    let mut f = null_mut();
+    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    let n = N as u32;
+    let a: Vec<f32> = (0..N).map(|i| i as f32).collect();
+    let b: Vec<f32> = (0..N).map(|i| (i % 7) as f32).collect();
+    let (mut da, mut db, mut dc) = (0, 0, 0);
+    for (name, d, h) in [("a", &mut da, &a), ("b", &mut db, &b)] {
+        t.ok(&format!("cuMemAlloc {name}"), cu!(api.cuMemAlloc_v2(d, 4 * N)))?;
+        t.ok(&format!("cuMemcpyHtoD {name}"), cu!(api.cuMemcpyHtoD_v2(*d, h.as_ptr().cast(), 4 * N)))?;
+    }
+    t.ok("cuMemAlloc c", cu!(api.cuMemAlloc_v2(&mut dc, 4 * N)))?;
+    let mut args: [*mut c_void; 4] = [(&raw mut da).cast(), (&raw mut db).cast(), (&raw mut dc).cast(), (&raw const n).cast_mut().cast()];
+    let mut g: CUgraph = null_mut();
+    t.ok("cuGraphCreate", cu!(api.cuGraphCreate(&mut g, 0)))?;
+    let mut kp = CUDA_KERNEL_NODE_PARAMS {
+        func: f,
+        gridDimX: n.div_ceil(256),
+        gridDimY: 1,
+        gridDimZ: 1,
+        blockDimX: 256,
+        blockDimY: 1,
+        blockDimZ: 1,
+        sharedMemBytes: 0,
+        kernelParams: args.as_mut_ptr(),
+        extra: null_mut(),
+        kern: null_mut(),
+        ctx: null_mut(),
+    };
+    let mut k = null_mut();
+    t.ok("cuGraphAddKernelNode_v2(vadd a b c)", cu!(api.cuGraphAddKernelNode_v2(&mut k, g, std::ptr::null(), 0, &kp)))?;
+    let mut ty = CUgraphNodeType(99);
+    t.ok("cuGraphNodeGetType(kernel)", cu!(api.cuGraphNodeGetType(k, &mut ty)))?;
+    t.value("type of the kernel node", ty.0);
+    // The arguments were copied when the node was added.
+    let a_alloc = da;
+    // Written through a pointer: the node's and the next call's view of `da` is via `args`.
+    // SAFETY: `da` is a live local.
+    unsafe { (&raw mut da).write(db) };
+    let mut exec: CUgraphExec = null_mut();
+    t.ok("cuGraphInstantiateWithFlags", cu!(api.cuGraphInstantiateWithFlags(&mut exec, g, 0)))?;
+    t.ok("cuGraphLaunch", cu!(api.cuGraphLaunch(exec, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let mut c = vec![0f32; N];
+    t.ok("cuMemcpyDtoH c", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, 4 * N)))?;
+    t.check("the kernel node computed a + b with the arguments of when it was added", (0..N).all(|i| c[i] == a[i] + b[i]))?;
+    // New parameters (b + b), then a new instantiation.
+    // args[0] points at `da`, which now holds b.
+    kp.kernelParams = args.as_mut_ptr();
+    t.ok("cuGraphKernelNodeSetParams_v2(vadd b b c)", cu!(api.cuGraphKernelNodeSetParams_v2(k, &kp)))?;
+    let mut exec2: CUgraphExec = null_mut();
+    t.ok("cuGraphInstantiateWithFlags (again)", cu!(api.cuGraphInstantiateWithFlags(&mut exec2, g, 0)))?;
+    t.ok("cuGraphLaunch (new executable)", cu!(api.cuGraphLaunch(exec2, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.ok("cuMemcpyDtoH c", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, 4 * N)))?;
+    t.check("the changed kernel node computed b + b", (0..N).all(|i| c[i] == b[i] + b[i]))?;
+    // A kernel captured from a stream, replayed three times: c = c + b each time.
+    t.ok("cuMemsetD32(c, 0)", cu!(api.cuMemsetD32_v2(dc, 0, N)))?;
+    let mut cap: CUgraph = null_mut();
+    t.ok("cuStreamBeginCapture_v2", cu!(api.cuStreamBeginCapture_v2(s, CUstreamCaptureMode::CU_STREAM_CAPTURE_MODE_GLOBAL)))?;
+    let mut args2: [*mut c_void; 4] = [(&raw mut dc).cast(), (&raw mut db).cast(), (&raw mut dc).cast(), (&raw const n).cast_mut().cast()];
+    t.ok(
+        "captured cuLaunchKernel(vadd c b c)",
+        cu!(api.cuLaunchKernel(f, n.div_ceil(256), 1, 1, 256, 1, 1, 0, s, args2.as_mut_ptr(), null_mut())),
+    )?;
+    t.ok("cuStreamEndCapture", cu!(api.cuStreamEndCapture(s, &mut cap)))?;
+    count_nodes(api, t, cap, "of the captured kernel")?;
+    let mut nodes = [null_mut(); 1];
+    let mut cnt = 1usize;
+    t.ok("cuGraphGetNodes", cu!(api.cuGraphGetNodes(cap, nodes.as_mut_ptr(), &mut cnt)))?;
+    t.ok("cuGraphNodeGetType(captured)", cu!(api.cuGraphNodeGetType(nodes[0], &mut ty)))?;
+    t.value("type of the captured node", ty.0);
+    let mut exec3: CUgraphExec = null_mut();
+    t.ok("cuGraphInstantiateWithFlags (captured)", cu!(api.cuGraphInstantiateWithFlags(&mut exec3, cap, 0)))?;
+    for round in 0..3 {
+        t.ok(&format!("cuGraphLaunch (replay {round})"), cu!(api.cuGraphLaunch(exec3, s)))?;
+    }
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.ok("cuMemcpyDtoH c", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, 4 * N)))?;
+    t.check("three replays of the captured kernel: c = 3b", (0..N).all(|i| c[i] == 3.0 * b[i]))?;
+    for (name, e) in [("exec", exec), ("exec2", exec2), ("exec3", exec3)] {
+        t.ok(&format!("cuGraphExecDestroy {name}"), cu!(api.cuGraphExecDestroy(e)))?;
+    }
+    t.ok("cuGraphDestroy", cu!(api.cuGraphDestroy(g)))?;
+    t.ok("cuGraphDestroy(captured)", cu!(api.cuGraphDestroy(cap)))?;
+    for (name, d) in [("a", a_alloc), ("b", db), ("c", dc)] {
+        t.ok(&format!("cuMemFree {name}"), cu!(api.cuMemFree_v2(d)))?;
+    }
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
     teardown(api, t)
 }

@@ -209,11 +209,7 @@ pub fn memset(s: &mut Session, a: &mut Decoder<'_>, asynchronous: bool) -> HResu
     if !matches!(op.elem_size, 1 | 2 | 4) {
         return Err(Fail::Malformed(DecodeError::Invalid("memset element size")));
     }
-    let row = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    if op.height > 0 && row > 0 {
-        let extent = op.pitch.checked_mul(op.height - 1).and_then(|v| v.checked_add(row)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        s.allocations.check(op.dst, extent)?;
-    }
+    check_memset(s, &op)?;
     let stream = if asynchronous { Some(stream_raw(s, stream)?) } else { None };
     s.backend.memset(op, stream)?;
     ok(Encoder::new())
@@ -265,7 +261,9 @@ pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut De
     let stream = a.u64()?;
     a.finish()?;
     let packed = c.width.checked_mul(c.height).filter(|n| *n <= MAX_2D_BYTES);
-    let Some(packed) = packed else { return Err(Fail::Malformed(DecodeError::TooLong { len: u64::MAX, max: MAX_2D_BYTES })) };
+    let Some(packed) = packed else {
+        return Err(Fail::Malformed(DecodeError::TooLong { len: u64::MAX, max: MAX_2D_BYTES }));
+    };
     let mut verdict: Result<(), Fail> = Ok(());
     if direction != 2 {
         verdict = extent_2d(c.dst_pitch, c.width, c.height).and_then(|n| Ok(s.allocations.check(c.dst, n)?));
@@ -348,4 +346,17 @@ pub fn free_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         s.vm.release(r.len);
     }
     ok(Encoder::new())
+}
+
+/// Checks the device range a memset writes.
+///
+/// # Errors
+/// `CUDA_ERROR_INVALID_VALUE` for a range outside the session's memory.
+pub(crate) fn check_memset(s: &Session, op: &Memset) -> Result<(), Fail> {
+    let row = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    if op.height > 0 && row > 0 {
+        let extent = op.pitch.checked_mul(op.height - 1).and_then(|v| v.checked_add(row)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        s.allocations.check(op.dst, extent)?;
+    }
+    Ok(())
 }

@@ -25,6 +25,7 @@ use cuvm_wire::ops;
 use crate::backend::Raw;
 use crate::session::handles::Kind;
 use crate::session::{Conn, Fail, HResult, Session};
+use graph::NodeKind;
 
 /// Routes one call to its handler.
 ///
@@ -103,8 +104,6 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemGetAccess => vmm::get_access(s, a),
         ops::cuMemRetainAllocationHandle => vmm::retain(s, a),
         ops::cuMemGetAllocationPropertiesFromHandle => vmm::properties(s, a),
-        ops::cuGraphDestroy => graph::destroy(s, a),
-        ops::cuGraphExecDestroy => graph::exec_destroy(s, a),
         ops::cuMemPoolTrimTo => pool::trim(s, a),
         ops::cuMemPoolGetAttribute => pool::get_attribute(s, a),
         ops::cuMemPoolSetAttribute => pool::set_attribute(s, a),
@@ -185,6 +184,38 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuStreamWaitEvent | ops::cuStreamWaitEvent_ptsz => stream::wait_event(s, a),
         ops::cuStreamGetPriority | ops::cuStreamGetPriority_ptsz => stream::priority(s, a),
         ops::cuStreamGetFlags | ops::cuStreamGetFlags_ptsz => stream::flags(s, a),
+
+        ops::cuStreamBeginCapture_v2 | ops::cuStreamBeginCapture_v2_ptsz => graph::begin_capture(s, a),
+        ops::cuStreamEndCapture | ops::cuStreamEndCapture_ptsz => graph::end_capture(s, a),
+        ops::cuStreamIsCapturing | ops::cuStreamIsCapturing_ptsz => graph::is_capturing(s, a),
+        ops::cuThreadExchangeStreamCaptureMode => graph::exchange_mode(s, a),
+        ops::cuGraphCreate => graph::create(s, a),
+        ops::cuGraphDestroy => graph::destroy(s, a),
+        ops::cuGraphAddEmptyNode => graph::add_node(s, a, NodeKind::Empty),
+        ops::cuGraphAddMemsetNode => graph::add_node(s, a, NodeKind::Memset),
+        ops::cuGraphAddMemcpyNode => graph::add_node(s, a, NodeKind::Memcpy),
+        ops::cuGraphAddKernelNode_v2 => graph::add_node(s, a, NodeKind::Kernel),
+        ops::cuGraphAddEventRecordNode => graph::add_node(s, a, NodeKind::EventRecord),
+        ops::cuGraphAddEventWaitNode => graph::add_node(s, a, NodeKind::EventWait),
+        ops::cuGraphAddChildGraphNode => graph::add_node(s, a, NodeKind::Child),
+        ops::cuGraphGetNodes => graph::nodes(s, a, false),
+        ops::cuGraphGetRootNodes => graph::nodes(s, a, true),
+        ops::cuGraphGetEdges_v2 => graph::edges(s, a),
+        ops::cuGraphAddDependencies_v2 => graph::dependencies(s, a, true),
+        ops::cuGraphRemoveDependencies_v2 => graph::dependencies(s, a, false),
+        ops::cuGraphNodeGetType => graph::node_type(s, a),
+        ops::cuGraphNodeGetDependencies_v2 => graph::neighbours(s, a, false),
+        ops::cuGraphNodeGetDependentNodes_v2 => graph::neighbours(s, a, true),
+        ops::cuGraphDestroyNode => graph::destroy_node(s, a),
+        ops::cuGraphMemsetNodeGetParams => graph::node_params(s, a, NodeKind::Memset),
+        ops::cuGraphMemcpyNodeGetParams => graph::node_params(s, a, NodeKind::Memcpy),
+        ops::cuGraphMemsetNodeSetParams => graph::set_node_params(s, a, NodeKind::Memset),
+        ops::cuGraphMemcpyNodeSetParams => graph::set_node_params(s, a, NodeKind::Memcpy),
+        ops::cuGraphKernelNodeSetParams_v2 => graph::set_node_params(s, a, NodeKind::Kernel),
+        ops::cuGraphInstantiateWithFlags => graph::instantiate(s, a),
+        ops::cuGraphExecDestroy => graph::exec_destroy(s, a),
+        ops::cuGraphLaunch | ops::cuGraphLaunch_ptsz => graph::launch(s, a, false),
+        ops::cuGraphUpload | ops::cuGraphUpload_ptsz => graph::launch(s, a, true),
 
         ops::cuEventCreate => event::create(s, a),
         ops::cuEventDestroy_v2 => event::destroy(s, a),

@@ -78,11 +78,10 @@ pub fn capture_info(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let info = s.backend.stream_capture_info(raw)?;
     let mut e = Encoder::new();
     e.u32(info.status).u64(info.id);
-    let graph = if info.graph == 0 { 0 } else { id_for(s, Kind::Graph, info.graph) };
+    let (graph, deps) = super::graph::capture_ids(s, info.graph, &info.dependencies);
     e.u64(graph);
-    e.u32(u32::try_from(info.dependencies.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
-    for d in &info.dependencies {
-        let id = id_for(s, Kind::GraphNode, *d);
+    e.u32(u32::try_from(deps.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
+    for id in deps {
         e.u64(id);
     }
     e.bool(!info.edges.is_empty());
@@ -90,12 +89,4 @@ pub fn capture_info(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         e.raw(edge);
     }
     ok(e)
-}
-
-/// The session's id for a driver handle of `kind`, registering it if new.
-fn id_for(s: &mut Session, kind: Kind, raw: crate::backend::Raw) -> u64 {
-    match s.handles.find(kind, raw) {
-        Some(id) => id,
-        None => s.handles.insert(Entry { kind, raw, ctx: s.current, parent: 0 }),
-    }
 }

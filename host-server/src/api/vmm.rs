@@ -69,7 +69,9 @@ pub fn release(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;
     let raw = s.handles.raw(id, Kind::MemHandle)?;
     s.backend.mem_release(raw)?;
-    let Some((size, refs)) = s.mem_handles.get(&id).copied() else { return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()) };
+    let Some((size, refs)) = s.mem_handles.get(&id).copied() else {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    };
     if refs <= 1 {
         s.mem_handles.remove(&id);
         s.handles.remove(id, Kind::MemHandle)?;
@@ -163,8 +165,12 @@ pub fn get_access(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// `cuMemRetainAllocationHandle`: [address u64] -> [handle id u64].
 pub fn retain(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let addr = a.u64()?;
-    let Some((_, range)) = s.allocations.containing(addr) else { return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()) };
-    let Owner::Mapping { handle } = range.owner else { return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()) };
+    let Some((_, range)) = s.allocations.containing(addr) else {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    };
+    let Owner::Mapping { handle } = range.owner else {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    };
     s.backend.mem_retain_handle(addr)?;
     if let Some(entry) = s.mem_handles.get_mut(&handle) {
         entry.1 += 1;

@@ -12,7 +12,10 @@
 //! value reach a guest.
 
 pub mod emulated;
+pub mod graph;
 pub mod native;
+
+pub use graph::{Copy3d, GraphNode, Graphs, KernelNode, Side3d};
 
 use cuvm_abi::CUresult;
 
@@ -156,7 +159,7 @@ pub struct Memset {
 
 /// The driver API as a session needs it.
 #[allow(unused_variables, missing_docs, clippy::missing_errors_doc)]
-pub trait Backend: Send {
+pub trait Backend: Graphs + Send {
     /// `native` or `emulated`.
     fn name(&self) -> &'static str;
     /// The driver's own entry points, for calls generated from the

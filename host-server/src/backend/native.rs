@@ -62,6 +62,8 @@ fn raw<T>(p: *mut T) -> Raw {
     p as usize as u64
 }
 
+mod graph;
+
 /// A function's or kernel's parameter layout, asked index by index until the
 /// driver answers `CUDA_ERROR_INVALID_VALUE` (past the last parameter).
 fn params(mut info: impl FnMut(usize, &mut usize, &mut usize) -> CuResult<()>) -> CuResult<Vec<ParamInfo>> {

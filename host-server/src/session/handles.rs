@@ -3,7 +3,7 @@
 //! never name a newer object; an id of another kind, an unknown id, or one
 //! that was destroyed is rejected.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use cuvm_abi::CUresult;
 
@@ -72,11 +72,14 @@ const STEP: u64 = 0x10;
 pub struct Handles {
     next: u64,
     live: BTreeMap<u64, Entry>,
+    /// The live ids of each backend handle, oldest first (lookups by
+    /// handle stay cheap in graphs of thousands of nodes).
+    by_raw: HashMap<(Kind, Raw), Vec<u64>>,
 }
 
 impl Default for Handles {
     fn default() -> Self {
-        Handles { next: FIRST_ID, live: BTreeMap::new() }
+        Handles { next: FIRST_ID, live: BTreeMap::new(), by_raw: HashMap::new() }
     }
 }
 
@@ -86,6 +89,7 @@ impl Handles {
         let id = self.next;
         self.next += STEP;
         self.live.insert(id, entry);
+        self.by_raw.entry((entry.kind, entry.raw)).or_default().push(id);
         id
     }
 
@@ -115,27 +119,58 @@ impl Handles {
     /// As [`Handles::get`].
     pub fn remove(&mut self, id: u64, kind: Kind) -> Result<Entry, CUresult> {
         self.get(id, kind)?;
-        self.live.remove(&id).ok_or(kind.invalid())
+        let e = self.live.remove(&id).ok_or(kind.invalid())?;
+        self.unindex(id, &e);
+        Ok(e)
     }
 
     /// Points `id` at a new backend handle (a primary context re-created
     /// after its last release keeps its id, as the driver keeps its handle).
     pub fn set_raw(&mut self, id: u64, raw: Raw) {
         if let Some(e) = self.live.get_mut(&id) {
+            let old = *e;
             e.raw = raw;
+            self.unindex(id, &old);
+            self.by_raw.entry((old.kind, raw)).or_default().push(id);
+            if let Some(v) = self.by_raw.get_mut(&(old.kind, raw)) {
+                v.sort_unstable();
+            }
+        }
+    }
+
+    /// Forgets every object of `kind` whose parent is `parent` (a graph's nodes).
+    pub fn remove_children(&mut self, kind: Kind, parent: u64) {
+        let ids: Vec<u64> = self.live.iter().filter(|(_, e)| e.kind == kind && e.parent == parent).map(|(id, _)| *id).collect();
+        for id in ids {
+            if let Some(e) = self.live.remove(&id) {
+                self.unindex(id, &e);
+            }
         }
     }
 
     /// Forgets every object created in context `ctx`; returns them.
     pub fn remove_in_context(&mut self, ctx: u64) -> Vec<(u64, Entry)> {
         let ids: Vec<u64> = self.live.iter().filter(|(_, e)| e.ctx == ctx && e.kind != Kind::Context).map(|(id, _)| *id).collect();
-        ids.into_iter().filter_map(|id| self.live.remove(&id).map(|e| (id, e))).collect()
+        let removed: Vec<(u64, Entry)> = ids.into_iter().filter_map(|id| self.live.remove(&id).map(|e| (id, e))).collect();
+        for (id, e) in &removed {
+            self.unindex(*id, e);
+        }
+        removed
     }
 
     /// The id of a live object with this backend handle and kind.
     #[must_use]
     pub fn find(&self, kind: Kind, raw: Raw) -> Option<u64> {
-        self.live.iter().find(|(_, e)| e.kind == kind && e.raw == raw).map(|(id, _)| *id)
+        self.by_raw.get(&(kind, raw)).and_then(|v| v.first().copied())
+    }
+
+    fn unindex(&mut self, id: u64, e: &Entry) {
+        if let Some(v) = self.by_raw.get_mut(&(e.kind, e.raw)) {
+            v.retain(|i| *i != id);
+            if v.is_empty() {
+                self.by_raw.remove(&(e.kind, e.raw));
+            }
+        }
     }
 
     /// All live objects, newest first (the order to destroy them in).

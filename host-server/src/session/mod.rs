@@ -206,7 +206,9 @@ impl Session {
         }
         let end = self.run(&mut conn);
         match end {
-            Fail::Io(FrameError::Closed) => log::info!("session {} ({}): guest disconnected", self.id, self.peer),
+            Fail::Io(FrameError::Closed) => {
+                log::info!("session {} ({}): guest disconnected", self.id, self.peer)
+            }
             Fail::Malformed(e) => {
                 log::warn!("session {} ({}): malformed message, ending the session: {e}", self.id, self.peer);
             }
@@ -321,6 +323,8 @@ impl Session {
                 Kind::Module if e.parent != 0 => Ok(()),
                 Kind::Module => self.backend.module_unload(e.raw),
                 Kind::Library => self.backend.library_unload(e.raw),
+                Kind::GraphExec => self.backend.graph_exec_destroy(e.raw),
+                Kind::Graph => self.backend.graph_destroy(e.raw),
                 _ => Ok(()),
             };
             let _ = id;

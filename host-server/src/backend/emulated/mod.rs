@@ -5,6 +5,7 @@
 //! launches answer `CUDA_ERROR_NOT_SUPPORTED` (logged once).
 
 mod device;
+mod graph;
 pub mod image;
 pub mod ptx;
 
@@ -13,7 +14,7 @@ use std::time::Instant;
 
 use cuvm_abi::CUresult;
 
-use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, Memset, ParamInfo, Raw};
+use super::{Backend, Copy2d, Copy3d, CuResult, GraphNode, Host2d, LaunchConfig, Memset, ParamInfo, Raw, Side3d};
 
 /// Device memory the emulated GPU has, unless configured otherwise.
 pub const DEFAULT_TOTAL_MEMORY: u64 = 8 << 30;
@@ -68,6 +69,7 @@ pub struct Emulated {
     cache_config: i32,
     warned_launch: bool,
     pool_attributes: HashMap<u32, u64>,
+    g: graph::State,
 }
 
 /// The emulated device's one memory pool.
@@ -95,6 +97,7 @@ impl Emulated {
             cache_config: 0,
             warned_launch: false,
             pool_attributes: HashMap::new(),
+            g: graph::State::default(),
         }
     }
 
@@ -156,6 +159,45 @@ impl Emulated {
         self.used += rounded;
         self.memory.insert(address, buf);
         Ok(address)
+    }
+
+    /// Copies `size` bytes between device allocations, now.
+    fn copy_device(&mut self, dst: u64, src: u64, size: u64) -> CuResult<()> {
+        let len = Self::to_usize(size)?;
+        let mut tmp = vec![0u8; len];
+        {
+            let (buf, at) = self.region(src, size)?;
+            tmp.copy_from_slice(&buf[at..at + len]);
+        }
+        let (buf, at) = self.region(dst, size)?;
+        buf[at..at + len].copy_from_slice(&tmp);
+        Ok(())
+    }
+
+    /// Performs a memset now.
+    fn fill(&mut self, op: Memset) -> CuResult<()> {
+        let elem = usize::from(op.elem_size);
+        let row_bytes = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if op.height > 1 && row_bytes > op.pitch {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let pattern = op.value.to_le_bytes();
+        for row in 0..op.height {
+            let start = op.pitch.checked_mul(row).and_then(|o| o.checked_add(op.dst));
+            let start = start.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+            let (buf, at) = self.region(start, row_bytes)?;
+            for chunk in buf[at..at + Self::to_usize(row_bytes)?].chunks_exact_mut(elem) {
+                chunk.copy_from_slice(&pattern[..elem]);
+            }
+        }
+        Ok(())
+    }
+
+    /// Records an event now.
+    fn stamp(&mut self, event: Raw) -> CuResult<()> {
+        let e = self.events.get_mut(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        e.recorded = Some(Instant::now());
+        Ok(())
     }
 
     fn to_usize(v: u64) -> CuResult<usize> {
@@ -380,11 +422,14 @@ impl Backend for Emulated {
     fn mem_alloc_async(&mut self, size: u64, stream: Raw) -> CuResult<u64> {
         self.context()?;
         self.stream(stream)?;
+        // Allocation nodes are not emulated.
+        self.not_capturable(Some(stream))?;
         self.alloc_raw(size)
     }
 
     fn mem_free_async(&mut self, ptr: u64, stream: Raw) -> CuResult<()> {
         self.stream(stream)?;
+        self.not_capturable(Some(stream))?;
         self.mem_free(ptr)
     }
 
@@ -423,6 +468,8 @@ impl Backend for Emulated {
         if let Some(s) = stream {
             self.stream(s)?;
         }
+        // The guest's bytes are not kept for replays (as with the native backend).
+        self.not_capturable(stream)?;
         let (buf, at) = self.region(dst, src.len() as u64)?;
         buf[at..at + src.len()].copy_from_slice(src);
         Ok(())
@@ -433,6 +480,7 @@ impl Backend for Emulated {
         if let Some(s) = stream {
             self.stream(s)?;
         }
+        self.not_capturable(stream)?;
         let len = dst.len();
         let (buf, at) = self.region(src, len as u64)?;
         dst.copy_from_slice(&buf[at..at + len]);
@@ -444,21 +492,26 @@ impl Backend for Emulated {
         if let Some(s) = stream {
             self.stream(s)?;
         }
-        let len = Self::to_usize(size)?;
-        let mut tmp = vec![0u8; len];
-        {
-            let (buf, at) = self.region(src, size)?;
-            tmp.copy_from_slice(&buf[at..at + len]);
+        let side = |ptr| Side3d { ptr, pitch: size, height: 1, pos: [0; 3] };
+        if self.capture(stream, GraphNode::Memcpy(Copy3d { src: side(src), dst: side(dst), extent: [size, 1, 1] }))? {
+            return Ok(());
         }
-        let (buf, at) = self.region(dst, size)?;
-        buf[at..at + len].copy_from_slice(&tmp);
-        Ok(())
+        self.copy_device(dst, src, size)
     }
 
     fn memcpy_2d(&mut self, c: Copy2d, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
         self.context()?;
         if let Some(s) = stream {
             self.stream(s)?;
+        }
+        if matches!(host, Host2d::None) {
+            let side = |ptr, pitch| Side3d { ptr, pitch, height: c.height, pos: [0; 3] };
+            let copy = Copy3d { src: side(c.src, c.src_pitch), dst: side(c.dst, c.dst_pitch), extent: [c.width, c.height, 1] };
+            if self.capture(stream, GraphNode::Memcpy(copy))? {
+                return Ok(());
+            }
+        } else {
+            self.not_capturable(stream)?;
         }
         let w = Self::to_usize(c.width)?;
         let mut host = host;
@@ -475,7 +528,7 @@ impl Backend for Emulated {
                     let dst = rows.get_mut(r * w..r * w + w).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
                     self.memcpy_dtoh(dst, at(c.src, c.src_pitch)?, None)?;
                 }
-                Host2d::None => self.memcpy_dtod(at(c.dst, c.dst_pitch)?, at(c.src, c.src_pitch)?, c.width, None)?,
+                Host2d::None => self.copy_device(at(c.dst, c.dst_pitch)?, at(c.src, c.src_pitch)?, c.width)?,
             }
         }
         Ok(())
@@ -486,21 +539,10 @@ impl Backend for Emulated {
         if let Some(s) = stream {
             self.stream(s)?;
         }
-        let elem = usize::from(op.elem_size);
-        let row_bytes = op.width.checked_mul(u64::from(op.elem_size)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        if op.height > 1 && row_bytes > op.pitch {
-            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        if self.capture(stream, GraphNode::Memset(op))? {
+            return Ok(());
         }
-        let pattern = op.value.to_le_bytes();
-        for row in 0..op.height {
-            let start = op.pitch.checked_mul(row).and_then(|o| o.checked_add(op.dst));
-            let start = start.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-            let (buf, at) = self.region(start, row_bytes)?;
-            for chunk in buf[at..at + Self::to_usize(row_bytes)?].chunks_exact_mut(elem) {
-                chunk.copy_from_slice(&pattern[..elem]);
-            }
-        }
-        Ok(())
+        self.fill(op)
     }
 
     fn pointer_attribute(&mut self, attrib: u32, ptr: u64) -> CuResult<Vec<u8>> {
@@ -629,6 +671,7 @@ impl Backend for Emulated {
         self.context()?;
         self.functions.get(&func).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
         self.stream(config.stream)?;
+        self.not_capturable(Some(config.stream))?;
         if !self.warned_launch {
             self.warned_launch = true;
             log::warn!("the emulated backend cannot run kernels; cuLaunchKernel answers CUDA_ERROR_NOT_SUPPORTED");
@@ -648,24 +691,31 @@ impl Backend for Emulated {
 
     fn stream_destroy(&mut self, stream: Raw) -> CuResult<()> {
         self.ready()?;
-        self.streams.remove(&stream).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+        self.streams.remove(&stream).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        self.forget_stream_capture(stream);
+        Ok(())
     }
 
     fn stream_synchronize(&mut self, stream: Raw) -> CuResult<()> {
         self.context()?;
-        self.stream(stream)
+        self.stream(stream)?;
+        self.capture_sync(stream)
     }
 
     fn stream_query(&mut self, stream: Raw) -> CuResult<()> {
         self.context()?;
-        self.stream(stream)
+        self.stream(stream)?;
+        self.capture_sync(stream)
     }
 
     fn stream_wait_event(&mut self, stream: Raw, event: Raw, flags: u32) -> CuResult<()> {
         self.context()?;
         self.stream(stream)?;
         self.events.get(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
-        if flags & !1 != 0 { Err(CUresult::CUDA_ERROR_INVALID_VALUE) } else { Ok(()) }
+        if flags & !1 != 0 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        self.capture_event_wait(stream, event).map(|_| ())
     }
 
     fn stream_get_priority(&mut self, stream: Raw) -> CuResult<i32> {
@@ -698,9 +748,17 @@ impl Backend for Emulated {
     fn event_record(&mut self, event: Raw, stream: Raw) -> CuResult<()> {
         self.context()?;
         self.stream(stream)?;
-        let e = self.events.get_mut(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
-        e.recorded = Some(Instant::now());
-        Ok(())
+        self.events.get(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        if self.capture_event_record(event, stream)? {
+            return Ok(());
+        }
+        self.stamp(event)
+    }
+
+    fn stream_capture_info(&mut self, stream: Raw) -> CuResult<super::CaptureInfo> {
+        self.context()?;
+        self.stream(stream)?;
+        Ok(self.capture_info(stream))
     }
 
     fn event_synchronize(&mut self, event: Raw) -> CuResult<()> {
@@ -716,7 +774,9 @@ impl Backend for Emulated {
     fn event_elapsed(&mut self, start: Raw, end: Raw) -> CuResult<f32> {
         self.ready()?;
         let (a, b) = (self.events.get(&start), self.events.get(&end));
-        let (Some(a), Some(b)) = (a, b) else { return Err(CUresult::CUDA_ERROR_INVALID_HANDLE) };
+        let (Some(a), Some(b)) = (a, b) else {
+            return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+        };
         const DISABLE_TIMING: u32 = 2;
         if a.flags & DISABLE_TIMING != 0 || b.flags & DISABLE_TIMING != 0 {
             return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);

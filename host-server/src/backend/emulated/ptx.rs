@@ -115,7 +115,9 @@ pub fn parse(text: &str) -> Result<Module, String> {
     }
     for line in src.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
-        let Some(space) = words.iter().position(|w| *w == ".global" || *w == ".const") else { continue };
+        let Some(space) = words.iter().position(|w| *w == ".global" || *w == ".const") else {
+            continue;
+        };
         if line.contains(".entry") || line.contains(".func") || !line.trim_end().ends_with(';') {
             continue;
         }
@@ -123,8 +125,12 @@ pub fn parse(text: &str) -> Result<Module, String> {
         if words.get(i) == Some(&".align") {
             i += 2;
         }
-        let (Some(ty), Some(_)) = (words.get(i), words.get(i + 1)) else { continue };
-        let Some(elem) = scalar_size(ty) else { continue };
+        let (Some(ty), Some(_)) = (words.get(i), words.get(i + 1)) else {
+            continue;
+        };
+        let Some(elem) = scalar_size(ty) else {
+            continue;
+        };
         let decl: String = words[i + 1..].join("");
         let decl = decl.split('=').next().unwrap_or("").trim_end_matches(';').to_string();
         let (name, count) = match (decl.find('['), decl.find(']')) {
