@@ -141,6 +141,7 @@ gpu-bundle: headers $(RUNTIME)
 	mkdir -p gpu-bundle/probe
 	cp scripts/probes/*.sh scripts/probes/*.cu gpu-bundle/probe/
 	$(CC) -Wall -O2 -I$(HEADERS) scripts/probes/capture-copy.c -o gpu-bundle/probe/capture-copy -Lgpu-bundle/lib -lcuda
+	$(CC) -Wall -O2 -shared -fPIC scripts/probes/table-trace.c -o gpu-bundle/probe/table-trace.so -ldl
 	$(CC) -O2 bench/socketpair.c -o gpu-bundle/bench/socketpair
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
 	mkdir -p gpu-bundle/compat && cp -r compat/run.sh compat/cases gpu-bundle/compat/

@@ -25,6 +25,10 @@ for p in "$B"/examples/1[0-9]-*; do cases+=("nvcc:$(basename "$p")"); done
 for p in "$C"/cases/*.py; do cases+=("py:$(basename "$p" .py)"); done
 if [ $# -gt 0 ]; then cases=(); for a in "$@"; do cases+=("$a"); done; fi
 
+# The CUDA libraries Python wheels ship (cuBLAS, cuFFT...), for the nvcc
+# program that opens them at run time (14-runtime-libraries).
+NVLIBS=$(python3 -c 'import glob, site; print(":".join(sorted({d for p in site.getsitepackages() for d in glob.glob(p + "/nvidia/*/lib") + glob.glob(p + "/nvidia/cu*/lib")})))' 2>/dev/null)
+
 run_case() { # MODE CASE -> exit code; output in $OUT/CASE.MODE.log
     local mode=$1 c=$2 kind=${2%%:*} name=${2#*:}
     local log="$OUT/$name.$mode.log"
@@ -34,7 +38,9 @@ run_case() { # MODE CASE -> exit code; output in $OUT/CASE.MODE.log
               TRITON_LIBCUDA_PATH="$B/lib" NUMBA_CUDA_DRIVER="$B/lib/libcuda.so.1" CUVM_LOG=warn)
     fi
     case $kind in
-        nvcc) env "${env[@]}" timeout "$LIMIT" "$B/examples/$name" >"$log" 2>&1 ;;
+        nvcc) local lp=$NVLIBS
+              [ "$mode" = cuvm ] && lp="$B/lib${lp:+:$lp}"
+              env "${env[@]}" LD_LIBRARY_PATH="$lp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" timeout "$LIMIT" "$B/examples/$name" >"$log" 2>&1 ;;
         py) env "${env[@]}" timeout "$LIMIT" python3 "$C/cases/$name.py" >"$log" 2>&1 ;;
     esac
 }

@@ -8,7 +8,7 @@ OUT=${OUT:-/tmp/cuvm-trace}; mkdir -p "$OUT"
 c=$1; shift
 REAL=$(ldconfig -p | awk '/libcuda\.so\.1 /{print $NF; exit}')
 SOCK=/tmp/cuvm-trace-$$.sock
-"$B/bin/cuvm-host" --listen "unix:$SOCK" --backend native --driver-lib "$REAL" 2>"$OUT/$c.host.log" &
+CUVM_LOG=${CUVM_HOST_LOG:-warn} "$B/bin/cuvm-host" --listen "unix:$SOCK" --backend native --driver-lib "$REAL" 2>"$OUT/$c.host.log" &
 H=$!
 for i in $(seq 100); do [ -S "$SOCK" ] && break; sleep 0.1; done
 env "$@" LD_LIBRARY_PATH="$B/lib" CUVM_HOST="unix:$SOCK" TRITON_LIBCUDA_PATH="$B/lib" CUVM_LOG=trace \
@@ -22,6 +22,8 @@ kill $H
     grep -a "WARN\|ERROR" "$OUT/$c.raw" | sort | uniq -c | head -20
     echo "== last 60 calls"
     grep -a "TRACE" "$OUT/$c.raw" | tail -60
+    echo "== host log (CUVM_HOST_LOG=${CUVM_HOST_LOG:-warn}): first 40 lines not about sessions"
+    grep -av "connected\|disconnected\|cleaned up" "$OUT/$c.host.log" | head -40
     echo "== output"
     grep -av "TRACE\|DEBUG" "$OUT/$c.raw" | tail -15
 } >"$OUT/$c.trace.txt"

@@ -55,6 +55,15 @@ impl Allocations {
     /// # Errors
     /// `CUDA_ERROR_INVALID_VALUE`.
     pub fn check(&self, ptr: u64, len: u64) -> Result<(), CUresult> {
+        let r = self.check_range(ptr, len);
+        if r.is_err() {
+            let near = self.ranges.range(..=ptr).next_back().map(|(s, r)| (*s, r.len));
+            log::debug!("pointer check refused [{ptr:#x}, +{len:#x}); the range at or below it: {near:x?}");
+        }
+        r
+    }
+
+    fn check_range(&self, ptr: u64, len: u64) -> Result<(), CUresult> {
         let Some((&start, range)) = self.ranges.range(..=ptr).next_back() else {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         };
