@@ -85,6 +85,7 @@ scenarios!(
     kernel_fault_reported_at_sync,
     kernel_launched_through_a_cukernel,
     export_tables,
+    tools_context_slots,
     graphs_stream_capture,
     graphs_node_api,
     graphs_forked_capture,

@@ -6,10 +6,11 @@
 //! length, slot for slot as the real driver, except the context-local storage
 //! table (three functions and a NULL word).
 //!
-//! Everything here is answered in the guest: the called slots are
+//! Almost everything here is answered in the guest: the called slots are
 //! process-local (context-local storage, tool hooks, the calling thread's
 //! context), and the integrity answer must come from this process's own
-//! table addresses. A slot no client was seen calling logs once (table and
+//! table addresses. Two tools-context slots cuBLASLt calls (51, 39) are
+//! answered by the host's driver (`CUVM_TOOLS_CONTEXT_SLOT`). A slot no client was seen calling logs once (table and
 //! slot) and returns `CUDA_ERROR_NOT_SUPPORTED`.
 
 use core::ffi::{c_int, c_uint, c_void};
@@ -377,7 +378,89 @@ unsafe extern "C" fn tools_context_id(ctx: CUcontext, id: *mut u64) -> CUresult 
     })
 }
 
-static TOOLS_CONTEXT: Table<93> = table(true, stubs::<5>(), &[(4, f(tools_context_id as *const c_void)), (91, null())]);
+/// The guest's copies of the objects slot 51 made, by address: the host's id.
+static TOOLS_OBJECTS: Mutex<Vec<(usize, u64)>> = Mutex::new(Vec::new());
+
+fn context_or_current(ctx: CUcontext) -> u64 {
+    if ctx.is_null() { context::current() } else { ctx as usize as u64 }
+}
+
+/// 21318c60 slot 51 (cuBLASLt 13): (context, 0, out object pointer, 0). The
+/// host's driver makes the object; the guest gets a copy of its first four
+/// words (the context word as the guest's handle) at an address of its own.
+unsafe extern "C" fn tools_context_object(ctx: CUcontext, a1: u64, out: *mut *mut c_void, a3: u64) -> CUresult {
+    crate::guard::call("export table slot", || {
+        if out.is_null() {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        }
+        if a1 != 0 || a3 != 0 {
+            return crate::driver::not_supported("tools-context slot 51 with arguments never measured");
+        }
+        let mut e = cuvm_wire::Encoder::new();
+        e.u32(51).u64(context_or_current(ctx)).u64(0);
+        let r = match crate::remote::call(cuvm_wire::ops::CUVM_TOOLS_CONTEXT_SLOT, &e) {
+            Ok(r) => r,
+            Err(e) => return e,
+        };
+        let mut d = r.decoder();
+        let mut words = [0u64; 5];
+        for w in &mut words {
+            match d.u64() {
+                Ok(v) => *w = v,
+                Err(e) => return crate::remote::protocol(e),
+            }
+        }
+        let object: &'static mut [u64; 4] = Box::leak(Box::new([words[1], words[2], words[3], words[4]]));
+        let address = object.as_mut_ptr() as usize;
+        TOOLS_OBJECTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((address, words[0]));
+        // SAFETY: checked non-null; the caller's storage.
+        unsafe { out.write(address as *mut c_void) };
+        CUresult::CUDA_SUCCESS
+    })
+}
+
+/// 21318c60 slot 39 (cuBLASLt 13): (context, an object of slot 51, out
+/// value); the host's driver answers. The value is written as 4 bytes when
+/// it fits them (it is 7 on the H100), else as 8.
+unsafe extern "C" fn tools_context_query(ctx: CUcontext, object: *mut c_void, out: *mut u32) -> CUresult {
+    crate::guard::call("export table slot", || {
+        if out.is_null() {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        }
+        let id = TOOLS_OBJECTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .find(|(a, _)| *a == object as usize)
+            .map(|(_, id)| *id);
+        let Some(id) = id else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+        let mut e = cuvm_wire::Encoder::new();
+        e.u32(39).u64(context_or_current(ctx)).u64(id);
+        let value = match crate::remote::call(cuvm_wire::ops::CUVM_TOOLS_CONTEXT_SLOT, &e).and_then(|r| r.decoder().u64().map_err(crate::remote::protocol)) {
+            Ok(v) => v,
+            Err(e) => return e,
+        };
+        // SAFETY: checked non-null; the caller's storage (4 bytes at least).
+        unsafe {
+            match u32::try_from(value) {
+                Ok(v) => out.write_unaligned(v),
+                Err(_) => out.cast::<u64>().write_unaligned(value),
+            }
+        }
+        CUresult::CUDA_SUCCESS
+    })
+}
+
+static TOOLS_CONTEXT: Table<93> = table(
+    true,
+    stubs::<5>(),
+    &[
+        (4, f(tools_context_id as *const c_void)),
+        (39, f(tools_context_query as *const c_void)),
+        (51, f(tools_context_object as *const c_void)),
+        (91, null()),
+    ],
+);
 static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
 static NVML: Table<34> = table(true, stubs::<6>(), &[]);
 static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);

@@ -7,7 +7,11 @@
 //! that use pinned buffers work (copies from them go over the transport like
 //! any other). Mapping host memory into the device (`DEVICEMAP`,
 //! `cuMemHostGetDevicePointer`) is not possible and is refused, and the host
-//! reports `CAN_MAP_HOST_MEMORY` = 0 so that clients do not try.
+//! reports `CAN_MAP_HOST_MEMORY` = 0 so that clients do not try. With
+//! unified addressing, clients also hand page-locked host addresses to
+//! memsets (XLA does, on small host buffers): those are done here, in the
+//! guest, in stream order (as host functions are), which is what the driver
+//! does to such memory.
 
 use core::ffi::{c_uint, c_void};
 use std::collections::BTreeMap;
@@ -24,6 +28,30 @@ static DEVICE: Mutex<BTreeMap<u64, u64>> = Mutex::new(BTreeMap::new());
 
 /// Host ranges allocated or registered as page-locked: start -> (length, flags, owned).
 static PINNED: Mutex<BTreeMap<usize, (usize, u32, bool)>> = Mutex::new(BTreeMap::new());
+
+/// Whether `[ptr, ptr + len)` lies inside one page-locked host range.
+fn is_pinned_span(ptr: u64, len: usize) -> bool {
+    let Ok(start) = usize::try_from(ptr) else { return false };
+    let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.range(..=start).next_back().is_some_and(|(s, (l, _, _))| start - s < *l && len <= *l - (start - s))
+}
+
+/// A memset of host memory: `height` rows of `width` elements of `elem`
+/// bytes, `pitch` bytes apart.
+///
+/// # Safety
+/// The rows lie in writable memory.
+unsafe fn fill_host(dst: usize, pitch: usize, value: u32, elem: u8, width: usize, height: usize) {
+    let bytes = value.to_le_bytes();
+    let elem = usize::from(elem);
+    for r in 0..height {
+        let row = (dst + r * pitch) as *mut u8;
+        for i in 0..width {
+            // SAFETY: inside the row, by the caller's contract.
+            unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), row.add(i * elem), elem) };
+        }
+    }
+}
 
 pub(crate) fn is_device(ptr: u64) -> bool {
     let map = DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -231,6 +259,18 @@ pub fn memset(
 ) -> CUresult {
     let mut e = Encoder::new();
     let pitch = if height <= 1 { width * usize::from(elem) } else { pitch };
+    let row = width.saturating_mul(usize::from(elem));
+    let extent = if height == 0 || row == 0 { 0 } else { pitch.saturating_mul(height - 1).saturating_add(row) };
+    if extent > 0 && is_pinned_span(dst, extent) {
+        let fill = move |status: CUresult| {
+            if status.is_success() {
+                // SAFETY: the range lies inside page-locked memory this
+                // process allocated or registered, checked just above.
+                unsafe { fill_host(dst as usize, pitch, value, elem, width, height) };
+            }
+        };
+        return crate::stream::run_in_order(stream.unwrap_or(core::ptr::null_mut()), per_thread, fill);
+    }
     e.u64(dst).u64(pitch as u64).u32(value).u8(elem).u64(width as u64).u64(height as u64);
     e.u64(stream.map_or(0, |s| stream_id(s, per_thread)));
     match stream {

@@ -148,7 +148,7 @@ pub unsafe fn elapsed(ms: *mut f32, start: CUevent, end: CUevent) -> CUresult {
 /// driver guarantees), at the price of making the submission synchronous.
 /// The design's asynchronous version (the host holds the stream until the
 /// guest reports the function done) needs host-to-guest messages.
-fn run_in_order(stream: CUstream, per_thread: bool, body: impl FnOnce(CUresult)) -> CUresult {
+pub(crate) fn run_in_order(stream: CUstream, per_thread: bool, body: impl FnOnce(CUresult)) -> CUresult {
     let op = if per_thread { ops::cuStreamSynchronize_ptsz } else { ops::cuStreamSynchronize };
     let status = wait(op, stream, per_thread);
     match status {

@@ -40,11 +40,21 @@ pub use codes::*;
 /// real driver answers the same way). [device i32] -> [context id u64].
 pub const CUVM_PRIMARY_CONTEXT_HANDLE: u32 = op_code("cuvm.primaryContextHandle");
 
+/// cuvm's own op: a call of slot 51 or 39 of the driver's tools-context
+/// export table (21318c60), which cuBLASLt makes; served by the host's
+/// driver. [slot u32, context id u64, object id u64 (slot 39; 0 for 51)] ->
+/// slot 51: [object id u64, the object's first 4 words (a word equal to the
+/// host's context handle given as the context id)]; slot 39: [value u64].
+pub const CUVM_TOOLS_CONTEXT_SLOT: u32 = op_code("cuvm.toolsContextSlot");
+
 /// The name of the entry point with op code `op`, if any.
 #[must_use]
 pub fn name_of(op: u32) -> Option<&'static str> {
     if op == CUVM_PRIMARY_CONTEXT_HANDLE {
         return Some("cuvm.primaryContextHandle");
+    }
+    if op == CUVM_TOOLS_CONTEXT_SLOT {
+        return Some("cuvm.toolsContextSlot");
     }
     ALL.iter().find(|(_, code)| *code == op).map(|(name, _)| *name)
 }
@@ -62,6 +72,7 @@ mod tests {
         assert_eq!(codes.len(), 682, "two entry points share an op code");
         assert!(!codes.contains(&0));
         assert!(!codes.contains(&CUVM_PRIMARY_CONTEXT_HANDLE), "cuvm's own op collides with an entry point");
+        assert!(!codes.contains(&CUVM_TOOLS_CONTEXT_SLOT), "cuvm's own op collides with an entry point");
     }
 
     #[test]

@@ -11,7 +11,10 @@ use cuvm_abi::{CUcontext, CUdevice_attribute, CUresult, CUuuid, integrity};
 use crate::{Api, Scenario, Transcript, cu};
 
 pub fn scenarios() -> Vec<Scenario> {
-    vec![Scenario { name: "export_tables", needs_kernels: false, native_only: false, run: export_tables }]
+    vec![
+        Scenario { name: "export_tables", needs_kernels: false, native_only: false, run: export_tables },
+        Scenario { name: "tools_context_slots", needs_kernels: false, native_only: true, run: tools_context_slots },
+    ]
 }
 
 const CUDART: &str = "6bd5fb6c5bf4e74a8987d93912fd9df9";
@@ -240,4 +243,30 @@ fn integrity_devices(api: &Api, t: &mut Transcript) -> Result<Vec<integrity::Dev
         });
     }
     Ok(devices)
+}
+
+/// Slots 51 and 39 of the tools-context table, called as cuBLASLt 13 calls
+/// them (measured with `scripts/probes/table-trace.c` under CuPy): slot 51
+/// makes an object bound to the context, slot 39 answers a small integer for
+/// it. Served by the host's driver through cuvm, so native-backend only.
+fn tools_context_slots(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    let ctx = super::setup(api, t)?;
+    let tools = table(api, t, TOOLS_CONTEXT)?;
+    type Make = unsafe extern "C" fn(CUcontext, u64, *mut *mut u64, u64) -> CUresult;
+    type Query = unsafe extern "C" fn(CUcontext, *mut u64, *mut u64) -> CUresult;
+    // SAFETY: measured shapes.
+    let (make, query) = unsafe { (slot::<Make>(tools, 51), slot::<Query>(tools, 39)) };
+    let mut object: *mut u64 = null_mut();
+    // SAFETY: measured argument shapes.
+    t.call("tools context slot 51 (context, 0, out, 0)", unsafe { make(ctx, 0, &mut object, 0) });
+    t.check("slot 51 wrote an object", !object.is_null())?;
+    // SAFETY: measured: the object's first four words are readable.
+    let words = unsafe { std::slice::from_raw_parts(object, 4) };
+    t.value("object word 0, word 1, word 3", (words[0], words[1], words[3]));
+    t.check("object word 2 is the context", words[2] == ctx as usize as u64)?;
+    let mut value = 0u64;
+    // SAFETY: measured argument shapes.
+    t.call("tools context slot 39 (context, object, out)", unsafe { query(ctx, object, &mut value) });
+    t.value("slot 39's value", value);
+    super::teardown(api, t)
 }

@@ -176,6 +176,21 @@ fn pinned_host(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut back = vec![0u8; 1 << 20];
     t.ok("cuMemcpyDtoH", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), d, 1 << 20)))?;
     t.check("pinned memory round-trips", back == data)?;
+    // With unified addressing a page-locked host address is a valid memset
+    // destination (XLA relies on it).
+    let words = h.cast::<u32>();
+    t.ok("cuMemsetD32 on pinned host memory", cu!(api.cuMemsetD32_v2(h as u64, 0xdead_beef, 1024)))?;
+    // SAFETY: `h` holds 1 MiB.
+    let set = unsafe { std::slice::from_raw_parts(words, 1025) };
+    t.check("the memset wrote 1024 words of pinned memory and no more", set[..1024].iter().all(|w| *w == 0xdead_beef) && set[1024] != 0xdead_beef)?;
+    let mut s = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    t.ok("cuMemsetD8Async on pinned host memory", cu!(api.cuMemsetD8Async(h as u64 + 8, 0x5a, 16, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    // SAFETY: `h` holds 1 MiB.
+    let bytes = unsafe { std::slice::from_raw_parts(h.cast::<u8>(), 32) };
+    t.value("pinned bytes 0..32 after the async memset", bytes);
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     t.ok("cuMemFreeHost", cu!(api.cuMemFreeHost(h)))?;
     let mut plain = vec![0u8; 8192];
     t.ok("cuMemHostRegister", cu!(api.cuMemHostRegister_v2(plain.as_mut_ptr().cast(), 8192, 0)))?;

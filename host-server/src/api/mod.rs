@@ -16,6 +16,7 @@ pub(crate) mod module;
 mod pool;
 mod stream;
 mod tensor;
+mod tools;
 mod vmm;
 
 use cuvm_abi::CUresult;
@@ -69,6 +70,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
 
         ops::cuDevicePrimaryCtxRetain => context::primary_retain(s, a),
         ops::CUVM_PRIMARY_CONTEXT_HANDLE => context::primary_handle(s, a),
+        ops::CUVM_TOOLS_CONTEXT_SLOT => tools::tools_context_slot(s, a),
         ops::cuDevicePrimaryCtxRelease_v2 => context::primary_release(s, a),
         ops::cuDevicePrimaryCtxSetFlags_v2 => context::primary_set_flags(s, a),
         ops::cuDevicePrimaryCtxGetState => context::primary_state(s, a),

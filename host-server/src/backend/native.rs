@@ -598,6 +598,33 @@ impl Backend for Native {
         Ok((p, size as u64))
     }
 
+    fn export_table_call(&mut self, uuid: [u8; 16], slot: usize, args: [u64; 4]) -> CuResult<()> {
+        let id = CUuuid { bytes: uuid.map(u8::cast_signed) };
+        let mut table: *const c_void = std::ptr::null();
+        call!(self.cuGetExportTable(&mut table, &id))?;
+        if table.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let words = table.cast::<usize>();
+        // SAFETY: word 0 of a sized table is its byte length; the slot is
+        // read only if it lies inside.
+        let size = unsafe { *words };
+        if slot == 0 || slot >= size / 8 {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // SAFETY: inside the table.
+        let f = unsafe { *words.add(slot) };
+        if f == 0 {
+            return Err(NOT_SUPPORTED);
+        }
+        type Slot = unsafe extern "C" fn(u64, u64, u64, u64) -> CUresult;
+        // SAFETY: a code slot of the driver's table, called with the argument
+        // values measured from real clients (allow-listed by the caller).
+        let f: Slot = unsafe { std::mem::transmute::<usize, Slot>(f) };
+        // SAFETY: as above.
+        unsafe { f(args[0], args[1], args[2], args[3]) }.into_result()
+    }
+
     fn stream_capture_info(&mut self, stream: Raw) -> CuResult<super::CaptureInfo> {
         let mut status = cuvm_abi::CUstreamCaptureStatus(0);
         let mut id = 0u64;

@@ -36,6 +36,8 @@ pub enum Kind {
     GraphExec,
     /// `CUgraphNode` (owned by its graph; never destroyed on its own).
     GraphNode,
+    /// An object of the driver's tools-context export table (slot 51).
+    ToolsObject,
 }
 
 impl Kind {
