@@ -436,7 +436,9 @@ unsafe extern "C" fn tools_context_query(ctx: CUcontext, object: *mut c_void, ou
         let Some(id) = id else { return CUresult::CUDA_ERROR_INVALID_VALUE };
         let mut e = cuvm_wire::Encoder::new();
         e.u32(39).u64(context_or_current(ctx)).u64(id);
-        let value = match crate::remote::call(cuvm_wire::ops::CUVM_TOOLS_CONTEXT_SLOT, &e).and_then(|r| r.decoder().u64().map_err(crate::remote::protocol)) {
+        let value = match crate::remote::call(cuvm_wire::ops::CUVM_TOOLS_CONTEXT_SLOT, &e)
+            .and_then(|r| r.decoder().u64().map_err(crate::remote::protocol))
+        {
             Ok(v) => v,
             Err(e) => return e,
         };

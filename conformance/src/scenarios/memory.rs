@@ -182,7 +182,10 @@ fn pinned_host(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemsetD32 on pinned host memory", cu!(api.cuMemsetD32_v2(h as u64, 0xdead_beef, 1024)))?;
     // SAFETY: `h` holds 1 MiB.
     let set = unsafe { std::slice::from_raw_parts(words, 1025) };
-    t.check("the memset wrote 1024 words of pinned memory and no more", set[..1024].iter().all(|w| *w == 0xdead_beef) && set[1024] != 0xdead_beef)?;
+    t.check(
+        "the memset wrote 1024 words of pinned memory and no more",
+        set[..1024].iter().all(|w| *w == 0xdead_beef) && set[1024] != 0xdead_beef,
+    )?;
     let mut s = null_mut();
     t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
     t.ok("cuMemsetD8Async on pinned host memory", cu!(api.cuMemsetD8Async(h as u64 + 8, 0x5a, 16, s)))?;

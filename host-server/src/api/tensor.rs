@@ -1,7 +1,8 @@
 //! Tensor maps: encoded by the driver from a global address that must be the
-//! session's memory. The check covers the tensor's outer extent (the
-//! outermost stride times the outermost dimension; for rank 1, one byte per
-//! element), so a guest cannot make a descriptor that points elsewhere.
+//! session's memory. The check covers every byte the tensor can address
+//! (from its base to its last element: the innermost row in bytes plus
+//! (dimension - 1) × stride for each outer dimension), so a guest cannot
+//! make a descriptor that points elsewhere.
 
 use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
@@ -12,13 +13,31 @@ use crate::session::{HResult, Session, ok};
 /// Most dimensions of a tensor map.
 const MAX_RANK: u32 = 5;
 
-/// The bytes the tensor spans from its base, as far as it can be told.
-fn extent(dims: &[u64], strides: &[u64]) -> Option<u64> {
-    match (dims.last(), strides.last()) {
-        (Some(d), Some(s)) => s.checked_mul(*d),
-        (Some(d), None) => Some(*d),
-        _ => None,
+/// Bytes per 16 elements of each `CUtensorMapDataType` (the packed 4- and
+/// 6-bit types store 16 elements in 8 or 16 bytes).
+fn bytes_per_16(data_type: u32) -> Option<u64> {
+    Some(match data_type {
+        0 => 16,                   // UINT8
+        1 | 6 | 9 => 32,           // UINT16, FLOAT16, BFLOAT16
+        2 | 3 | 7 | 10..=12 => 64, // UINT32, INT32, FLOAT32, FLOAT32_FTZ, TFLOAT32(_FTZ)
+        4 | 5 | 8 => 128,          // UINT64, INT64, FLOAT64
+        13 => 8,                   // 16U4_ALIGN8B
+        14 | 15 => 16,             // 16U4_ALIGN16B, 16U6_ALIGN16B
+        _ => return None,
+    })
+}
+
+/// The bytes the tensor spans from its base to the end of its last element.
+fn extent(data_type: u32, dims: &[u64], strides: &[u64]) -> Option<u64> {
+    let (inner, outer) = dims.split_first()?;
+    if dims.contains(&0) || outer.len() != strides.len() {
+        return None;
     }
+    let mut span = inner.checked_mul(bytes_per_16(data_type)?)?.div_ceil(16);
+    for (d, stride) in outer.iter().zip(strides) {
+        span = span.checked_add((d - 1).checked_mul(*stride)?)?;
+    }
+    Some(span)
 }
 
 /// `cuTensorMapEncodeTiled`: [data type u32, rank u32, address u64, dims
@@ -35,8 +54,8 @@ pub fn encode_tiled(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let box_dims = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
     let element_strides = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
     let options = [a.u32()?, a.u32()?, a.u32()?, a.u32()?];
-    let span = extent(&dims, &strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    s.allocations.check(address, span.max(1))?;
+    let span = extent(data_type, &dims, &strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    s.allocations.check(address, span)?;
     let map =
         s.backend.tensor_map_encode_tiled(&TiledTensorMap { data_type, address, dims, strides, box_dims, element_strides, options })?;
     let mut e = Encoder::new();
@@ -54,4 +73,29 @@ pub fn replace_address(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let mut e = Encoder::new();
     e.raw(&map);
     ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::extent;
+
+    #[test]
+    fn the_extent_ends_at_the_last_element() {
+        // 100 floats.
+        assert_eq!(extent(7, &[100], &[]), Some(400));
+        // 64 x 32 halves in rows of 256 bytes: 31 rows of 256 then 128 bytes.
+        assert_eq!(extent(6, &[64, 32], &[256]), Some(31 * 256 + 128));
+        // A 3-D view: 8 x 4 x 2 bytes, strides 16 and 1024.
+        assert_eq!(extent(0, &[8, 4, 2], &[16, 1024]), Some(8 + 3 * 16 + 1024));
+        // Packed 4-bit: 33 elements in 16-element groups of 8 bytes.
+        assert_eq!(extent(13, &[33], &[]), Some(17));
+    }
+
+    #[test]
+    fn empty_or_unknown_tensors_have_no_extent() {
+        assert_eq!(extent(7, &[0], &[]), None);
+        assert_eq!(extent(99, &[4], &[]), None);
+        assert_eq!(extent(7, &[4, 4], &[]), None);
+        assert_eq!(extent(7, &[u64::MAX, 2], &[16]), None);
+    }
 }
