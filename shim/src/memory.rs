@@ -9,9 +9,9 @@
 //! `cuMemHostGetDevicePointer`) is not possible and is refused, and the host
 //! reports `CAN_MAP_HOST_MEMORY` = 0 so that clients do not try. With
 //! unified addressing, clients also hand page-locked host addresses to
-//! memsets (XLA does, on small host buffers): those are done here, in the
-//! guest, in stream order (as host functions are), which is what the driver
-//! does to such memory.
+//! memsets and copies (XLA does, on small host buffers): those are done
+//! here, in the guest, in stream order (as host functions are), which is
+//! what the driver does to such memory. Kernels cannot reach it.
 
 use core::ffi::{c_uint, c_void};
 use std::collections::BTreeMap;
@@ -34,6 +34,19 @@ fn is_pinned_span(ptr: u64, len: usize) -> bool {
     let Ok(start) = usize::try_from(ptr) else { return false };
     let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     map.range(..=start).next_back().is_some_and(|(s, (l, _, _))| start - s < *l && len <= *l - (start - s))
+}
+
+/// A copy whose device-side address is page-locked host memory (given so
+/// under unified addressing): done here after the stream's earlier work.
+fn local_copy(dst: usize, src: usize, size: usize, stream: Option<u64>) -> CUresult {
+    let s = stream.unwrap_or(0) as usize as CUstream;
+    crate::stream::run_in_order(s, false, move |status| {
+        if status.is_success() {
+            // SAFETY: both sides hold `size` bytes: the page-locked side was
+            // checked, the other is the caller's by the driver's contract.
+            unsafe { std::ptr::copy(src as *const u8, dst as *mut u8, size) };
+        }
+    })
 }
 
 /// A memset of host memory: `height` rows of `width` elements of `elem`
@@ -159,6 +172,9 @@ pub unsafe fn htod(op: u32, dst: CUdeviceptr, src: *const c_void, size: usize, s
     if size > 0 && src.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
+    if size > 0 && is_pinned_span(dst, size) {
+        return local_copy(dst as usize, src as usize, size, stream);
+    }
     let data: &[u8] = if size == 0 {
         &[]
     } else {
@@ -185,6 +201,9 @@ pub unsafe fn dtoh(op: u32, dst: *mut c_void, src: CUdeviceptr, size: usize, str
     if size > 0 && dst.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
+    if size > 0 && is_pinned_span(src, size) {
+        return local_copy(dst as usize, src as usize, size, stream);
+    }
     let mut e = Encoder::new();
     e.u64(src).u64(size as u64).u64(stream.unwrap_or(0));
     let sink: Option<&mut [u8]> = if size == 0 {
@@ -198,6 +217,22 @@ pub unsafe fn dtoh(op: u32, dst: *mut c_void, src: CUdeviceptr, size: usize, str
 
 /// Device to device.
 pub fn dtod(op: u32, dst: CUdeviceptr, src: CUdeviceptr, size: usize, stream: Option<u64>) -> CUresult {
+    if size > 0 {
+        let (src_pinned, dst_pinned) = (is_pinned_span(src, size), is_pinned_span(dst, size));
+        let (htod_op, dtoh_op) = if stream.is_some() {
+            (ops::cuMemcpyHtoDAsync_v2, ops::cuMemcpyDtoHAsync_v2)
+        } else {
+            (ops::cuMemcpyHtoD_v2, ops::cuMemcpyDtoH_v2)
+        };
+        match (src_pinned, dst_pinned) {
+            (true, true) => return local_copy(dst as usize, src as usize, size, stream),
+            // SAFETY: the host side lies in page-locked memory of `size` bytes.
+            (true, false) => return unsafe { htod(htod_op, dst, src as usize as *const c_void, size, stream) },
+            // SAFETY: as above.
+            (false, true) => return unsafe { dtoh(dtoh_op, dst as usize as *mut c_void, src, size, stream) },
+            (false, false) => {}
+        }
+    }
     let mut e = Encoder::new();
     e.u64(dst).u64(src).u64(size as u64).u64(stream.unwrap_or(0));
     match stream {

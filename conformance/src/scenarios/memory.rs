@@ -193,6 +193,14 @@ fn pinned_host(api: &Api, t: &mut Transcript) -> Result<(), String> {
     // SAFETY: `h` holds 1 MiB.
     let bytes = unsafe { std::slice::from_raw_parts(h.cast::<u8>(), 32) };
     t.value("pinned bytes 0..32 after the async memset", bytes);
+    // Copies with a page-locked side named by its address as a device pointer.
+    t.ok("cuMemcpyDtoHAsync from pinned host memory", cu!(api.cuMemcpyDtoHAsync_v2(back.as_mut_ptr().cast(), h as u64, 32, s)))?;
+    t.ok("cuMemcpyDtoDAsync pinned -> device", cu!(api.cuMemcpyDtoDAsync_v2(d, h as u64, 32, s)))?;
+    t.ok("cuMemcpyDtoDAsync device -> pinned", cu!(api.cuMemcpyDtoDAsync_v2(h as u64 + 64, d, 32, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    // SAFETY: `h` holds 1 MiB.
+    let copied = unsafe { std::slice::from_raw_parts(h.cast::<u8>().add(64), 32) };
+    t.check("pinned -> host and pinned -> device -> pinned copies", back[..32] == *bytes && copied == bytes)?;
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     t.ok("cuMemFreeHost", cu!(api.cuMemFreeHost(h)))?;
     let mut plain = vec![0u8; 8192];
