@@ -1,6 +1,6 @@
 //! `cuGetExportTable`: the driver's private tables that libcudart (static or
 //! shared, and every copy embedded in cuBLAS, cuDNN, CuPy...), libcublasLt,
-//! NVML and NVRTC request by UUID. Layouts and the behaviour of the slots
+//! NVML, NVRTC and cuFFT request by UUID. Layouts and the behaviour of the slots
 //! clients call are the facts measured on driver 580.159.04
 //! (`../shared/reference/export-tables.md`): word 0 is the table's byte
 //! length, slot for slot as the real driver, except the context-local storage
@@ -50,11 +50,11 @@ const fn table<const N: usize>(sized: bool, stubs: [*const c_void; MAX_SLOTS], s
     Table(words)
 }
 
-/// The most slots a served table has (the tools-context table's 93).
-const MAX_SLOTS: usize = 93;
+/// The most slots a served table has (cuFFT's table's 99).
+const MAX_SLOTS: usize = 99;
 
 /// The tables' names, for the log line of a slot no client was seen calling.
-const TABLE_NAMES: [&str; 8] = [
+const TABLE_NAMES: [&str; 9] = [
     "f8cff951 (cudart 13 requirements)",
     "6bd5fb6c (cudart interface)",
     "42d85a81 (tools TLS)",
@@ -63,6 +63,7 @@ const TABLE_NAMES: [&str; 8] = [
     "21318c60 (tools context)",
     "69a28e9f (NVML interface)",
     "da9151d3 (NVRTC interface)",
+    "6e163fbe (cuFFT interface)",
 ];
 
 /// Slot `SLOT` of table `TABLE` (an index into [`TABLE_NAMES`]): a slot no
@@ -79,7 +80,7 @@ macro_rules! slot_stubs {
 
 /// The stub of every slot of table `TABLE`.
 const fn stubs<const TABLE: usize>() -> [*const c_void; MAX_SLOTS] {
-    slot_stubs!(TABLE; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92)
+    slot_stubs!(TABLE; 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90 91 92 93 94 95 96 97 98)
 }
 
 /// The same word in every slot.
@@ -463,12 +464,39 @@ static TOOLS_CONTEXT: Table<93> = table(
         (91, null()),
     ],
 );
+/// Registrations cuFFT made through 6e163fbe slot 7: (context, data, function).
+static CUFFT_REGISTRATIONS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// 6e163fbe slot 7, which cuFFT (CUDA 13, libcufft.so.12) calls once when it
+/// makes its first plan, measured with `scripts/probes/table-trace.c`: (the
+/// context, a cuFFT object, a function of cuFFT's that stores its second
+/// argument through its first, out pointer); the driver writes a handle
+/// through the out pointer and returns 1. It registers a callback whose
+/// purpose is not known: cuvm records it in the guest (process-local, like
+/// the other hooks), answers as the driver does, and never calls it.
+unsafe extern "C" fn cufft_register(ctx: CUcontext, data: *mut c_void, func: *const c_void, out: *mut *mut c_void) -> u32 {
+    let r = std::panic::catch_unwind(|| {
+        if out.is_null() {
+            return 0;
+        }
+        let record: &'static mut [usize; 3] = Box::leak(Box::new([ctx as usize, data as usize, func as usize]));
+        let handle = record.as_mut_ptr() as usize;
+        CUFFT_REGISTRATIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(handle);
+        log::debug!("cuFFT table slot 7: callback registered for context {ctx:p} (recorded, never called)");
+        // SAFETY: checked non-null; the caller's storage.
+        unsafe { out.write(handle as *mut c_void) };
+        1
+    });
+    r.unwrap_or(0)
+}
+
+static CUFFT: Table<99> = table(true, stubs::<8>(), &[(7, f(cufft_register as *const c_void))]);
 static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
 static NVML: Table<34> = table(true, stubs::<6>(), &[]);
 static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);
 
 /// (UUID, name, table) of every table a measured client requested.
-fn tables() -> [([u8; 16], &'static str, *const c_void); 10] {
+fn tables() -> [([u8; 16], &'static str, *const c_void); 11] {
     [
         (hex("f8cff95121468b4eb9e2fb469e7c0dd9"), "f8cff951", (&raw const F8CFF951).cast()),
         (hex("6bd5fb6c5bf4e74a8987d93912fd9df9"), "cudart interface", (&raw const CUDART).cast()),
@@ -480,6 +508,7 @@ fn tables() -> [([u8; 16], &'static str, *const c_void); 10] {
         (hex("21318c60971432488ca641ff7324c8f2"), "tools context", (&raw const TOOLS_CONTEXT).cast()),
         (hex("69a28e9f24498b47b030c5da330ea4e9"), "NVML interface", (&raw const NVML).cast()),
         (hex("da9151d33ae6cc41a5c04f26d533e328"), "NVRTC interface", (&raw const NVRTC).cast()),
+        (hex("6e163fbeb958444d835ce182aff1991e"), "cuFFT interface", (&raw const CUFFT).cast()),
     ]
 }
 
@@ -568,6 +597,25 @@ mod tests {
     }
 
     #[test]
+    fn cufft_registration_writes_a_handle_and_answers_one() {
+        let (t, r) = fetch("6e163fbeb958444d835ce182aff1991e");
+        assert_eq!(r, CUresult::CUDA_SUCCESS);
+        // SAFETY: the cuFFT table has 99 words.
+        let words = unsafe { std::slice::from_raw_parts(t, 99) };
+        assert_eq!(words[0], 99 * 8);
+        type Register = unsafe extern "C" fn(CUcontext, *mut c_void, *const c_void, *mut *mut c_void) -> u32;
+        // SAFETY: slot 7 has this shape (measured).
+        let register: Register = unsafe { std::mem::transmute(words[7]) };
+        use std::ptr::null_mut;
+        let mut handle: *mut c_void = null_mut();
+        // SAFETY: valid out pointer; the function is only recorded.
+        assert_eq!(unsafe { register(null_mut(), null_mut(), null(), &mut handle) }, 1);
+        assert!(!handle.is_null());
+        // SAFETY: as above, with a null out pointer.
+        assert_eq!(unsafe { register(null_mut(), null_mut(), null(), null_mut()) }, 0);
+    }
+
+    #[test]
     fn each_unimplemented_slot_has_its_own_stub_answering_not_supported() {
         let (t, r) = fetch("21318c60971432488ca641ff7324c8f2");
         assert_eq!(r, CUresult::CUDA_SUCCESS);
@@ -597,6 +645,7 @@ mod tests {
         ("21318c60971432488ca641ff7324c8f2", 93, &[91]),
         ("69a28e9f24498b47b030c5da330ea4e9", 34, &[]),
         ("da9151d33ae6cc41a5c04f26d533e328", 7, &[]),
+        ("6e163fbeb958444d835ce182aff1991e", 99, &[]),
     ];
 
     #[test]

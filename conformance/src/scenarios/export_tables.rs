@@ -36,6 +36,7 @@ const REQUESTED: &[(&str, usize)] = &[
     (TOOLS_CONTEXT, 0x2e8),
     ("69a28e9f24498b47b030c5da330ea4e9", 0x110),
     ("da9151d33ae6cc41a5c04f26d533e328", 0x38),
+    ("6e163fbeb958444d835ce182aff1991e", 0x318),
 ];
 
 fn uuid(hex: &str) -> CUuuid {
