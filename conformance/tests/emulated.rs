@@ -70,6 +70,8 @@ scenarios!(
     memory_memsets,
     memory_bad_pointers,
     memory_pinned_host,
+    memory_small_pinned_as_device_memory,
+    kernel_on_small_pinned_memory,
     two_processes_at_once,
     pointer_attributes_and_peer_copy,
     streams,

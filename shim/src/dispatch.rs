@@ -1016,7 +1016,8 @@ impl Driver for Shim {
     }
 
     unsafe fn cuMemHostGetDevicePointer_v2(pdptr: *mut CUdeviceptr, p: *mut c_void, Flags: c_uint) -> CUresult {
-        memory::host_get_device_pointer(Flags)
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::host_get_device_pointer(pdptr, p, Flags) }
     }
 
     unsafe fn cuMemHostGetFlags(pFlags: *mut c_uint, p: *mut c_void) -> CUresult {

@@ -37,6 +37,7 @@ pub mod launch;
 pub mod library;
 pub mod logging;
 pub mod memory;
+mod mirror;
 pub mod module;
 pub mod procaddress;
 pub mod remote;

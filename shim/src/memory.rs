@@ -5,9 +5,11 @@
 //! not see: `cuMemAllocHost`/`cuMemHostAlloc` return ordinary page-aligned
 //! guest memory and `cuMemHostRegister` only records the range, so programs
 //! that use pinned buffers work (copies from them go over the transport like
-//! any other). Mapping host memory into the device (`DEVICEMAP`,
-//! `cuMemHostGetDevicePointer`) is not possible and is refused, and the host
-//! reports `CAN_MAP_HOST_MEMORY` = 0 so that clients do not try. With
+//! any other). Small page-locked buffers are mirrored on the host at the
+//! same address (see `mirror`), so kernels can reach them as unified
+//! addressing promises; larger ones cannot be mapped into the device
+//! (`cuMemHostGetDevicePointer` refuses them), and the host reports
+//! `CAN_MAP_HOST_MEMORY` = 0 so that clients do not rely on it. With
 //! unified addressing, clients also hand page-locked host addresses to
 //! memsets and copies (XLA does, on small host buffers): those are done
 //! here, in the guest, in stream order (as host functions are), which is
@@ -32,8 +34,12 @@ static PINNED: Mutex<BTreeMap<usize, (usize, u32, bool)>> = Mutex::new(BTreeMap:
 /// Whether `[ptr, ptr + len)` lies inside one page-locked host range.
 fn is_pinned_span(ptr: u64, len: usize) -> bool {
     let Ok(start) = usize::try_from(ptr) else { return false };
-    let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    map.range(..=start).next_back().is_some_and(|(s, (l, _, _))| start - s < *l && len <= *l - (start - s))
+    let inside = {
+        let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        map.range(..=start).next_back().is_some_and(|(s, (l, _, _))| start - s < *l && len <= *l - (start - s))
+    };
+    // Mirrored buffers are device memory to the host: their work goes there.
+    inside && !crate::mirror::contains(ptr, len)
 }
 
 /// A copy whose device-side address is page-locked host memory (given so
@@ -339,6 +345,7 @@ pub unsafe fn host_alloc(pp: *mut *mut c_void, size: usize, flags: u32) -> CUres
             return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY);
         }
         PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p as usize, (size, flags, true));
+        crate::mirror::try_mirror(p as usize, size);
         // SAFETY: checked non-null.
         unsafe { remote::write(pp, p.cast()) };
         Ok(())
@@ -350,6 +357,7 @@ pub fn host_free(p: *mut c_void) -> CUresult {
     let entry = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&(p as usize));
     match entry {
         Some((size, _, true)) => {
+            crate::mirror::forget(p as usize);
             if let Ok(layout) = std::alloc::Layout::from_size_align(size, PAGE) {
                 // SAFETY: allocated by host_alloc with this layout.
                 unsafe { std::alloc::dealloc(p.cast(), layout) };
@@ -411,14 +419,31 @@ pub unsafe fn host_get_flags(flags: *mut c_uint, p: *mut c_void) -> CUresult {
     })())
 }
 
-/// `cuMemHostGetDevicePointer_v2`: host memory cannot be mapped into a
-/// remote device.
-pub fn host_get_device_pointer(flags: u32) -> CUresult {
+/// `cuMemHostGetDevicePointer_v2`: a mirrored buffer's device address is
+/// its own (see `mirror`); other guest memory cannot be mapped into a remote
+/// device.
+///
+/// # Safety
+/// `pdptr` null or valid for a write.
+pub unsafe fn host_get_device_pointer(pdptr: *mut CUdeviceptr, p: *mut c_void, flags: u32) -> CUresult {
     let _ = DEVICEMAP;
-    if flags != 0 {
+    if flags != 0 || pdptr.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
-    log::warn!("cuMemHostGetDevicePointer: guest memory cannot be mapped into the host's GPU; use device memory and copies");
+    if crate::mirror::contains(p as u64, 1) {
+        // Mirrored: the host maps it at the same address (unified addressing).
+        // SAFETY: checked non-null; the caller's storage.
+        unsafe { pdptr.write(p as CUdeviceptr) };
+        return CUresult::CUDA_SUCCESS;
+    }
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    WARNED.call_once(|| {
+        log::warn!(
+            "cuMemHostGetDevicePointer: this page-locked buffer is not mirrored on the host (only buffers up to {} KiB, {} KiB in all, are); use device memory and copies",
+            crate::mirror::MAX_ONE >> 10,
+            crate::mirror::MAX_TOTAL >> 10
+        );
+    });
     CUresult::CUDA_ERROR_NOT_SUPPORTED
 }
 

@@ -47,14 +47,35 @@ pub const CUVM_PRIMARY_CONTEXT_HANDLE: u32 = op_code("cuvm.primaryContextHandle"
 /// host's context handle given as the context id)]; slot 39: [value u64].
 pub const CUVM_TOOLS_CONTEXT_SLOT: u32 = op_code("cuvm.toolsContextSlot");
 
+/// cuvm's own ops for mirrored page-locked memory (small `cuMemHostAlloc`
+/// buffers that kernels reach through unified addressing, as XLA's do): the
+/// host maps memory at the guest's address and registers it with its GPU.
+/// Map: [address u64, size u64] -> []. Unmap: [address u64] -> [].
+pub const CUVM_MIRROR_MAP: u32 = op_code("cuvm.mirrorMap");
+/// See [`CUVM_MIRROR_MAP`].
+pub const CUVM_MIRROR_UNMAP: u32 = op_code("cuvm.mirrorUnmap");
+/// The guest's bytes of a mirror (posted before device work when they
+/// changed): [address u64, bytes] -> [].
+pub const CUVM_MIRROR_WRITE: u32 = op_code("cuvm.mirrorWrite");
+/// The mirrors the device changed since the guest last had them (after a
+/// synchronisation): [] -> [count u32, (address u64, bytes)*].
+pub const CUVM_MIRROR_READ: u32 = op_code("cuvm.mirrorRead");
+
+/// cuvm's own ops (not driver entry points) and their names.
+pub const OWN: [(u32, &str); 6] = [
+    (CUVM_PRIMARY_CONTEXT_HANDLE, "cuvm.primaryContextHandle"),
+    (CUVM_TOOLS_CONTEXT_SLOT, "cuvm.toolsContextSlot"),
+    (CUVM_MIRROR_MAP, "cuvm.mirrorMap"),
+    (CUVM_MIRROR_UNMAP, "cuvm.mirrorUnmap"),
+    (CUVM_MIRROR_WRITE, "cuvm.mirrorWrite"),
+    (CUVM_MIRROR_READ, "cuvm.mirrorRead"),
+];
+
 /// The name of the entry point with op code `op`, if any.
 #[must_use]
 pub fn name_of(op: u32) -> Option<&'static str> {
-    if op == CUVM_PRIMARY_CONTEXT_HANDLE {
-        return Some("cuvm.primaryContextHandle");
-    }
-    if op == CUVM_TOOLS_CONTEXT_SLOT {
-        return Some("cuvm.toolsContextSlot");
+    if let Some((_, name)) = OWN.iter().find(|(code, _)| *code == op) {
+        return Some(name);
     }
     ALL.iter().find(|(_, code)| *code == op).map(|(name, _)| *name)
 }
@@ -71,8 +92,9 @@ mod tests {
         codes.dedup();
         assert_eq!(codes.len(), 682, "two entry points share an op code");
         assert!(!codes.contains(&0));
-        assert!(!codes.contains(&CUVM_PRIMARY_CONTEXT_HANDLE), "cuvm's own op collides with an entry point");
-        assert!(!codes.contains(&CUVM_TOOLS_CONTEXT_SLOT), "cuvm's own op collides with an entry point");
+        for (own, name) in OWN {
+            assert!(!codes.contains(&own), "cuvm's own op {name} collides with an entry point");
+        }
     }
 
     #[test]

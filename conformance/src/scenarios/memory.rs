@@ -21,6 +21,8 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_memsets", needs_kernels: false, native_only: false, run: memsets },
         Scenario { name: "memory_bad_pointers", needs_kernels: false, native_only: false, run: bad_pointers },
         Scenario { name: "memory_pinned_host", needs_kernels: false, native_only: false, run: pinned_host },
+        Scenario { name: "memory_small_pinned_as_device_memory", needs_kernels: false, native_only: false, run: small_pinned },
+        Scenario { name: "kernel_on_small_pinned_memory", needs_kernels: true, native_only: false, run: kernel_on_small_pinned },
         Scenario { name: "two_processes_at_once", needs_kernels: false, native_only: false, run: two_processes },
         Scenario { name: "pointer_attributes_and_peer_copy", needs_kernels: false, native_only: false, run: pointer_attributes },
     ]
@@ -531,4 +533,80 @@ fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
     t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
     super::teardown(api, t)
+}
+
+/// A small page-locked buffer used as device memory under unified
+/// addressing (as XLA does): its device pointer, device copies and memsets
+/// through it, guest writes seen by the device, device writes seen by the
+/// guest after a synchronisation.
+fn small_pinned(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut h: *mut c_void = null_mut();
+    t.ok("cuMemHostAlloc(4 KiB, PORTABLE|DEVICEMAP)", cu!(api.cuMemHostAlloc(&mut h, 4096, 3)))?;
+    let mut dp = 0;
+    t.ok("cuMemHostGetDevicePointer", cu!(api.cuMemHostGetDevicePointer_v2(&mut dp, h, 0)))?;
+    t.check("its device address is its host address", dp == h as u64)?;
+    let data = random_bytes(4096, 5);
+    // SAFETY: `h` holds 4 KiB.
+    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), h.cast::<u8>(), 4096) };
+    let mut d = 0;
+    t.ok("cuMemAlloc", cu!(api.cuMemAlloc_v2(&mut d, 4096)))?;
+    t.ok("cuMemcpyDtoD device <- pinned (guest-written bytes)", cu!(api.cuMemcpyDtoD_v2(d, dp, 4096)))?;
+    let mut back = vec![0u8; 4096];
+    t.ok("cuMemcpyDtoH", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), d, 4096)))?;
+    t.check("the device read what the guest wrote", back == data)?;
+    let mut s = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    t.ok("cuMemsetD32Async(pinned, 7)", cu!(api.cuMemsetD32Async(dp, 7, 512, s)))?;
+    t.ok("cuMemcpyDtoDAsync pinned[2048..] <- device", cu!(api.cuMemcpyDtoDAsync_v2(dp + 2048, d, 2048, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    // SAFETY: `h` holds 4 KiB.
+    let now = unsafe { std::slice::from_raw_parts(h.cast::<u8>(), 4096) };
+    let words_ok = now[..2048].chunks(4).all(|w| w == [7, 0, 0, 0]);
+    t.check("after a synchronisation the guest sees the device's memset and copy", words_ok && now[2048..] == data[..2048])?;
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(d)))?;
+    t.ok("cuMemFreeHost", cu!(api.cuMemFreeHost(h)))?;
+    teardown(api, t)
+}
+
+/// A kernel reading and writing small page-locked buffers by their host
+/// addresses (unified addressing): c = a + b.
+fn kernel_on_small_pinned(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut m = null_mut();
+    t.ok("cuModuleLoadData", cu!(api.cuModuleLoadData(&mut m, super::modules::PTX.as_ptr().cast())))?;
+    let mut f = null_mut();
+    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    const N: usize = 1024;
+    let mut bufs = [null_mut::<c_void>(); 3];
+    for (i, b) in bufs.iter_mut().enumerate() {
+        t.ok(&format!("cuMemHostAlloc(4 KiB) #{i}"), cu!(api.cuMemHostAlloc(b, 4 * N, 0)))?;
+    }
+    // SAFETY: each buffer holds N floats.
+    let (a, b, c) = unsafe {
+        (
+            std::slice::from_raw_parts_mut(bufs[0].cast::<f32>(), N),
+            std::slice::from_raw_parts_mut(bufs[1].cast::<f32>(), N),
+            std::slice::from_raw_parts_mut(bufs[2].cast::<f32>(), N),
+        )
+    };
+    for i in 0..N {
+        a[i] = i as f32;
+        b[i] = 2.0 * i as f32;
+        c[i] = -1.0;
+    }
+    let (mut pa, mut pb, mut pc, n) = (bufs[0] as u64, bufs[1] as u64, bufs[2] as u64, N as u32);
+    let mut args: [*mut c_void; 4] = [(&raw mut pa).cast(), (&raw mut pb).cast(), (&raw mut pc).cast(), (&raw const n).cast_mut().cast()];
+    t.ok(
+        "cuLaunchKernel(vadd) on page-locked buffers",
+        cu!(api.cuLaunchKernel(f, 4, 1, 1, 256, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())),
+    )?;
+    t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
+    t.check("the kernel's writes to page-locked memory are seen", (0..N).all(|i| c[i] == 3.0 * i as f32))?;
+    for b in bufs {
+        t.ok("cuMemFreeHost", cu!(api.cuMemFreeHost(b)))?;
+    }
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
 }

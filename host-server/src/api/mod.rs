@@ -12,6 +12,7 @@ mod init;
 mod launch;
 pub(crate) mod library;
 mod memory;
+mod mirror;
 pub(crate) mod module;
 mod pool;
 mod stream;
@@ -71,6 +72,10 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuDevicePrimaryCtxRetain => context::primary_retain(s, a),
         ops::CUVM_PRIMARY_CONTEXT_HANDLE => context::primary_handle(s, a),
         ops::CUVM_TOOLS_CONTEXT_SLOT => tools::tools_context_slot(s, a),
+        ops::CUVM_MIRROR_MAP => mirror::map(s, a),
+        ops::CUVM_MIRROR_UNMAP => mirror::unmap(s, a),
+        ops::CUVM_MIRROR_WRITE => mirror::write(s, a),
+        ops::CUVM_MIRROR_READ => mirror::read(s),
         ops::cuDevicePrimaryCtxRelease_v2 => context::primary_release(s, a),
         ops::cuDevicePrimaryCtxSetFlags_v2 => context::primary_set_flags(s, a),
         ops::cuDevicePrimaryCtxGetState => context::primary_state(s, a),

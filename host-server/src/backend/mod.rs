@@ -369,6 +369,21 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     /// `cuStreamGetCaptureInfo_v3`.
+    /// Maps `size` bytes of host memory at `addr` (page-aligned), reachable
+    /// by the device at that same address (mirrored page-locked memory).
+    fn mirror_map(&mut self, addr: u64, size: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mirror_unmap(&mut self, addr: u64, size: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// Writes or reads a mirror's bytes (host memory; no stream order).
+    fn mirror_write(&mut self, addr: u64, bytes: &[u8]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mirror_read(&mut self, addr: u64, out: &mut [u8]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
     /// Calls slot `slot` of the driver's export table `uuid` with integer
     /// arguments (pointers among them point at host storage); the caller
     /// allow-lists table, slot and argument values.

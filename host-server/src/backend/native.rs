@@ -598,6 +598,65 @@ impl Backend for Native {
         Ok((p, size as u64))
     }
 
+    fn mirror_map(&mut self, addr: u64, size: u64) -> CuResult<()> {
+        let len = usize_of(size)?;
+        // SAFETY: a fresh anonymous mapping at an address nothing else in
+        // this (session worker) process uses: MAP_FIXED_NOREPLACE refuses
+        // to replace an existing mapping.
+        let p = unsafe {
+            libc::mmap(
+                addr as usize as *mut c_void,
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_FIXED_NOREPLACE,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(NOT_SUPPORTED);
+        }
+        if p as usize as u64 != addr {
+            // SAFETY: the mapping just made.
+            unsafe { libc::munmap(p, len) };
+            return Err(NOT_SUPPORTED);
+        }
+        const PORTABLE_DEVICEMAP: u32 = 0x1 | 0x2;
+        let registered = call!(self.cuMemHostRegister_v2(p, len, PORTABLE_DEVICEMAP)).and_then(|()| {
+            let mut device = 0u64;
+            call!(self.cuMemHostGetDevicePointer_v2(&mut device, p, 0))?;
+            if device == addr { Ok(()) } else { Err(NOT_SUPPORTED) }
+        });
+        if let Err(e) = registered {
+            let _ = call!(self.cuMemHostUnregister(p));
+            // SAFETY: the mapping just made.
+            unsafe { libc::munmap(p, len) };
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    fn mirror_unmap(&mut self, addr: u64, size: u64) -> CuResult<()> {
+        let p = addr as usize as *mut c_void;
+        let r = call!(self.cuMemHostUnregister(p));
+        // SAFETY: a mirror mapped by mirror_map with this size.
+        unsafe { libc::munmap(p, usize_of(size)?) };
+        r
+    }
+
+    fn mirror_write(&mut self, addr: u64, bytes: &[u8]) -> CuResult<()> {
+        // SAFETY: the session checked that [addr, addr + len) is one of its
+        // mirrors, mapped in this process.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), addr as usize as *mut u8, bytes.len()) };
+        Ok(())
+    }
+
+    fn mirror_read(&mut self, addr: u64, out: &mut [u8]) -> CuResult<()> {
+        // SAFETY: as for mirror_write.
+        unsafe { std::ptr::copy_nonoverlapping(addr as usize as *const u8, out.as_mut_ptr(), out.len()) };
+        Ok(())
+    }
+
     fn export_table_call(&mut self, uuid: [u8; 16], slot: usize, args: [u64; 4]) -> CuResult<()> {
         let id = CUuuid { bytes: uuid.map(u8::cast_signed) };
         let mut table: *const c_void = std::ptr::null();

@@ -16,6 +16,8 @@ pub enum Owner {
         /// The module's id.
         module: u64,
     },
+    /// Page-locked guest memory mirrored on the host at the same address.
+    Mirror,
     /// Physical memory mapped into a reserved range (`cuMemMap`).
     Mapping {
         /// The generic allocation handle's id.

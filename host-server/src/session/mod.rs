@@ -113,6 +113,9 @@ pub struct Session {
     pub reservations: std::collections::BTreeMap<u64, u64>,
     /// Physical allocations (`cuMemCreate`): handle id -> (size, references).
     pub mem_handles: HashMap<u64, (u64, u32)>,
+    /// Mirrored page-locked guest memory: address -> the bytes the guest
+    /// last had (to tell which mirrors the device changed).
+    pub mirrors: std::collections::BTreeMap<u64, Vec<u8>>,
 }
 
 /// The largest module image a guest may send.
@@ -140,6 +143,7 @@ impl Session {
             vm,
             reservations: std::collections::BTreeMap::new(),
             mem_handles: HashMap::new(),
+            mirrors: std::collections::BTreeMap::new(),
         }
     }
 
@@ -339,7 +343,7 @@ impl Session {
                 allocations::Owner::Mapping { .. } => {
                     let _ = self.backend.mem_unmap(*start, range.len);
                 }
-                allocations::Owner::ModuleGlobal { .. } => {}
+                allocations::Owner::ModuleGlobal { .. } | allocations::Owner::Mirror => {}
             }
         }
         for (id, (size, refs)) in std::mem::take(&mut self.mem_handles) {
@@ -349,6 +353,9 @@ impl Session {
                 }
             }
             freed += size;
+        }
+        for (addr, bytes) in std::mem::take(&mut self.mirrors) {
+            let _ = self.backend.mirror_unmap(addr, bytes.len() as u64);
         }
         for (start, size) in std::mem::take(&mut self.reservations) {
             let _ = self.backend.mem_address_free(start, size);

@@ -755,6 +755,37 @@ impl Backend for Emulated {
         self.stamp(event)
     }
 
+    fn mirror_map(&mut self, addr: u64, size: u64) -> CuResult<()> {
+        self.context()?;
+        let end = addr.checked_add(size).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let overlaps = self.memory.range(..end).next_back().is_some_and(|(s, b)| s + b.len() as u64 > addr);
+        // Device addresses are handed out upward from ADDRESS_BASE and never
+        // reused; keep clear of where they will go.
+        let device_zone = ADDRESS_BASE..self.next_address.saturating_add(self.total_memory.saturating_mul(4));
+        if overlaps || device_zone.contains(&addr) || device_zone.contains(&end) {
+            return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        }
+        self.memory.insert(addr, vec![0; Self::to_usize(size)?]);
+        Ok(())
+    }
+
+    fn mirror_unmap(&mut self, addr: u64, _size: u64) -> CuResult<()> {
+        self.memory.remove(&addr).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn mirror_write(&mut self, addr: u64, bytes: &[u8]) -> CuResult<()> {
+        let (buf, at) = self.region(addr, bytes.len() as u64)?;
+        buf[at..at + bytes.len()].copy_from_slice(bytes);
+        Ok(())
+    }
+
+    fn mirror_read(&mut self, addr: u64, out: &mut [u8]) -> CuResult<()> {
+        let len = out.len();
+        let (buf, at) = self.region(addr, len as u64)?;
+        out.copy_from_slice(&buf[at..at + len]);
+        Ok(())
+    }
+
     fn stream_capture_info(&mut self, stream: Raw) -> CuResult<super::CaptureInfo> {
         self.context()?;
         self.stream(stream)?;
