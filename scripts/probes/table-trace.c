@@ -5,7 +5,10 @@
  * patched in place (slots other than the integrity slot are not checked by
  * cudart), so every library that asks for it gets the logging slots.
  * Environment: TABLE_TRACE_UUID (32 hex digits, default the tools-context
- * table 21318c60...), TABLE_TRACE_LOG (default stderr).
+ * table 21318c60...), TABLE_TRACE_LOG (default stderr), TABLE_TRACE_HOOK
+ * ("SLOT:ARG": that argument of that slot is a function pointer the
+ * client registers; it is replaced by a logging wrapper, so the driver's
+ * later calls of it are logged too).
  * Build: cc -O2 -shared -fPIC table-trace.c -o table-trace.so -ldl */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -32,12 +35,31 @@ static void dump(const char *when, int i, uint64_t p) {
     fprintf(out, "\n");
 }
 
+static slot_fn hooked;
+static int hook_slot = -1, hook_arg = -1;
+
+static uint64_t hook_wrapper(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5) {
+    uint64_t a[6] = {a0, a1, a2, a3, a4, a5};
+    fprintf(out, "registered function called (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", a0, a1, a2, a3, a4, a5);
+    for (int i = 0; i < 6; i++) dump("before", i, a[i]);
+    fflush(out);
+    uint64_t r = hooked(a0, a1, a2, a3, a4, a5);
+    fprintf(out, "  registered function -> %#lx\n", r);
+    fflush(out);
+    return r;
+}
+
 static uint64_t logged(int slot, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5) {
     uint64_t a[6] = {a0, a1, a2, a3, a4, a5};
     fprintf(out, "table %s slot %d (%#lx, %#lx, %#lx, %#lx, %#lx, %#lx)\n", uuid_text, slot, a0, a1, a2, a3, a4, a5);
     for (int i = 0; i < 6; i++) dump("before", i, a[i]);
+    if (slot == hook_slot && hook_arg >= 0 && hook_arg < 6 && a[hook_arg]) {
+        hooked = (slot_fn)a[hook_arg];
+        a[hook_arg] = (uint64_t)hook_wrapper;
+        fprintf(out, "  (argument %d replaced by a logging wrapper)\n", hook_arg);
+    }
     fflush(out);
-    uint64_t r = orig[slot](a0, a1, a2, a3, a4, a5);
+    uint64_t r = orig[slot](a[0], a[1], a[2], a[3], a[4], a[5]);
     fprintf(out, "  -> %#lx\n", r);
     for (int i = 0; i < 6; i++) dump("after ", i, a[i]);
     fflush(out);
@@ -59,6 +81,8 @@ __attribute__((constructor)) static void patch(void) {
     const char *u = getenv("TABLE_TRACE_UUID");
     if (!u) u = "21318c60971432488ca641ff7324c8f2";
     snprintf(uuid_text, sizeof uuid_text, "%.8s", u);
+    const char *hook = getenv("TABLE_TRACE_HOOK");
+    if (hook) sscanf(hook, "%d:%d", &hook_slot, &hook_arg);
     const char *path = getenv("TABLE_TRACE_LOG");
     out = path ? fopen(path, "a") : stderr;
     if (!out) out = stderr;

@@ -464,33 +464,19 @@ static TOOLS_CONTEXT: Table<93> = table(
         (91, null()),
     ],
 );
-/// Registrations cuFFT made through 6e163fbe slot 7: (context, data, function).
-static CUFFT_REGISTRATIONS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
-
-/// 6e163fbe slot 7, which cuFFT (CUDA 13, libcufft.so.12) calls once when it
-/// makes its first plan, measured with `scripts/probes/table-trace.c`: (the
-/// context, a cuFFT object, a function of cuFFT's that stores its second
-/// argument through its first, out pointer); the driver writes a handle
-/// through the out pointer and returns 1. It registers a callback whose
-/// purpose is not known: cuvm records it in the guest (process-local, like
-/// the other hooks), answers as the driver does, and never calls it.
-unsafe extern "C" fn cufft_register(ctx: CUcontext, data: *mut c_void, func: *const c_void, out: *mut *mut c_void) -> u32 {
-    let r = std::panic::catch_unwind(|| {
-        if out.is_null() {
-            return 0;
-        }
-        let record: &'static mut [usize; 3] = Box::leak(Box::new([ctx as usize, data as usize, func as usize]));
-        let handle = record.as_mut_ptr() as usize;
-        CUFFT_REGISTRATIONS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(handle);
-        log::debug!("cuFFT table slot 7: callback registered for context {ctx:p} (recorded, never called)");
-        // SAFETY: checked non-null; the caller's storage.
-        unsafe { out.write(handle as *mut c_void) };
-        1
-    });
-    r.unwrap_or(0)
-}
-
-static CUFFT: Table<99> = table(true, stubs::<8>(), &[(7, f(cufft_register as *const c_void))]);
+/// cuFFT's table (6e163fbe, requested by libcufft.so.12 of CUDA 13). Only
+/// slot 7 is called (once per plan), measured with
+/// `scripts/probes/table-trace.c` (`TABLE_TRACE_HOOK=7:2`): (context, a
+/// cuFFT object, a cuFFT function that stores its second argument through
+/// its first, out pointer, ...). Inside the call the driver calls that
+/// function once with (the out pointer, a driver object, the mangled name of
+/// the kernel in the module cuFFT has just loaded, ...), so the object (the
+/// kernel's function, which cuFFT then queries with cuFuncGetAttribute)
+/// lands in the out pointer, and the slot returns 1. Which module and
+/// function the driver picks, and on what criteria, is not known yet, so
+/// slot 7 stays a logging stub (`CUDA_ERROR_NOT_SUPPORTED`): cuFFT plans
+/// fail cleanly rather than with a made-up handle.
+static CUFFT: Table<99> = table(true, stubs::<8>(), &[]);
 static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
 static NVML: Table<34> = table(true, stubs::<6>(), &[]);
 static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);
@@ -597,22 +583,16 @@ mod tests {
     }
 
     #[test]
-    fn cufft_registration_writes_a_handle_and_answers_one() {
+    fn cufft_table_has_its_measured_size_and_slot_seven_refuses() {
         let (t, r) = fetch("6e163fbeb958444d835ce182aff1991e");
         assert_eq!(r, CUresult::CUDA_SUCCESS);
         // SAFETY: the cuFFT table has 99 words.
         let words = unsafe { std::slice::from_raw_parts(t, 99) };
         assert_eq!(words[0], 99 * 8);
-        type Register = unsafe extern "C" fn(CUcontext, *mut c_void, *const c_void, *mut *mut c_void) -> u32;
-        // SAFETY: slot 7 has this shape (measured).
-        let register: Register = unsafe { std::mem::transmute(words[7]) };
-        use std::ptr::null_mut;
-        let mut handle: *mut c_void = null_mut();
-        // SAFETY: valid out pointer; the function is only recorded.
-        assert_eq!(unsafe { register(null_mut(), null_mut(), null(), &mut handle) }, 1);
-        assert!(!handle.is_null());
-        // SAFETY: as above, with a null out pointer.
-        assert_eq!(unsafe { register(null_mut(), null_mut(), null(), null_mut()) }, 0);
+        // SAFETY: a stub takes nothing and returns a CUresult.
+        let stub: unsafe extern "C" fn() -> CUresult = unsafe { std::mem::transmute(words[7]) };
+        // SAFETY: as above.
+        assert_eq!(unsafe { stub() }, CUresult::CUDA_ERROR_NOT_SUPPORTED);
     }
 
     #[test]
