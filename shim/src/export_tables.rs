@@ -464,19 +464,56 @@ static TOOLS_CONTEXT: Table<93> = table(
         (91, null()),
     ],
 );
-/// cuFFT's table (6e163fbe, requested by libcufft.so.12 of CUDA 13). Only
-/// slot 7 is called (once per plan), measured with
-/// `scripts/probes/table-trace.c` (`TABLE_TRACE_HOOK=7:2`): (context, a
-/// cuFFT object, a cuFFT function that stores its second argument through
-/// its first, out pointer, ...). Inside the call the driver calls that
-/// function once with (the out pointer, a driver object, the mangled name of
-/// the kernel in the module cuFFT has just loaded, ...), so the object (the
-/// kernel's function, which cuFFT then queries with cuFuncGetAttribute)
-/// lands in the out pointer, and the slot returns 1. Which module and
-/// function the driver picks, and on what criteria, is not known yet, so
-/// slot 7 stays a logging stub (`CUDA_ERROR_NOT_SUPPORTED`): cuFFT plans
-/// fail cleanly rather than with a made-up handle.
-static CUFFT: Table<99> = table(true, stubs::<8>(), &[]);
+/// 6e163fbe slot 7, which cuFFT (CUDA 13, libcufft.so.12) calls once per
+/// plan, measured with `scripts/probes/table-trace.c` (`TABLE_TRACE_HOOK`):
+/// (context, cuFFT's request of four words, a function of cuFFT's, its
+/// argument, the request again). Inside the call the driver calls that
+/// function with (its argument, a function object, the kernel's mangled
+/// name, two words, the request) for the kernel of the module cuFFT has just
+/// loaded, and returns 1. Served by the host's driver
+/// (`CUVM_CUFFT_KERNEL_LOOKUP`); each function it reports becomes a guest
+/// function handle, and cuFFT's function is called here with it, in order.
+unsafe extern "C" fn cufft_kernel_lookup(ctx: CUcontext, request: *const u64, function: *const c_void, arg: u64, user: u64) -> u64 {
+    type Registered = unsafe extern "C" fn(u64, u64, *const core::ffi::c_char, u64, u64, u64) -> u64;
+    let r = std::panic::catch_unwind(|| -> Result<u64, CUresult> {
+        if request.is_null() || function.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = cuvm_wire::Encoder::new();
+        e.u64(context_or_current(ctx));
+        for i in 0..4 {
+            // SAFETY: cuFFT's request is four words (measured).
+            e.u64(unsafe { request.add(i).read_unaligned() });
+        }
+        let reply = crate::remote::call(cuvm_wire::ops::CUVM_CUFFT_KERNEL_LOOKUP, &e)?;
+        let mut d = reply.decoder();
+        let ret = d.u64().map_err(crate::remote::protocol)?;
+        let n = d.u32().map_err(crate::remote::protocol)?;
+        // SAFETY: cuFFT's function, with the shape measured.
+        let f: Registered = unsafe { std::mem::transmute::<*const c_void, Registered>(function) };
+        for _ in 0..n {
+            let id = crate::module::cache_function(0, &mut d)?;
+            let name = d.str(4096).map_err(crate::remote::protocol)?;
+            let (a3, a4) = (d.u64().map_err(crate::remote::protocol)?, d.u64().map_err(crate::remote::protocol)?);
+            // The driver's name lives as long as its module; this copy lives on.
+            let name: &'static std::ffi::CStr =
+                Box::leak(std::ffi::CString::new(name).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?.into_boxed_c_str());
+            // SAFETY: as the driver calls it (measured).
+            unsafe { f(arg, id, name.as_ptr(), a3, a4, user) };
+        }
+        Ok(ret)
+    });
+    match r {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            log::warn!("cuFFT's kernel lookup (export table 6e163fbe slot 7) failed: {e}");
+            0
+        }
+        Err(_) => 0,
+    }
+}
+
+static CUFFT: Table<99> = table(true, stubs::<8>(), &[(7, f(cufft_kernel_lookup as *const c_void))]);
 static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
 static NVML: Table<34> = table(true, stubs::<6>(), &[]);
 static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);
@@ -583,16 +620,17 @@ mod tests {
     }
 
     #[test]
-    fn cufft_table_has_its_measured_size_and_slot_seven_refuses() {
+    fn cufft_table_has_its_measured_size_and_slot_seven_refuses_a_null_request() {
         let (t, r) = fetch("6e163fbeb958444d835ce182aff1991e");
         assert_eq!(r, CUresult::CUDA_SUCCESS);
         // SAFETY: the cuFFT table has 99 words.
         let words = unsafe { std::slice::from_raw_parts(t, 99) };
         assert_eq!(words[0], 99 * 8);
-        // SAFETY: a stub takes nothing and returns a CUresult.
-        let stub: unsafe extern "C" fn() -> CUresult = unsafe { std::mem::transmute(words[7]) };
-        // SAFETY: as above.
-        assert_eq!(unsafe { stub() }, CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        type Lookup = unsafe extern "C" fn(CUcontext, *const u64, *const c_void, u64, u64) -> u64;
+        // SAFETY: slot 7 has this shape (measured).
+        let lookup: Lookup = unsafe { std::mem::transmute(words[7]) };
+        // SAFETY: null request: refused before anything is read.
+        assert_eq!(unsafe { lookup(std::ptr::null_mut(), null(), null(), 0, 0) }, 0);
     }
 
     #[test]

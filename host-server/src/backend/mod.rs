@@ -385,9 +385,10 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     /// Calls slot `slot` of the driver's export table `uuid` with integer
-    /// arguments (pointers among them point at host storage); the caller
-    /// allow-lists table, slot and argument values.
-    fn export_table_call(&mut self, uuid: [u8; 16], slot: usize, args: [u64; 4]) -> CuResult<()> {
+    /// arguments (pointers among them point at host storage) and answers
+    /// its raw return value; the caller allow-lists table, slot and
+    /// argument values.
+    fn export_table_call(&mut self, uuid: [u8; 16], slot: usize, args: [u64; 6]) -> CuResult<u64> {
         Err(NOT_SUPPORTED)
     }
     fn stream_capture_info(&mut self, stream: Raw) -> CuResult<CaptureInfo> {

@@ -657,7 +657,7 @@ impl Backend for Native {
         Ok(())
     }
 
-    fn export_table_call(&mut self, uuid: [u8; 16], slot: usize, args: [u64; 4]) -> CuResult<()> {
+    fn export_table_call(&mut self, uuid: [u8; 16], slot: usize, args: [u64; 6]) -> CuResult<u64> {
         let id = CUuuid { bytes: uuid.map(u8::cast_signed) };
         let mut table: *const c_void = std::ptr::null();
         call!(self.cuGetExportTable(&mut table, &id))?;
@@ -676,12 +676,12 @@ impl Backend for Native {
         if f == 0 {
             return Err(NOT_SUPPORTED);
         }
-        type Slot = unsafe extern "C" fn(u64, u64, u64, u64) -> CUresult;
+        type Slot = unsafe extern "C" fn(u64, u64, u64, u64, u64, u64) -> u64;
         // SAFETY: a code slot of the driver's table, called with the argument
         // values measured from real clients (allow-listed by the caller).
         let f: Slot = unsafe { std::mem::transmute::<usize, Slot>(f) };
         // SAFETY: as above.
-        unsafe { f(args[0], args[1], args[2], args[3]) }.into_result()
+        Ok(unsafe { f(args[0], args[1], args[2], args[3], args[4], args[5]) })
     }
 
     fn stream_capture_info(&mut self, stream: Raw) -> CuResult<super::CaptureInfo> {
