@@ -1,6 +1,6 @@
 /* Diagnostic probe (GPU machine, native driver only): LD_PRELOAD it into a
  * program to log every call of every slot of one export table of the real
- * driver, with its arguments, the first 32 bytes each pointer-like argument
+ * driver, with its arguments, the first 96 bytes each pointer-like argument
  * points at (before and after the call), and the result. The table is
  * patched in place (slots other than the integrity slot are not checked by
  * cudart), so every library that asks for it gets the logging slots.
@@ -21,13 +21,16 @@
 #include <unistd.h>
 
 #define SLOTS 128
+#ifndef TABLE_TRACE_DUMP
+#define TABLE_TRACE_DUMP 96
+#endif
 typedef uint64_t (*slot_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
 static slot_fn orig[SLOTS];
 static FILE *out;
 static char uuid_text[40];
 
 static void dump(const char *when, int i, uint64_t p) {
-    unsigned char b[32];
+    unsigned char b[TABLE_TRACE_DUMP];
     struct iovec local = {b, sizeof b}, remote = {(void *)p, sizeof b};
     if (p < 0x10000 || process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof b) return;
     fprintf(out, "    %s arg%d -> ", when, i);

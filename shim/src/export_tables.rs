@@ -10,7 +10,8 @@
 //! process-local (context-local storage, tool hooks, the calling thread's
 //! context), and the integrity answer must come from this process's own
 //! table addresses. Two tools-context slots cuBLASLt calls (51, 39) are
-//! answered by the host's driver (`CUVM_TOOLS_CONTEXT_SLOT`). A slot no client was seen calling logs once (table and
+//! answered by the host's driver (`CUVM_TOOLS_CONTEXT_SLOT`); cuFFT's module
+//! lookup is built on forwarded module calls. A slot no client was seen calling logs once (table and
 //! slot) and returns `CUDA_ERROR_NOT_SUPPORTED`.
 
 use core::ffi::{c_int, c_uint, c_void};
@@ -18,7 +19,7 @@ use std::collections::HashMap;
 use std::ptr::null;
 use std::sync::Mutex;
 
-use cuvm_abi::{CUcontext, CUresult, CUuuid};
+use cuvm_abi::{CUcontext, CUfunction, CUmodule, CUresult, CUuuid};
 
 use crate::context;
 
@@ -466,54 +467,51 @@ static TOOLS_CONTEXT: Table<93> = table(
 );
 /// 6e163fbe slot 7, which cuFFT (CUDA 13, libcufft.so.12) calls once per
 /// plan, measured with `scripts/probes/table-trace.c` (`TABLE_TRACE_HOOK`):
-/// (context, cuFFT's request of four words, a function of cuFFT's, its
-/// argument, the request again). Inside the call the driver calls that
-/// function with (its argument, a function object, the kernel's mangled
-/// name, two words, the request) for the kernel of the module cuFFT has just
-/// loaded, and returns 1. Served by the host's driver
-/// (`CUVM_CUFFT_KERNEL_LOOKUP`); each function it reports becomes a guest
-/// function handle, and cuFFT's function is called here with it, in order.
-unsafe extern "C" fn cufft_kernel_lookup(ctx: CUcontext, request: *const u64, function: *const c_void, arg: u64, user: u64) -> u64 {
+/// (context, the module cuFFT has just loaded, a function of cuFFT's, its
+/// argument, the module again). The driver calls that function once per
+/// function of the module with (its argument, the function, the function's
+/// mangled name, 0, 0, the module) and returns the count (1 for cuFFT's
+/// one-kernel modules). Done here with the forwarded module calls
+/// (`cuModuleGetFunctionCount`, `cuModuleEnumerateFunctions`,
+/// `cuFuncGetName`), so the functions are ordinary guest handles.
+unsafe extern "C" fn cufft_module_functions(ctx: CUcontext, module: CUmodule, function: *const c_void, arg: u64, user: u64) -> u64 {
     type Registered = unsafe extern "C" fn(u64, u64, *const core::ffi::c_char, u64, u64, u64) -> u64;
+    let _ = ctx;
     let r = std::panic::catch_unwind(|| -> Result<u64, CUresult> {
-        if request.is_null() || function.is_null() {
+        if module.is_null() || function.is_null() {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
-        let mut e = cuvm_wire::Encoder::new();
-        e.u64(context_or_current(ctx));
-        for i in 0..4 {
-            // SAFETY: cuFFT's request is four words (measured).
-            e.u64(unsafe { request.add(i).read_unaligned() });
+        let ok = |r: CUresult| if r == CUresult::CUDA_SUCCESS { Ok(()) } else { Err(r) };
+        let mut n: c_uint = 0;
+        // SAFETY: a local out-pointer.
+        ok(unsafe { crate::module::function_count(&mut n, module) })?;
+        let mut functions: Vec<CUfunction> = vec![std::ptr::null_mut(); n as usize];
+        if n > 0 {
+            // SAFETY: room for `n` handles.
+            ok(unsafe { crate::module::enumerate_functions(functions.as_mut_ptr(), n, module) })?;
         }
-        let reply = crate::remote::call(cuvm_wire::ops::CUVM_CUFFT_KERNEL_LOOKUP, &e)?;
-        let mut d = reply.decoder();
-        let ret = d.u64().map_err(crate::remote::protocol)?;
-        let n = d.u32().map_err(crate::remote::protocol)?;
         // SAFETY: cuFFT's function, with the shape measured.
         let f: Registered = unsafe { std::mem::transmute::<*const c_void, Registered>(function) };
-        for _ in 0..n {
-            let id = crate::module::cache_function(0, &mut d)?;
-            let name = d.str(4096).map_err(crate::remote::protocol)?;
-            let (a3, a4) = (d.u64().map_err(crate::remote::protocol)?, d.u64().map_err(crate::remote::protocol)?);
-            // The driver's name lives as long as its module; this copy lives on.
-            let name: &'static std::ffi::CStr =
-                Box::leak(std::ffi::CString::new(name).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?.into_boxed_c_str());
+        for func in &functions {
+            let mut name: *const core::ffi::c_char = null();
+            // SAFETY: a local out-pointer; the name lives as long as the module.
+            ok(unsafe { crate::module::get_name(&mut name, *func) })?;
             // SAFETY: as the driver calls it (measured).
-            unsafe { f(arg, id, name.as_ptr(), a3, a4, user) };
+            unsafe { f(arg, *func as usize as u64, name, 0, 0, user) };
         }
-        Ok(ret)
+        Ok(u64::from(n))
     });
     match r {
         Ok(Ok(v)) => v,
         Ok(Err(e)) => {
-            log::warn!("cuFFT's kernel lookup (export table 6e163fbe slot 7) failed: {e}");
+            log::warn!("cuFFT's module lookup (export table 6e163fbe slot 7) failed: {e}");
             0
         }
         Err(_) => 0,
     }
 }
 
-static CUFFT: Table<99> = table(true, stubs::<8>(), &[(7, f(cufft_kernel_lookup as *const c_void))]);
+static CUFFT: Table<99> = table(true, stubs::<8>(), &[(7, f(cufft_module_functions as *const c_void))]);
 static F8CFF951: Table<3> = table(true, stubs::<0>(), &[]);
 static NVML: Table<34> = table(true, stubs::<6>(), &[]);
 static NVRTC: Table<7> = table(true, stubs::<7>(), &[]);
@@ -626,11 +624,11 @@ mod tests {
         // SAFETY: the cuFFT table has 99 words.
         let words = unsafe { std::slice::from_raw_parts(t, 99) };
         assert_eq!(words[0], 99 * 8);
-        type Lookup = unsafe extern "C" fn(CUcontext, *const u64, *const c_void, u64, u64) -> u64;
+        type Lookup = unsafe extern "C" fn(CUcontext, CUmodule, *const c_void, u64, u64) -> u64;
         // SAFETY: slot 7 has this shape (measured).
         let lookup: Lookup = unsafe { std::mem::transmute(words[7]) };
         // SAFETY: null request: refused before anything is read.
-        assert_eq!(unsafe { lookup(std::ptr::null_mut(), null(), null(), 0, 0) }, 0);
+        assert_eq!(unsafe { lookup(std::ptr::null_mut(), std::ptr::null_mut(), null(), 0, 0) }, 0);
     }
 
     #[test]

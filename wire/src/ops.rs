@@ -61,22 +61,14 @@ pub const CUVM_MIRROR_WRITE: u32 = op_code("cuvm.mirrorWrite");
 /// synchronisation): [] -> [count u32, (address u64, bytes)*].
 pub const CUVM_MIRROR_READ: u32 = op_code("cuvm.mirrorRead");
 
-/// cuvm's own op: slot 7 of cuFFT's export table (6e163fbe), served by the
-/// host's driver: [context id u64, cuFFT's request, 4×u64] -> [the slot's
-/// return value u64, count u32, (function id u64, parameter count u32,
-/// (offset u32, size u32)*, name str, two more callback arguments 2×u64)*]
-/// — one entry per call the driver made of the function cuFFT registered.
-pub const CUVM_CUFFT_KERNEL_LOOKUP: u32 = op_code("cuvm.cufftKernelLookup");
-
 /// cuvm's own ops (not driver entry points) and their names.
-pub const OWN: [(u32, &str); 7] = [
+pub const OWN: [(u32, &str); 6] = [
     (CUVM_PRIMARY_CONTEXT_HANDLE, "cuvm.primaryContextHandle"),
     (CUVM_TOOLS_CONTEXT_SLOT, "cuvm.toolsContextSlot"),
     (CUVM_MIRROR_MAP, "cuvm.mirrorMap"),
     (CUVM_MIRROR_UNMAP, "cuvm.mirrorUnmap"),
     (CUVM_MIRROR_WRITE, "cuvm.mirrorWrite"),
     (CUVM_MIRROR_READ, "cuvm.mirrorRead"),
-    (CUVM_CUFFT_KERNEL_LOOKUP, "cuvm.cufftKernelLookup"),
 ];
 
 /// The name of the entry point with op code `op`, if any.

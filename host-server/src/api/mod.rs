@@ -72,7 +72,6 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuDevicePrimaryCtxRetain => context::primary_retain(s, a),
         ops::CUVM_PRIMARY_CONTEXT_HANDLE => context::primary_handle(s, a),
         ops::CUVM_TOOLS_CONTEXT_SLOT => tools::tools_context_slot(s, a),
-        ops::CUVM_CUFFT_KERNEL_LOOKUP => tools::cufft_kernel_lookup(s, a),
         ops::CUVM_MIRROR_MAP => mirror::map(s, a),
         ops::CUVM_MIRROR_UNMAP => mirror::unmap(s, a),
         ops::CUVM_MIRROR_WRITE => mirror::write(s, a),

@@ -68,7 +68,7 @@ pub fn unload(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 
 /// Registers a backend function (once per raw handle) and encodes
 /// [function id u64, parameter count u32, (offset u32, size u32)*].
-pub(crate) fn function_reply(s: &mut Session, module: u64, raw: u64, e: &mut Encoder) -> Result<(), Fail> {
+fn function_reply(s: &mut Session, module: u64, raw: u64, e: &mut Encoder) -> Result<(), Fail> {
     let id = match s.handles.find(Kind::Function, raw) {
         Some(id) => id,
         None => {
