@@ -28,7 +28,7 @@ pub use codec::{DecodeError, Decoder, Encoder};
 pub use frame::{FrameError, FrameHeader, FrameKind};
 
 /// The protocol version this crate speaks; the handshake refuses others.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// The vsock port cuvm-host listens on by default, and the guest's default
 /// (`vsock:2:2832`: CID 2 is the host). 2832 spells CUDA on a phone keypad.
