@@ -150,6 +150,34 @@ impl Driver for Shim {
         unsafe { device::count(count) }
     }
 
+    unsafe fn cuDeviceGetMemPool(pool: *mut CUmemoryPool, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::device_pool(pool, dev) }
+    }
+
+    unsafe fn cuDeviceSetMemPool(dev: CUdevice, pool: CUmemoryPool) -> CUresult {
+        memory::set_device_pool(dev, pool)
+    }
+
+    unsafe fn cuMemPoolCreate(pool: *mut CUmemoryPool, poolProps: *const CUmemPoolProps) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::pool_create(pool, poolProps) }
+    }
+
+    unsafe fn cuMemPoolDestroy(pool: CUmemoryPool) -> CUresult {
+        memory::pool_destroy(pool)
+    }
+
+    unsafe fn cuMemAllocFromPoolAsync(dptr: *mut CUdeviceptr, bytesize: usize, pool: CUmemoryPool, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::alloc_from_pool(ops::cuMemAllocFromPoolAsync, dptr, bytesize, pool, stream_id(hStream, false)) }
+    }
+
+    unsafe fn cuMemAllocFromPoolAsync_ptsz(dptr: *mut CUdeviceptr, bytesize: usize, pool: CUmemoryPool, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::alloc_from_pool(ops::cuMemAllocFromPoolAsync_ptsz, dptr, bytesize, pool, stream_id(hStream, true)) }
+    }
+
     unsafe fn cuDeviceGetDefaultMemPool(pool_out: *mut CUmemoryPool, dev: CUdevice) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::default_pool(pool_out, dev) }
@@ -1371,6 +1399,42 @@ impl Driver for Shim {
     unsafe fn cuModuleGetFunction(hfunc: *mut CUfunction, hmod: CUmodule, name: *const c_char) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { module::get_function(hfunc, hmod, name) }
+    }
+
+    unsafe fn cuTensorMapEncodeIm2col(
+        tensorMap: *mut CUtensorMap,
+        tensorDataType: CUtensorMapDataType,
+        tensorRank: cuuint32_t,
+        globalAddress: *mut c_void,
+        globalDim: *const cuuint64_t,
+        globalStrides: *const cuuint64_t,
+        pixelBoxLowerCorner: *const c_int,
+        pixelBoxUpperCorner: *const c_int,
+        channelsPerPixel: cuuint32_t,
+        pixelsPerColumn: cuuint32_t,
+        elementStrides: *const cuuint32_t,
+        interleave: CUtensorMapInterleave,
+        swizzle: CUtensorMapSwizzle,
+        l2Promotion: CUtensorMapL2promotion,
+        oobFill: CUtensorMapFloatOOBfill,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            tensor::encode_im2col(
+                tensorMap,
+                tensorDataType.0,
+                tensorRank,
+                globalAddress,
+                globalDim,
+                globalStrides,
+                pixelBoxLowerCorner,
+                pixelBoxUpperCorner,
+                channelsPerPixel,
+                pixelsPerColumn,
+                elementStrides,
+                [interleave.0, swizzle.0, l2Promotion.0, oobFill.0],
+            )
+        }
     }
 
     unsafe fn cuTensorMapEncodeTiled(

@@ -679,6 +679,82 @@ pub fn free_async(op: u32, dptr: CUdeviceptr, stream: u64) -> CUresult {
     remote::done(post(op, &e, None))
 }
 
+/// `cuMemPoolCreate`: pinned device memory without shareable handles (the
+/// host refuses other kinds).
+///
+/// # Safety
+/// `pool` null or valid; `props` null or valid.
+pub unsafe fn pool_create(pool: *mut cuvm_abi::CUmemoryPool, props: *const cuvm_abi::CUmemPoolProps) -> CUresult {
+    remote::done((|| {
+        let pool = non_null(pool)?;
+        if props.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // SAFETY: non-null, valid by contract.
+        let p = unsafe { &*props };
+        let mut e = Encoder::new();
+        e.u32(p.allocType.0).u32(p.handleTypes.0).u32(p.location.type_.0).i32(p.location.id).u64(p.maxSize as u64);
+        let id = call(ops::cuMemPoolCreate, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(pool, id as usize as cuvm_abi::CUmemoryPool) };
+        Ok(())
+    })())
+}
+
+/// `cuMemPoolDestroy`.
+pub fn pool_destroy(pool: cuvm_abi::CUmemoryPool) -> CUresult {
+    if pool.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    remote::plain(ops::cuMemPoolDestroy, &[pool as usize as u64])
+}
+
+/// `cuMemAllocFromPoolAsync(_ptsz)`.
+///
+/// # Safety
+/// `dptr` null or valid.
+pub unsafe fn alloc_from_pool(op: u32, dptr: *mut CUdeviceptr, size: usize, pool: cuvm_abi::CUmemoryPool, stream: u64) -> CUresult {
+    remote::done((|| {
+        let dptr = non_null(dptr)?;
+        if pool.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(size as u64).u64(pool as usize as u64).u64(stream);
+        let p = call(op, &e)?.decoder().u64().map_err(protocol)?;
+        DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(p, size as u64);
+        // SAFETY: checked non-null.
+        unsafe { remote::write(dptr, p) };
+        Ok(())
+    })())
+}
+
+/// `cuDeviceGetMemPool`: the device's current pool.
+///
+/// # Safety
+/// `pool` null or valid.
+pub unsafe fn device_pool(pool: *mut cuvm_abi::CUmemoryPool, dev: core::ffi::c_int) -> CUresult {
+    remote::done((|| {
+        let pool = non_null(pool)?;
+        let mut e = Encoder::new();
+        e.i32(dev);
+        let id = call(ops::cuDeviceGetMemPool, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(pool, id as usize as cuvm_abi::CUmemoryPool) };
+        Ok(())
+    })())
+}
+
+/// `cuDeviceSetMemPool`.
+pub fn set_device_pool(dev: core::ffi::c_int, pool: cuvm_abi::CUmemoryPool) -> CUresult {
+    if pool.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.i32(dev).u64(pool as usize as u64);
+    remote::done(call(ops::cuDeviceSetMemPool, &e).map(|_| ()))
+}
+
 /// `cuDeviceGetDefaultMemPool`.
 ///
 /// # Safety

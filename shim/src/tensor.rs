@@ -74,6 +74,67 @@ pub unsafe fn encode_tiled(
     })())
 }
 
+/// `cuTensorMapEncodeIm2col`: encoded by the host's driver after the
+/// tensor's extent is checked against the session's memory.
+///
+/// # Safety
+/// As the driver's: arrays of `rank` (strides `rank - 1`, corners
+/// `rank - 2`) elements.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn encode_im2col(
+    map: *mut CUtensorMap,
+    data_type: u32,
+    rank: cuuint32_t,
+    address: *mut c_void,
+    dims: *const cuuint64_t,
+    strides: *const cuuint64_t,
+    lower: *const core::ffi::c_int,
+    upper: *const core::ffi::c_int,
+    channels_per_pixel: u32,
+    pixels_per_column: u32,
+    element_strides: *const cuuint32_t,
+    options: [u32; 4],
+) -> CUresult {
+    remote::done((|| {
+        let map = non_null(map)?;
+        if !(3..=MAX_RANK).contains(&rank)
+            || dims.is_null()
+            || strides.is_null()
+            || lower.is_null()
+            || upper.is_null()
+            || element_strides.is_null()
+        {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let n = rank as usize;
+        // SAFETY: the arrays hold rank, rank - 1 and rank - 2 elements.
+        let (dims, strides, lower, upper, element_strides) = unsafe {
+            (
+                core::slice::from_raw_parts(dims, n),
+                core::slice::from_raw_parts(strides, n - 1),
+                core::slice::from_raw_parts(lower, n - 2),
+                core::slice::from_raw_parts(upper, n - 2),
+                core::slice::from_raw_parts(element_strides, n),
+            )
+        };
+        let mut e = Encoder::new();
+        e.u32(data_type).u32(rank).u64(address as u64);
+        dims.iter().chain(strides).for_each(|v| {
+            e.u64(*v);
+        });
+        lower.iter().chain(upper).for_each(|v| {
+            e.i32(*v);
+        });
+        e.u32(channels_per_pixel).u32(pixels_per_column);
+        element_strides.iter().chain(options.iter()).for_each(|v| {
+            e.u32(*v);
+        });
+        let r = call(ops::cuTensorMapEncodeIm2col, &e)?;
+        let mut d = r.decoder();
+        write_map(map, d.take(size_of::<CUtensorMap>()).map_err(protocol)?)
+    })())
+}
+
 /// `cuTensorMapReplaceAddress`.
 ///
 /// # Safety

@@ -399,6 +399,35 @@ fn stream_ordered(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
     t.ok("cuMemPoolTrimTo(0)", cu!(api.cuMemPoolTrimTo(pool, 0)))?;
     t.call("cuMemAllocAsync(NULL out)", cu!(api.cuMemAllocAsync(null_mut(), 16, s)));
+    // A pool of our own: allocate from it, make it the device's current pool.
+    let mut props = cuvm_abi::CUmemPoolProps::default();
+    props.allocType = cuvm_abi::CUmemAllocationType::CU_MEM_ALLOCATION_TYPE_PINNED;
+    props.location = cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE, id: 0 };
+    let mut mine: cuvm_abi::CUmemoryPool = null_mut();
+    t.ok("cuMemPoolCreate(pinned, device 0)", cu!(api.cuMemPoolCreate(&mut mine, &props)))?;
+    let threshold = u64::MAX;
+    t.ok(
+        "set RELEASE_THRESHOLD",
+        cu!(api.cuMemPoolSetAttribute(mine, A::CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, (&raw const threshold).cast_mut().cast())),
+    )?;
+    let mut q = 0;
+    t.ok("cuMemAllocFromPoolAsync(1 MiB)", cu!(api.cuMemAllocFromPoolAsync(&mut q, 1 << 20, mine, s)))?;
+    t.ok("cuMemsetD8Async", cu!(api.cuMemsetD8Async(q, 0x3c, 1 << 20, s)))?;
+    let mut back = vec![0u8; 1 << 20];
+    t.ok("cuMemcpyDtoHAsync", cu!(api.cuMemcpyDtoHAsync_v2(back.as_mut_ptr().cast(), q, 1 << 20, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.check("memory from a created pool works", back.iter().all(|b| *b == 0x3c))?;
+    t.ok("cuMemFreeAsync (created pool)", cu!(api.cuMemFreeAsync(q, s)))?;
+    t.ok("cuDeviceSetMemPool(created)", cu!(api.cuDeviceSetMemPool(0, mine)))?;
+    let mut current: cuvm_abi::CUmemoryPool = null_mut();
+    t.ok("cuDeviceGetMemPool", cu!(api.cuDeviceGetMemPool(&mut current, 0)))?;
+    t.check("the device's current pool is the created one", current == mine)?;
+    t.ok("cuMemAllocAsync (from the current pool)", cu!(api.cuMemAllocAsync(&mut q, 4096, s)))?;
+    t.ok("cuMemFreeAsync", cu!(api.cuMemFreeAsync(q, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.ok("cuDeviceSetMemPool(default)", cu!(api.cuDeviceSetMemPool(0, pool)))?;
+    t.call("cuMemPoolDestroy(default pool)", cu!(api.cuMemPoolDestroy(pool)));
+    t.ok("cuMemPoolDestroy(created)", cu!(api.cuMemPoolDestroy(mine)))?;
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     teardown(api, t)
 }
@@ -530,6 +559,32 @@ fn tensor_maps(api: &Api, t: &mut Transcript) -> Result<(), String> {
             CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
         )),
     );
+    // An im2col map over an NHWC float tensor (C 4, W 16, H 16, N 2): rows
+    // of 16 bytes, strides multiples of 16, as the driver requires.
+    let nhwc = [4u64, 16, 16, 2];
+    let nhwc_strides = [16u64, 16 * 16, 16 * 16 * 16];
+    let (lower, upper) = ([-1i32, -1], [-1i32, -1]);
+    let ones = [1u32; 4];
+    let mut im: CUtensorMap = m1;
+    let r = cu!(api.cuTensorMapEncodeIm2col(
+        &mut im,
+        CUtensorMapDataType::CU_TENSOR_MAP_DATA_TYPE_FLOAT32,
+        4,
+        a as usize as *mut core::ffi::c_void,
+        nhwc.as_ptr(),
+        nhwc_strides.as_ptr(),
+        lower.as_ptr(),
+        upper.as_ptr(),
+        4,
+        64,
+        ones.as_ptr(),
+        CUtensorMapInterleave::CU_TENSOR_MAP_INTERLEAVE_NONE,
+        CUtensorMapSwizzle::CU_TENSOR_MAP_SWIZZLE_NONE,
+        CUtensorMapL2promotion::CU_TENSOR_MAP_L2_PROMOTION_NONE,
+        CUtensorMapFloatOOBfill::CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE
+    ));
+    t.call("cuTensorMapEncodeIm2col (NHWC 4x16x16x2)", r);
+    t.check("an encoded im2col map differs from the tiled one", r != cuvm_abi::CUresult::CUDA_SUCCESS || bytes_of(&im) != bytes_of(&m1))?;
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
     t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
     super::teardown(api, t)

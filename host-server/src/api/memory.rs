@@ -25,7 +25,7 @@ pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 
 /// Charges the VM before the backend allocates; over the quota the call
 /// fails with `CUDA_ERROR_OUT_OF_MEMORY` and nothing else changes.
-fn charge(s: &Session, size: u64) -> Result<(), Fail> {
+pub(crate) fn charge(s: &Session, size: u64) -> Result<(), Fail> {
     if s.vm.charge(size) {
         return Ok(());
     }

@@ -29,6 +29,9 @@ use crate::session::handles::Kind;
 use crate::session::{Conn, Fail, HResult, Session};
 use graph::NodeKind;
 
+/// `parent` of a created memory pool's handle (see `pool`).
+pub use pool::CREATED as POOL_CREATED;
+
 /// Routes one call to its handler.
 ///
 /// # Errors
@@ -100,6 +103,11 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuMemAllocAsync | ops::cuMemAllocAsync_ptsz => memory::alloc_async(s, a),
         ops::cuMemFreeAsync | ops::cuMemFreeAsync_ptsz => memory::free_async(s, a),
         ops::cuDeviceGetDefaultMemPool => pool::default_pool(s, a),
+        ops::cuDeviceGetMemPool => pool::device_pool(s, a),
+        ops::cuDeviceSetMemPool => pool::set_device_pool(s, a),
+        ops::cuMemPoolCreate => pool::create(s, a),
+        ops::cuMemPoolDestroy => pool::destroy(s, a),
+        ops::cuMemAllocFromPoolAsync | ops::cuMemAllocFromPoolAsync_ptsz => pool::alloc_from_pool(s, a),
         ops::cuMemGetAllocationGranularity => vmm::granularity(s, a),
         ops::cuMemCreate => vmm::create(s, a),
         ops::cuMemRelease => vmm::release(s, a),
@@ -156,6 +164,7 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuModuleGetFunctionCount => module::function_count(s, a),
         ops::cuModuleGetLoadingMode => module::loading_mode(s),
         ops::cuTensorMapEncodeTiled => tensor::encode_tiled(s, a),
+        ops::cuTensorMapEncodeIm2col => tensor::encode_im2col(s, a),
         ops::cuStreamGetCaptureInfo_v3 => stream::capture_info(s, a),
         ops::cuTensorMapReplaceAddress => tensor::replace_address(s, a),
         ops::cuModuleEnumerateFunctions => module::enumerate_functions(s, a),

@@ -1,20 +1,94 @@
 //! Memory pools: each device's default pool, which stream-ordered
-//! allocations come from.
+//! allocations come from, and pools the guest creates (pinned device
+//! memory without shareable handles), charged to the VM's quota as their
+//! allocations are made. A created pool's id has `parent` 1, so only those
+//! are destroyed (by the guest or at the session's end).
 
 use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
 
+use crate::session::allocations::{Owner, Range};
 use crate::session::handles::{Entry, Kind};
 use crate::session::{HResult, Session, ok};
+
+/// `parent` of a created pool's handle entry.
+pub const CREATED: u64 = 1;
+
+fn pool_id(s: &mut Session, raw: crate::backend::Raw) -> u64 {
+    match s.handles.find(Kind::Pool, raw) {
+        Some(id) => id,
+        // The driver owns default pools: registered, never destroyed.
+        None => s.handles.insert(Entry { kind: Kind::Pool, raw, ctx: 0, parent: 0 }),
+    }
+}
+
+/// `cuMemPoolCreate`: [allocation type u32, handle types u32, location type
+/// u32, location id i32, maximum size u64] -> [pool id u64]. Pinned device
+/// memory without shareable handles only.
+pub fn create(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (kind, handles, location_type, dev, max_size) = (a.u32()?, a.u32()?, a.u32()?, a.i32()?, a.u64()?);
+    const PINNED: u32 = 1;
+    const DEVICE: u32 = 1;
+    if kind != PINNED || location_type != DEVICE {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    if handles != 0 {
+        return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into());
+    }
+    let raw = s.backend.mem_pool_create(dev, max_size)?;
+    let id = s.handles.insert(Entry { kind: Kind::Pool, raw, ctx: s.current, parent: CREATED });
+    let mut e = Encoder::new();
+    e.u64(id);
+    ok(e)
+}
+
+/// `cuMemPoolDestroy`: [pool id u64] -> []; default pools are refused.
+pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let id = a.u64()?;
+    let entry = s.handles.get(id, Kind::Pool)?;
+    if entry.parent != CREATED {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    s.backend.mem_pool_destroy(entry.raw)?;
+    s.handles.remove(id, Kind::Pool)?;
+    ok(Encoder::new())
+}
+
+/// `cuMemAllocFromPoolAsync`: [size u64, pool id u64, stream u64] ->
+/// [pointer u64]; charged to the VM like any allocation.
+pub fn alloc_from_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (size, pool, stream) = (a.u64()?, a.u64()?, a.u64()?);
+    let pool = s.handles.raw(pool, Kind::Pool)?;
+    let stream = super::stream_raw(s, stream)?;
+    super::memory::charge(s, size)?;
+    let ptr = s.backend.mem_alloc_from_pool(size, pool, stream).inspect_err(|_| s.vm.release(size))?;
+    s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
+    let mut e = Encoder::new();
+    e.u64(ptr);
+    ok(e)
+}
+
+/// `cuDeviceGetMemPool`: [device i32] -> [pool id u64].
+pub fn device_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let raw = s.backend.device_mem_pool(a.i32()?)?;
+    let id = pool_id(s, raw);
+    let mut e = Encoder::new();
+    e.u64(id);
+    ok(e)
+}
+
+/// `cuDeviceSetMemPool`: [device i32, pool id u64] -> [].
+pub fn set_device_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (dev, pool) = (a.i32()?, a.u64()?);
+    let raw = s.handles.raw(pool, Kind::Pool)?;
+    s.backend.device_set_mem_pool(dev, raw)?;
+    ok(Encoder::new())
+}
 
 /// `cuDeviceGetDefaultMemPool`: [device i32] -> [pool id u64].
 pub fn default_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let raw = s.backend.default_mem_pool(a.i32()?)?;
-    let id = match s.handles.find(Kind::Pool, raw) {
-        Some(id) => id,
-        // The driver owns default pools: registered, never destroyed.
-        None => s.handles.insert(Entry { kind: Kind::Pool, raw, ctx: 0, parent: 0 }),
-    };
+    let id = pool_id(s, raw);
     let mut e = Encoder::new();
     e.u64(id);
     ok(e)

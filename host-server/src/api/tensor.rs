@@ -7,7 +7,7 @@
 use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
 
-use crate::backend::TiledTensorMap;
+use crate::backend::{Im2colTensorMap, TiledTensorMap};
 use crate::session::{HResult, Session, ok};
 
 /// Most dimensions of a tensor map.
@@ -72,6 +72,33 @@ pub fn replace_address(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let map = s.backend.tensor_map_replace_address(map, address)?;
     let mut e = Encoder::new();
     e.raw(&map);
+    ok(e)
+}
+
+/// `cuTensorMapEncodeIm2col`: [data type u32, rank u32 (3 to 5), address
+/// u64, dims rank×u64, strides (rank-1)×u64, pixel box lower corner
+/// (rank-2)×i32, upper corner (rank-2)×i32, channels per pixel u32, pixels
+/// per column u32, element strides rank×u32, interleave, swizzle, L2
+/// promotion, OOB fill u32] -> [128 bytes].
+pub fn encode_im2col(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (data_type, rank, address) = (a.u32()?, a.u32()?, a.u64()?);
+    if !(3..=MAX_RANK).contains(&rank) {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let n = rank as usize;
+    let dims = (0..n).map(|_| a.u64()).collect::<Result<Vec<_>, _>>()?;
+    let strides = (1..n).map(|_| a.u64()).collect::<Result<Vec<_>, _>>()?;
+    let lower = (2..n).map(|_| a.i32()).collect::<Result<Vec<_>, _>>()?;
+    let upper = (2..n).map(|_| a.i32()).collect::<Result<Vec<_>, _>>()?;
+    let (channels_per_pixel, pixels_per_column) = (a.u32()?, a.u32()?);
+    let element_strides = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
+    let options = [a.u32()?, a.u32()?, a.u32()?, a.u32()?];
+    let span = extent(data_type, &dims, &strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    s.allocations.check(address, span)?;
+    let map = TiledTensorMap { data_type, address, dims, strides, box_dims: Vec::new(), element_strides, options };
+    let out = s.backend.tensor_map_encode_im2col(&Im2colTensorMap { map, lower, upper, channels_per_pixel, pixels_per_column })?;
+    let mut e = Encoder::new();
+    e.raw(&out);
     ok(e)
 }
 

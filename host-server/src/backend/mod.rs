@@ -93,6 +93,21 @@ pub struct TiledTensorMap {
     pub options: [u32; 4],
 }
 
+/// The arguments of `cuTensorMapEncodeIm2col` (`map.box_dims` unused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Im2colTensorMap {
+    /// Type, address, dimensions, strides, element strides, options.
+    pub map: TiledTensorMap,
+    /// The pixel box's lower corner (rank - 2 entries).
+    pub lower: Vec<i32>,
+    /// Its upper corner (rank - 2 entries).
+    pub upper: Vec<i32>,
+    /// Channels per pixel.
+    pub channels_per_pixel: u32,
+    /// Pixels per column.
+    pub pixels_per_column: u32,
+}
+
 /// A 2D copy's device sides and shape (pitches in bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Copy2d {
@@ -281,6 +296,23 @@ pub trait Backend: Graphs + Send {
     fn default_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)
     }
+    /// A pool of pinned device memory on device `dev`, of at most
+    /// `max_size` bytes (0: the device's memory), no shareable handles.
+    fn mem_pool_create(&mut self, dev: i32, max_size: u64) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_pool_destroy(&mut self, pool: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mem_alloc_from_pool(&mut self, size: u64, pool: Raw, stream: Raw) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_set_mem_pool(&mut self, dev: i32, pool: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
     fn mem_pool_trim(&mut self, pool: Raw, keep: u64) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
@@ -404,6 +436,9 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     /// `cuTensorMapReplaceAddress`.
+    fn tensor_map_encode_im2col(&mut self, map: &Im2colTensorMap) -> CuResult<[u8; 128]> {
+        Err(NOT_SUPPORTED)
+    }
     fn tensor_map_replace_address(&mut self, map: [u8; 128], address: u64) -> CuResult<[u8; 128]> {
         Err(NOT_SUPPORTED)
     }

@@ -382,6 +382,37 @@ impl Backend for Native {
         Ok(raw(pool))
     }
 
+    fn mem_pool_create(&mut self, dev: i32, max_size: u64) -> CuResult<Raw> {
+        let mut props = cuvm_abi::CUmemPoolProps::default();
+        props.allocType = cuvm_abi::CUmemAllocationType::CU_MEM_ALLOCATION_TYPE_PINNED;
+        props.handleTypes = cuvm_abi::CUmemAllocationHandleType::CU_MEM_HANDLE_TYPE_NONE;
+        props.location = cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE, id: dev };
+        props.maxSize = usize_of(max_size)?;
+        let mut pool: cuvm_abi::CUmemoryPool = std::ptr::null_mut();
+        call!(self.cuMemPoolCreate(&mut pool, &props))?;
+        Ok(raw(pool))
+    }
+
+    fn mem_pool_destroy(&mut self, pool: Raw) -> CuResult<()> {
+        call!(self.cuMemPoolDestroy(ptr(pool)))
+    }
+
+    fn mem_alloc_from_pool(&mut self, size: u64, pool: Raw, stream: Raw) -> CuResult<u64> {
+        let mut p = 0u64;
+        call!(self.cuMemAllocFromPoolAsync(&mut p, usize_of(size)?, ptr(pool), ptr(stream)))?;
+        Ok(p)
+    }
+
+    fn device_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
+        let mut pool: cuvm_abi::CUmemoryPool = std::ptr::null_mut();
+        call!(self.cuDeviceGetMemPool(&mut pool, dev))?;
+        Ok(raw(pool))
+    }
+
+    fn device_set_mem_pool(&mut self, dev: i32, pool: Raw) -> CuResult<()> {
+        call!(self.cuDeviceSetMemPool(dev, ptr(pool)))
+    }
+
     fn mem_pool_trim(&mut self, pool: Raw, keep: u64) -> CuResult<()> {
         call!(self.cuMemPoolTrimTo(ptr(pool), usize_of(keep)?))
     }
@@ -729,6 +760,33 @@ impl Backend for Native {
             m.dims.as_ptr(),
             strides,
             m.box_dims.as_ptr(),
+            m.element_strides.as_ptr(),
+            cuvm_abi::CUtensorMapInterleave(m.options[0]),
+            cuvm_abi::CUtensorMapSwizzle(m.options[1]),
+            cuvm_abi::CUtensorMapL2promotion(m.options[2]),
+            cuvm_abi::CUtensorMapFloatOOBfill(m.options[3])
+        ))?;
+        // SAFETY: a tensor map is 128 plain bytes.
+        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUtensorMap, [u8; 128]>(map) })
+    }
+
+    fn tensor_map_encode_im2col(&mut self, i: &super::Im2colTensorMap) -> CuResult<[u8; 128]> {
+        let m = &i.map;
+        // SAFETY: all-zero is a valid (opaque) tensor map.
+        let mut map: cuvm_abi::CUtensorMap = unsafe { std::mem::zeroed() };
+        let rank = u32::try_from(m.dims.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let strides = if m.strides.is_empty() { std::ptr::null() } else { m.strides.as_ptr() };
+        call!(self.cuTensorMapEncodeIm2col(
+            &mut map,
+            cuvm_abi::CUtensorMapDataType(m.data_type),
+            rank,
+            m.address as usize as *mut c_void,
+            m.dims.as_ptr(),
+            strides,
+            i.lower.as_ptr(),
+            i.upper.as_ptr(),
+            i.channels_per_pixel,
+            i.pixels_per_column,
             m.element_strides.as_ptr(),
             cuvm_abi::CUtensorMapInterleave(m.options[0]),
             cuvm_abi::CUtensorMapSwizzle(m.options[1]),

@@ -327,6 +327,7 @@ impl Session {
                 Kind::Module if e.parent != 0 => Ok(()),
                 Kind::Module => self.backend.module_unload(e.raw),
                 Kind::Library => self.backend.library_unload(e.raw),
+                Kind::Pool if e.parent == crate::api::POOL_CREATED => self.backend.mem_pool_destroy(e.raw),
                 Kind::GraphExec => self.backend.graph_exec_destroy(e.raw),
                 Kind::Graph => self.backend.graph_destroy(e.raw),
                 _ => Ok(()),

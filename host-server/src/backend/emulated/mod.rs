@@ -68,8 +68,11 @@ pub struct Emulated {
     limits: HashMap<i32, u64>,
     cache_config: i32,
     warned_launch: bool,
-    pool_attributes: HashMap<u32, u64>,
+    pool_attributes: HashMap<(Raw, u32), u64>,
     g: graph::State,
+    /// Created pools, and the device's current pool.
+    pools: std::collections::HashSet<Raw>,
+    current_pool: Raw,
 }
 
 /// The emulated device's one memory pool.
@@ -98,6 +101,8 @@ impl Emulated {
             warned_launch: false,
             pool_attributes: HashMap::new(),
             g: graph::State::default(),
+            pools: std::collections::HashSet::new(),
+            current_pool: EMULATED_POOL,
         }
     }
 
@@ -438,28 +443,67 @@ impl Backend for Emulated {
         Ok(EMULATED_POOL)
     }
 
+    fn mem_pool_create(&mut self, dev: i32, _max_size: u64) -> CuResult<Raw> {
+        self.device(dev)?;
+        let raw = self.raw();
+        self.pools.insert(raw);
+        Ok(raw)
+    }
+
+    fn mem_pool_destroy(&mut self, pool: Raw) -> CuResult<()> {
+        self.ready()?;
+        if !self.pools.remove(&pool) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        if self.current_pool == pool {
+            self.current_pool = EMULATED_POOL;
+        }
+        Ok(())
+    }
+
+    fn mem_alloc_from_pool(&mut self, size: u64, pool: Raw, stream: Raw) -> CuResult<u64> {
+        if pool != EMULATED_POOL && !self.pools.contains(&pool) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        self.mem_alloc_async(size, stream)
+    }
+
+    fn device_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
+        self.device(dev)?;
+        Ok(self.current_pool)
+    }
+
+    fn device_set_mem_pool(&mut self, dev: i32, pool: Raw) -> CuResult<()> {
+        self.device(dev)?;
+        if pool != EMULATED_POOL && !self.pools.contains(&pool) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        self.current_pool = pool;
+        Ok(())
+    }
+
     fn mem_pool_trim(&mut self, pool: Raw, _keep: u64) -> CuResult<()> {
-        if pool == EMULATED_POOL { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
+        if pool == EMULATED_POOL || self.pools.contains(&pool) { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
     }
 
     fn mem_pool_get_attribute(&mut self, pool: Raw, attr: u32) -> CuResult<u64> {
-        if pool != EMULATED_POOL {
+        if pool != EMULATED_POOL && !self.pools.contains(&pool) {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
         cuvm_wire::pointer::pool_attribute_size(attr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         use cuvm_abi::CUmemPool_attribute as A;
         Ok(match A(attr) {
             A::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT | A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT => self.used,
-            _ => self.pool_attributes.get(&attr).copied().unwrap_or(0),
+            _ => self.pool_attributes.get(&(pool, attr)).copied().unwrap_or(0),
         })
     }
 
     fn mem_pool_set_attribute(&mut self, pool: Raw, attr: u32, value: u64) -> CuResult<()> {
-        if pool != EMULATED_POOL {
+        if pool != EMULATED_POOL && !self.pools.contains(&pool) {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
         cuvm_wire::pointer::pool_attribute_size(attr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        self.pool_attributes.insert(attr, value);
+        self.pool_attributes.insert((pool, attr), value);
         Ok(())
     }
 
