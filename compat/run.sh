@@ -77,3 +77,11 @@ PY
     [ $nrc = 0 ] && [ $crc = 0 ] && both=$((both + 1))
 done
 echo "compat: $total cases; native passed $np, cuvm passed $cp; passing natively but not through cuvm: $((np - both))" | tee -a "$OUT/compat.txt"
+# What cuvm refused during the cuvm runs (each is logged once per process):
+# the names and export-table slots the clients reached that cuvm does not
+# serve. Clients that pass lived with these.
+{
+    echo "refused through cuvm (processes that hit each):"
+    grep -h "not supported by cuvm\|which cuvm does not implement\|unknown export table" "$OUT"/*.cuvm.log 2>/dev/null \
+        | sed 's/^cuvm\[[0-9]*\] //' | sort | uniq -c | sort -rn
+} | tee -a "$OUT/compat.txt"
