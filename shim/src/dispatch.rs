@@ -1122,6 +1122,26 @@ impl Driver for Shim {
         unsafe { memory::memcpy_2d(ops::cuMemcpy2DUnaligned_v2_ptds, pCopy, None) }
     }
 
+    unsafe fn cuMemcpy3D_v2(pCopy: *const CUDA_MEMCPY3D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d(ops::cuMemcpy2D_v2, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy3D_v2_ptds(pCopy: *const CUDA_MEMCPY3D) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d(ops::cuMemcpy2D_v2_ptds, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy3DAsync_v2(pCopy: *const CUDA_MEMCPY3D, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d(ops::cuMemcpy2DAsync_v2, pCopy, Some(stream_id(hStream, false))) }
+    }
+
+    unsafe fn cuMemcpy3DAsync_v2_ptsz(pCopy: *const CUDA_MEMCPY3D, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d(ops::cuMemcpy2DAsync_v2_ptsz, pCopy, Some(stream_id(hStream, true))) }
+    }
+
     unsafe fn cuMemcpy2D_v2(pCopy: *const CUDA_MEMCPY2D) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::memcpy_2d(ops::cuMemcpy2D_v2, pCopy, None) }

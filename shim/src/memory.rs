@@ -577,6 +577,47 @@ fn side(kind: cuvm_abi::CUmemorytype, host: usize, device: u64) -> Result<Side, 
     }
 }
 
+/// `cuMemcpy3D_v2` and its async/per-thread variants: one 2D copy (`op2d`)
+/// per slice, in order on the same stream, so the host checks each slice's
+/// device range as any 2D copy's. CUDA arrays are not supported yet.
+///
+/// # Safety
+/// `copy` null or valid, its host sides valid for the slices it names.
+pub unsafe fn memcpy_3d(op2d: u32, copy: *const cuvm_abi::CUDA_MEMCPY3D, stream: Option<u64>) -> CUresult {
+    use cuvm_abi::CUmemorytype as M;
+    if copy.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by the caller's contract.
+    let c = unsafe { &*copy };
+    if c.srcMemoryType == M::CU_MEMORYTYPE_ARRAY || c.dstMemoryType == M::CU_MEMORYTYPE_ARRAY {
+        return crate::driver::not_supported("cuMemcpy3D with CUDA arrays");
+    }
+    if c.Depth > 1 && (c.Height > c.srcHeight || c.Height > c.dstHeight) {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let slice = |pitch: usize, height: usize, z: usize| pitch.checked_mul(height).and_then(|s| s.checked_mul(z));
+    for z in 0..c.Depth {
+        let (Some(so), Some(dof)) = (slice(c.srcPitch, c.srcHeight, c.srcZ + z), slice(c.dstPitch, c.dstHeight, c.dstZ + z)) else {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        };
+        let mut p = cuvm_abi::CUDA_MEMCPY2D::default();
+        (p.srcXInBytes, p.srcY, p.srcMemoryType, p.srcPitch) = (c.srcXInBytes, c.srcY, c.srcMemoryType, c.srcPitch);
+        (p.dstXInBytes, p.dstY, p.dstMemoryType, p.dstPitch) = (c.dstXInBytes, c.dstY, c.dstMemoryType, c.dstPitch);
+        (p.WidthInBytes, p.Height) = (c.WidthInBytes, c.Height);
+        p.srcHost = c.srcHost.cast::<u8>().wrapping_add(so).cast();
+        p.srcDevice = c.srcDevice.wrapping_add(so as u64);
+        p.dstHost = c.dstHost.cast::<u8>().wrapping_add(dof).cast();
+        p.dstDevice = c.dstDevice.wrapping_add(dof as u64);
+        // SAFETY: the slice lies in the caller's 3D region.
+        let r = unsafe { memcpy_2d(op2d, &p, stream) };
+        if r != CUresult::CUDA_SUCCESS {
+            return r;
+        }
+    }
+    CUresult::CUDA_SUCCESS
+}
+
 /// `cuMemcpy2D(_Async/Unaligned)_v2`: host rows are packed in the guest and
 /// unpacked there; the device sides keep their pitches.
 ///

@@ -354,6 +354,39 @@ fn copies_2d(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut bad = m;
     bad.dstPitch = w - 1;
     t.call("cuMemcpy2D with a pitch smaller than the width", cu!(api.cuMemcpy2D_v2(&bad)));
+    // A 3D box: 64 bytes x 8 rows x 4 slices of a packed host volume into a
+    // pitched device volume (pitch 128, 10 rows a slice) at x 16, y 1, z 1,
+    // then back (asynchronously) into a zeroed host volume.
+    let (bw, bh, bd, dp, dh) = (64usize, 8usize, 4usize, 128usize, 10usize);
+    let vol = random_bytes(bw * bh * bd, 33);
+    let mut dv = 0;
+    t.ok("cuMemAlloc (device volume)", cu!(api.cuMemAlloc_v2(&mut dv, dp * dh * (bd + 1))))?;
+    t.ok("cuMemsetD8 (device volume)", cu!(api.cuMemsetD8_v2(dv, 0, dp * dh * (bd + 1))))?;
+    let mut c3 = cuvm_abi::CUDA_MEMCPY3D::default();
+    c3.srcMemoryType = M::CU_MEMORYTYPE_HOST;
+    c3.srcHost = vol.as_ptr().cast();
+    (c3.srcPitch, c3.srcHeight) = (bw, bh);
+    c3.dstMemoryType = M::CU_MEMORYTYPE_DEVICE;
+    c3.dstDevice = dv;
+    (c3.dstPitch, c3.dstHeight, c3.dstXInBytes, c3.dstY, c3.dstZ) = (dp, dh, 16, 1, 1);
+    (c3.WidthInBytes, c3.Height, c3.Depth) = (bw, bh, bd);
+    t.ok("cuMemcpy3D host -> device", cu!(api.cuMemcpy3D_v2(&c3)))?;
+    let mut out = vec![0u8; bw * bh * bd];
+    let mut back3 = cuvm_abi::CUDA_MEMCPY3D::default();
+    back3.srcMemoryType = M::CU_MEMORYTYPE_DEVICE;
+    back3.srcDevice = dv;
+    (back3.srcPitch, back3.srcHeight, back3.srcXInBytes, back3.srcY, back3.srcZ) = (dp, dh, 16, 1, 1);
+    back3.dstMemoryType = M::CU_MEMORYTYPE_HOST;
+    back3.dstHost = out.as_mut_ptr().cast();
+    (back3.dstPitch, back3.dstHeight) = (bw, bh);
+    (back3.WidthInBytes, back3.Height, back3.Depth) = (bw, bh, bd);
+    t.ok("cuMemcpy3DAsync device -> host", cu!(api.cuMemcpy3DAsync_v2(&back3, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.check("the 3D box survives host -> device -> host", out == vol)?;
+    let mut slice0 = vec![0u8; dp * dh];
+    t.ok("read slice 0 of the device volume", cu!(api.cuMemcpyDtoH_v2(slice0.as_mut_ptr().cast(), dv, dp * dh)))?;
+    t.check("slice 0 (before the box's z) is untouched", slice0.iter().all(|b| *b == 0))?;
+    t.ok("cuMemFree (device volume)", cu!(api.cuMemFree_v2(dv)))?;
     t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(a)))?;
     t.ok("cuMemFree b", cu!(api.cuMemFree_v2(b)))?;
