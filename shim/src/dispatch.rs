@@ -697,6 +697,73 @@ impl Driver for Shim {
         graph::upload(hGraphExec, hStream, true)
     }
 
+    unsafe fn cuGraphExecMemsetNodeSetParams(
+        hGraphExec: CUgraphExec,
+        hNode: CUgraphNode,
+        memsetParams: *const CUDA_MEMSET_NODE_PARAMS,
+        ctx: CUcontext,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exec_set_memset(hGraphExec, hNode, memsetParams) }
+    }
+
+    unsafe fn cuGraphExecMemcpyNodeSetParams(
+        hGraphExec: CUgraphExec,
+        hNode: CUgraphNode,
+        copyParams: *const CUDA_MEMCPY3D,
+        ctx: CUcontext,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exec_set_memcpy(hGraphExec, hNode, copyParams) }
+    }
+
+    unsafe fn cuGraphExecKernelNodeSetParams_v2(
+        hGraphExec: CUgraphExec,
+        hNode: CUgraphNode,
+        nodeParams: *const CUDA_KERNEL_NODE_PARAMS,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exec_set_kernel(hGraphExec, hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphExecKernelNodeSetParams(
+        hGraphExec: CUgraphExec,
+        hNode: CUgraphNode,
+        nodeParams: *const CUDA_KERNEL_NODE_PARAMS_v1,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exec_set_kernel_v1(hGraphExec, hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphExecUpdate(
+        hGraphExec: CUgraphExec,
+        hGraph: CUgraph,
+        hErrorNode_out: *mut CUgraphNode,
+        updateResult_out: *mut CUgraphExecUpdateResult,
+    ) -> CUresult {
+        if hErrorNode_out.is_null() || updateResult_out.is_null() {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        }
+        let mut info = CUgraphExecUpdateResultInfo {
+            result: CUgraphExecUpdateResult(0),
+            errorNode: core::ptr::null_mut(),
+            errorFromNode: core::ptr::null_mut(),
+        };
+        // SAFETY: the caller upholds this entry point's contract; `info` is local.
+        let r = unsafe { graph::exec_update(hGraphExec, hGraph, &mut info) };
+        // SAFETY: checked non-null.
+        unsafe {
+            hErrorNode_out.write(info.errorNode);
+            updateResult_out.write(info.result);
+        }
+        r
+    }
+
+    unsafe fn cuGraphExecUpdate_v2(hGraphExec: CUgraphExec, hGraph: CUgraph, resultInfo: *mut CUgraphExecUpdateResultInfo) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exec_update(hGraphExec, hGraph, resultInfo) }
+    }
+
     unsafe fn cuGraphDestroy(hGraph: CUgraph) -> CUresult {
         graph::graph_destroy(hGraph)
     }

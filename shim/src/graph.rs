@@ -645,6 +645,105 @@ pub unsafe fn set_kernel_params_v1(node: CUgraphNode, p: *const CUDA_KERNEL_NODE
 
 // ---- Executable graphs -----------------------------------------------------
 
+/// `cuGraphExec{Memset,Memcpy,Kernel}NodeSetParams`: [exec id, node id, parameters].
+fn exec_set(op: u32, exec: CUgraphExec, node: CUgraphNode, body: impl FnOnce(&mut Encoder) -> Result<(), CUresult>) -> CUresult {
+    remote::done((|| {
+        if exec.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(id(exec)).u64(id(node));
+        body(&mut e)?;
+        call(op, &e).map(|_| ())
+    })())
+}
+
+/// `cuGraphExecMemsetNodeSetParams`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn exec_set_memset(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_MEMSET_NODE_PARAMS) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*p };
+    exec_set(ops::cuGraphExecMemsetNodeSetParams, exec, node, |e| put_memset(e, p))
+}
+
+/// `cuGraphExecMemcpyNodeSetParams`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn exec_set_memcpy(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_MEMCPY3D) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*p };
+    exec_set(ops::cuGraphExecMemcpyNodeSetParams, exec, node, |e| put_copy(e, p))
+}
+
+/// `cuGraphExecKernelNodeSetParams(_v2)`.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn exec_set_kernel(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = unsafe { &*p };
+    // SAFETY: forwarded contract.
+    exec_set(ops::cuGraphExecKernelNodeSetParams_v2, exec, node, |e| unsafe { put_kernel(e, p) })
+}
+
+/// `cuGraphExecKernelNodeSetParams` (v1 parameters).
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn exec_set_kernel_v1(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
+    if p.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    // SAFETY: non-null, valid by contract.
+    let p = kernel_v2(unsafe { &*p });
+    // SAFETY: forwarded contract.
+    unsafe { exec_set_kernel(exec, node, &p) }
+}
+
+/// `cuGraphExecUpdate_v2`: the result info is written even when the update
+/// fails, as the driver does.
+///
+/// # Safety
+/// `info` null or valid.
+pub unsafe fn exec_update(exec: CUgraphExec, graph: CUgraph, info: *mut cuvm_abi::CUgraphExecUpdateResultInfo) -> CUresult {
+    remote::done((|| {
+        let info = non_null(info)?;
+        if exec.is_null() || graph.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(id(exec)).u64(id(graph));
+        let r = call(ops::cuGraphExecUpdate_v2, &e)?;
+        let mut d = r.decoder();
+        let (code, result) = (d.u32().map_err(protocol)?, d.u32().map_err(protocol)?);
+        let (n1, n2) = (read_u64(&mut d)?, read_u64(&mut d)?);
+        // SAFETY: checked non-null.
+        unsafe {
+            remote::write(
+                info,
+                cuvm_abi::CUgraphExecUpdateResultInfo {
+                    result: cuvm_abi::CUgraphExecUpdateResult(result),
+                    errorNode: handle(n1),
+                    errorFromNode: handle(n2),
+                },
+            );
+        }
+        CUresult(code).into_result()
+    })())
+}
+
 /// `CUDA_GRAPH_INSTANTIATE_FLAG_UPLOAD`.
 const INSTANTIATE_UPLOAD: u64 = 2;
 

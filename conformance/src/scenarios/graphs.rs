@@ -225,6 +225,27 @@ fn node_api(api: &Api, t: &mut Transcript) -> Result<(), String> {
         t.check(&format!("round {round}: the child graph's memset ran"), wr.iter().all(|w| *w == 0x5555_5555))?;
         t.ok("cuEventQuery (recorded by the graph)", cu!(api.cuEventQuery(ev)))?;
     }
+    // Updating the executable graph: one node's parameters, then the whole
+    // graph (whose memset now writes 0x11111111), then a graph of another shape.
+    let ms4 = memset_params(p, 0x2222_2222);
+    t.ok("cuGraphExecMemsetNodeSetParams", cu!(api.cuGraphExecMemsetNodeSetParams(exec, a, &ms4, ctx)))?;
+    t.ok("cuGraphLaunch (after the node update)", cu!(api.cuGraphLaunch(exec, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let wq = words(api, t, q, "q")?;
+    t.check("the executable graph's memset took the new value", wq.iter().all(|w| *w == 0x2222_2222))?;
+    let mut info = cuvm_abi::CUgraphExecUpdateResultInfo {
+        result: cuvm_abi::CUgraphExecUpdateResult(99),
+        errorNode: null_mut(),
+        errorFromNode: null_mut(),
+    };
+    t.ok("cuGraphExecUpdate_v2 (same shape)", cu!(api.cuGraphExecUpdate_v2(exec, g, &mut info)))?;
+    t.value("update result", info.result.0);
+    t.ok("cuGraphLaunch (after the graph update)", cu!(api.cuGraphLaunch(exec, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let wq = words(api, t, q, "q")?;
+    t.check("the update carried the graph's current memset value", wq.iter().all(|w| *w == 0x1111_1111))?;
+    t.call("cuGraphExecUpdate_v2 (another shape)", cu!(api.cuGraphExecUpdate_v2(exec, child, &mut info)));
+    t.value("update result (another shape)", info.result.0);
     t.ok("cuGraphDestroyNode(empty)", cu!(api.cuGraphDestroyNode(c)))?;
     count_nodes(api, t, g, "after destroying the empty node")?;
     edge_count(api, t, g, "after destroying the empty node")?;

@@ -292,6 +292,31 @@ pub fn instantiate(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     ok(e)
 }
 
+/// `cuGraphExec{Memset,Memcpy,Kernel}NodeSetParams`: [executable graph id
+/// u64, node id u64, parameters as [`NodeKind`]] -> [].
+pub fn exec_set_node_params(s: &mut Session, a: &mut Decoder<'_>, kind: NodeKind) -> HResult {
+    let exec = s.handles.raw(a.u64()?, Kind::GraphExec)?;
+    let (raw, _) = node(s, a.u64()?)?;
+    let p = params(s, a, kind)?;
+    s.backend.graph_exec_set_params(exec, raw, &p)?;
+    ok(Encoder::new())
+}
+
+/// `cuGraphExecUpdate_v2`: [executable graph id u64, graph id u64] ->
+/// [the call's result u32, update result u32, error node id u64, error-from
+/// node id u64] (the call itself answers success so that the result info
+/// travels even when the update fails).
+pub fn exec_update(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let exec = s.handles.raw(a.u64()?, Kind::GraphExec)?;
+    let g = a.u64()?;
+    let (code, result, error_node, error_from) = s.backend.graph_exec_update(exec, graph(s, g)?)?;
+    let id = |s: &mut Session, raw: Raw| if raw == 0 { 0 } else { node_id(s, g, raw) };
+    let (n1, n2) = (id(s, error_node), id(s, error_from));
+    let mut e = Encoder::new();
+    e.u32(code.0).u32(result).u64(n1).u64(n2);
+    ok(e)
+}
+
 /// `cuGraphExecDestroy`: [executable graph id u64] -> [].
 pub fn exec_destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;

@@ -230,6 +230,10 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuGraphKernelNodeSetParams_v2 => graph::set_node_params(s, a, NodeKind::Kernel),
         ops::cuGraphInstantiateWithFlags => graph::instantiate(s, a),
         ops::cuGraphExecDestroy => graph::exec_destroy(s, a),
+        ops::cuGraphExecMemsetNodeSetParams => graph::exec_set_node_params(s, a, NodeKind::Memset),
+        ops::cuGraphExecMemcpyNodeSetParams => graph::exec_set_node_params(s, a, NodeKind::Memcpy),
+        ops::cuGraphExecKernelNodeSetParams_v2 => graph::exec_set_node_params(s, a, NodeKind::Kernel),
+        ops::cuGraphExecUpdate_v2 => graph::exec_update(s, a),
         ops::cuGraphLaunch | ops::cuGraphLaunch_ptsz => graph::launch(s, a, false),
         ops::cuGraphUpload | ops::cuGraphUpload_ptsz => graph::launch(s, a, true),
 

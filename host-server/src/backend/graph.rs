@@ -199,6 +199,16 @@ pub trait Graphs {
     fn graph_exec_destroy(&mut self, exec: Raw) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
+    /// Changes a memset, memcpy or kernel node's parameters in an executable
+    /// graph (the graph's node `node`).
+    fn graph_exec_set_params(&mut self, exec: Raw, node: Raw, params: &GraphNode) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphExecUpdate`: the call's result, and the update result with
+    /// the nodes it names (0: none), which are reported even on failure.
+    fn graph_exec_update(&mut self, exec: Raw, graph: Raw) -> CuResult<(cuvm_abi::CUresult, u32, Raw, Raw)> {
+        Err(NOT_SUPPORTED)
+    }
     fn graph_launch(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }

@@ -43,7 +43,9 @@ struct Capture {
 pub(super) struct State {
     graphs: HashMap<Raw, Vec<Raw>>,
     nodes: HashMap<Raw, Node>,
-    execs: HashMap<Raw, Vec<GraphNode>>,
+    /// Executable graphs: their work in order, each with the node it came
+    /// from (a child graph's work carries the child node).
+    execs: HashMap<Raw, Vec<(Raw, GraphNode)>>,
     captures: HashMap<Raw, Capture>,
     /// Events recorded in a capture: the capture and its dependencies then.
     captured_events: HashMap<Raw, (u64, Raw, Vec<Raw>)>,
@@ -191,6 +193,11 @@ impl Emulated {
     /// The graph's work in dependency order, child graphs inlined; a cycle
     /// is `CUDA_ERROR_INVALID_VALUE`.
     fn ordered(&self, graph: Raw) -> CuResult<Vec<GraphNode>> {
+        Ok(self.ordered_nodes(graph)?.into_iter().map(|(_, p)| p).collect())
+    }
+
+    /// As [`Self::ordered`], each with its node.
+    fn ordered_nodes(&self, graph: Raw) -> CuResult<Vec<(Raw, GraphNode)>> {
         let list = self.g.graphs.get(&graph).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         let mut done: HashSet<Raw> = HashSet::new();
         let mut out = Vec::new();
@@ -204,8 +211,8 @@ impl Emulated {
                 if n.deps.iter().all(|d| done.contains(d)) {
                     done.insert(*raw);
                     match &n.params {
-                        GraphNode::Child(_) => out.extend(n.child.iter().cloned()),
-                        p => out.push(p.clone()),
+                        GraphNode::Child(_) => out.extend(n.child.iter().cloned().map(|p| (*raw, p))),
+                        p => out.push((*raw, p.clone())),
                     }
                 }
             }
@@ -412,7 +419,7 @@ impl Graphs for Emulated {
 
     fn graph_instantiate(&mut self, graph: Raw, _flags: u64) -> CuResult<Raw> {
         self.context()?;
-        let work = self.ordered(graph)?;
+        let work = self.ordered_nodes(graph)?;
         let raw = self.raw();
         self.g.execs.insert(raw, work);
         Ok(raw)
@@ -426,9 +433,39 @@ impl Graphs for Emulated {
     fn graph_launch(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {
         self.context()?;
         self.stream(stream)?;
-        let work = self.g.execs.get(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.clone();
+        let work: Vec<GraphNode> =
+            self.g.execs.get(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.iter().map(|(_, p)| p.clone()).collect();
         self.not_capturable(Some(stream))?;
         self.run(&work)
+    }
+
+    fn graph_exec_set_params(&mut self, exec: Raw, node: Raw, params: &GraphNode) -> CuResult<()> {
+        self.ready()?;
+        let work = self.g.execs.get_mut(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let slot = work.iter_mut().find(|(n, p)| *n == node && p.node_type() == params.node_type());
+        let (_, p) = slot.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        *p = params.clone();
+        Ok(())
+    }
+
+    fn graph_exec_update(&mut self, exec: Raw, graph: Raw) -> CuResult<(CUresult, u32, Raw, Raw)> {
+        self.ready()?;
+        const TOPOLOGY_CHANGED: u32 = 2;
+        const NODE_TYPE_CHANGED: u32 = 3;
+        let now = self.ordered_nodes(graph)?;
+        let work = self.g.execs.get_mut(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let failed = CUresult::CUDA_ERROR_GRAPH_EXEC_UPDATE_FAILURE;
+        if now.len() != work.len() {
+            return Ok((failed, TOPOLOGY_CHANGED, 0, 0));
+        }
+        if let Some((n, _)) = now.iter().zip(work.iter()).find(|((_, a), (_, b))| a.node_type() != b.node_type()).map(|(a, _)| a) {
+            return Ok((failed, NODE_TYPE_CHANGED, *n, 0));
+        }
+        // The executable keeps the nodes it was made from; only parameters change.
+        for ((_, new), (_, old)) in now.into_iter().zip(work.iter_mut()) {
+            *old = new;
+        }
+        Ok((CUresult::CUDA_SUCCESS, 0, 0, 0))
     }
 
     fn graph_upload(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {

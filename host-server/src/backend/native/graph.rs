@@ -286,6 +286,40 @@ impl Graphs for Native {
         call!(self.cuGraphExecDestroy(ptr(exec)))
     }
 
+    fn graph_exec_set_params(&mut self, exec: Raw, node: Raw, params: &GraphNode) -> CuResult<()> {
+        let (e, n) = (ptr(exec), ptr(node));
+        match params {
+            GraphNode::Memset(m) => {
+                let p = memset_params(m)?;
+                let ctx = self.current_context()?;
+                call!(self.cuGraphExecMemsetNodeSetParams(e, n, &p, ctx))
+            }
+            GraphNode::Memcpy(c) => {
+                let p = copy_params(c)?;
+                let ctx = self.current_context()?;
+                call!(self.cuGraphExecMemcpyNodeSetParams(e, n, &p, ctx))
+            }
+            GraphNode::Kernel(k) => {
+                let mut pointers = Vec::new();
+                let p = kernel_params(k, &mut pointers)?;
+                call!(self.cuGraphExecKernelNodeSetParams_v2(e, n, &p))
+            }
+            _ => Err(NOT_SUPPORTED),
+        }
+    }
+
+    fn graph_exec_update(&mut self, exec: Raw, graph: Raw) -> CuResult<(CUresult, u32, Raw, Raw)> {
+        let f = self.t.cuGraphExecUpdate_v2.ok_or(NOT_SUPPORTED)?;
+        let mut info = cuvm_abi::CUgraphExecUpdateResultInfo {
+            result: cuvm_abi::CUgraphExecUpdateResult(0),
+            errorNode: std::ptr::null_mut(),
+            errorFromNode: std::ptr::null_mut(),
+        };
+        // SAFETY: live handles of this session; `info` is local.
+        let r = unsafe { f(ptr(exec), ptr(graph), &mut info) };
+        Ok((r, info.result.0, raw(info.errorNode), raw(info.errorFromNode)))
+    }
+
     fn graph_launch(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {
         call!(self.cuGraphLaunch(ptr(exec), ptr(stream)))
     }
