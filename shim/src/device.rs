@@ -245,3 +245,66 @@ pub unsafe fn p2p_attribute(value: *mut c_int, attrib: u32, src: c_int, dst: c_i
         Ok(())
     })())
 }
+
+/// A PCI bus id as (domain, bus, device): "[domain:]bus:device[.function]",
+/// hexadecimal, as the driver accepts it.
+fn parse_bus_id(text: &str) -> Option<(u32, u32, u32)> {
+    let text = text.trim().trim_end_matches('\0');
+    let main = text.split('.').next()?;
+    let parts: Vec<&str> = main.split(':').collect();
+    let hex = |s: &str| u32::from_str_radix(s, 16).ok();
+    match parts.as_slice() {
+        [d, b, v] => Some((hex(d)?, hex(b)?, hex(v)?)),
+        [b, v] => Some((0, hex(b)?, hex(v)?)),
+        _ => None,
+    }
+}
+
+/// `cuDeviceGetByPCIBusId`: the device whose bus id (as `cuDeviceGetPCIBusId`
+/// reports it) names the same domain, bus and device.
+///
+/// # Safety
+/// `dev` null or valid; `bus_id` null or a C string.
+pub unsafe fn by_pci_bus_id(dev: *mut c_int, bus_id: *const c_char) -> CUresult {
+    remote::done((|| {
+        let dev = non_null(dev)?;
+        if bus_id.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // SAFETY: a C string by the caller's contract.
+        let wanted = unsafe { std::ffi::CStr::from_ptr(bus_id) }.to_str().ok().and_then(parse_bus_id);
+        let wanted = wanted.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut n = 0;
+        // SAFETY: a local.
+        let r = unsafe { count(&mut n) };
+        if r != CUresult::CUDA_SUCCESS {
+            return Err(r);
+        }
+        for d in 0..n {
+            let mut e = Encoder::new();
+            e.i32(d);
+            let reply = call(ops::cuDeviceGetPCIBusId, &e)?;
+            let text = reply.decoder().str(256).map_err(protocol)?.to_string();
+            if parse_bus_id(&text) == Some(wanted) {
+                // SAFETY: checked non-null.
+                unsafe { remote::write(dev, d) };
+                return Ok(());
+            }
+        }
+        Err(CUresult::CUDA_ERROR_INVALID_DEVICE)
+    })())
+}
+
+#[cfg(test)]
+mod bus_id_tests {
+    use super::parse_bus_id;
+
+    #[test]
+    fn bus_ids_parse_in_every_form_the_driver_accepts() {
+        assert_eq!(parse_bus_id("0000:45:00.0"), Some((0, 0x45, 0)));
+        assert_eq!(parse_bus_id("0001:C1:1f"), Some((1, 0xc1, 0x1f)));
+        assert_eq!(parse_bus_id("45:00.0"), Some((0, 0x45, 0)));
+        assert_eq!(parse_bus_id("bogus"), None);
+        assert_eq!(parse_bus_id("1:2:3:4"), None);
+    }
+}

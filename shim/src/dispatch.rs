@@ -178,6 +178,11 @@ impl Driver for Shim {
         unsafe { memory::alloc_from_pool(ops::cuMemAllocFromPoolAsync_ptsz, dptr, bytesize, pool, stream_id(hStream, true)) }
     }
 
+    unsafe fn cuDeviceGetByPCIBusId(dev: *mut CUdevice, pciBusId: *const c_char) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { device::by_pci_bus_id(dev, pciBusId) }
+    }
+
     unsafe fn cuDeviceGetDefaultMemPool(pool_out: *mut CUmemoryPool, dev: CUdevice) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::default_pool(pool_out, dev) }
@@ -1118,6 +1123,10 @@ impl Driver for Shim {
     unsafe fn cuMemHostGetFlags(pFlags: *mut c_uint, p: *mut c_void) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { memory::host_get_flags(pFlags, p) }
+    }
+
+    unsafe fn cuMemHostRegister(p: *mut c_void, bytesize: usize, Flags: c_uint) -> CUresult {
+        memory::host_register(p, bytesize, Flags)
     }
 
     unsafe fn cuMemHostRegister_v2(p: *mut c_void, bytesize: usize, Flags: c_uint) -> CUresult {

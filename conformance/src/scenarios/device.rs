@@ -58,6 +58,10 @@ fn device_queries(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.value("compute capability", (major, minor));
     let mut bus = [0 as core::ffi::c_char; 32];
     t.ok("cuDeviceGetPCIBusId", cu!(api.cuDeviceGetPCIBusId(bus.as_mut_ptr(), 32, 0)))?;
+    let mut by = -1;
+    t.ok("cuDeviceGetByPCIBusId(its own bus id)", cu!(api.cuDeviceGetByPCIBusId(&mut by, bus.as_ptr())))?;
+    t.value("device found by its bus id", by);
+    t.call("cuDeviceGetByPCIBusId(\"bogus\")", cu!(api.cuDeviceGetByPCIBusId(&mut by, c"bogus".as_ptr())));
     let mut can = -1;
     t.ok("cuDeviceCanAccessPeer(0, 0)", cu!(api.cuDeviceCanAccessPeer(&mut can, 0, 0)))?;
     t.value("can access peer (0, 0)", can);
