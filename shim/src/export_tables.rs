@@ -422,8 +422,9 @@ unsafe extern "C" fn tools_context_object(ctx: CUcontext, a1: u64, out: *mut *mu
 }
 
 /// 21318c60 slot 39 (cuBLASLt 13): (context, an object of slot 51, out
-/// value); the host's driver answers. The value is written as 4 bytes when
-/// it fits them (it is 7 on the H100), else as 8.
+/// value); the host's driver answers. The value is written as 4 bytes (it is
+/// 7 on the H100); one that does not fit is refused rather than written
+/// past the caller's storage.
 unsafe extern "C" fn tools_context_query(ctx: CUcontext, object: *mut c_void, out: *mut u32) -> CUresult {
     crate::guard::call("export table slot", || {
         if out.is_null() {
@@ -444,13 +445,12 @@ unsafe extern "C" fn tools_context_query(ctx: CUcontext, object: *mut c_void, ou
             Ok(v) => v,
             Err(e) => return e,
         };
-        // SAFETY: checked non-null; the caller's storage (4 bytes at least).
-        unsafe {
-            match u32::try_from(value) {
-                Ok(v) => out.write_unaligned(v),
-                Err(_) => out.cast::<u64>().write_unaligned(value),
-            }
-        }
+        let Ok(v) = u32::try_from(value) else {
+            log::warn!("tools-context slot 39 answered {value:#x}, more than the 4 bytes measured: refused");
+            return CUresult::CUDA_ERROR_UNKNOWN;
+        };
+        // SAFETY: checked non-null; the caller's storage (4 bytes).
+        unsafe { out.write_unaligned(v) };
         CUresult::CUDA_SUCCESS
     })
 }

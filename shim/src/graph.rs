@@ -812,7 +812,14 @@ pub unsafe fn instantiate_with_params(
     let mut r = unsafe { instantiate(exec, graph, p.flags) };
     if r == CUresult::CUDA_SUCCESS && p.flags & INSTANTIATE_UPLOAD != 0 {
         // SAFETY: `exec` was just written.
-        r = upload(unsafe { *exec }, p.hUploadStream, per_thread);
+        let made = unsafe { *exec };
+        r = upload(made, p.hUploadStream, per_thread);
+        if r != CUresult::CUDA_SUCCESS {
+            // Not handed out: the caller sees the failure only.
+            let _ = exec_destroy(made);
+            // SAFETY: as above.
+            unsafe { exec.write(core::ptr::null_mut()) };
+        }
     }
     p.result_out = if r == CUresult::CUDA_SUCCESS {
         CUgraphInstantiateResult::CUDA_GRAPH_INSTANTIATE_SUCCESS

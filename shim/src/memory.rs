@@ -38,21 +38,26 @@ fn is_pinned_span(ptr: u64, len: usize) -> bool {
         let map = PINNED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         map.range(..=start).next_back().is_some_and(|(s, (l, _, _))| start - s < *l && len <= *l - (start - s))
     };
-    // Mirrored buffers are device memory to the host: their work goes there.
-    inside && !crate::mirror::contains(ptr, len)
+    // Mirrored buffers are device memory to the host: their work goes there;
+    // a range the host gave as device memory is device memory.
+    inside && !crate::mirror::contains(ptr, len) && !is_device(ptr)
 }
 
 /// A copy whose device-side address is page-locked host memory (given so
 /// under unified addressing): done here after the stream's earlier work.
 fn local_copy(dst: usize, src: usize, size: usize, stream: Option<u64>) -> CUresult {
     let s = stream.unwrap_or(0) as usize as CUstream;
-    crate::stream::run_in_order(s, false, move |status| {
+    let seen = std::cell::Cell::new(CUresult::CUDA_SUCCESS);
+    let r = crate::stream::run_in_order(s, false, |status| {
+        seen.set(status);
         if status.is_success() {
             // SAFETY: both sides hold `size` bytes: the page-locked side was
             // checked, the other is the caller's by the driver's contract.
             unsafe { std::ptr::copy(src as *const u8, dst as *mut u8, size) };
         }
-    })
+    });
+    // Not done because the stream had failed: say so.
+    if r.is_success() { seen.get() } else { r }
 }
 
 /// A memset of host memory: `height` rows of `width` elements of `elem`
@@ -303,14 +308,18 @@ pub fn memset(
     let row = width.saturating_mul(usize::from(elem));
     let extent = if height == 0 || row == 0 { 0 } else { pitch.saturating_mul(height - 1).saturating_add(row) };
     if extent > 0 && is_pinned_span(dst, extent) {
-        let fill = move |status: CUresult| {
+        let seen = std::cell::Cell::new(CUresult::CUDA_SUCCESS);
+        let fill = |status: CUresult| {
+            seen.set(status);
             if status.is_success() {
                 // SAFETY: the range lies inside page-locked memory this
                 // process allocated or registered, checked just above.
                 unsafe { fill_host(dst as usize, pitch, value, elem, width, height) };
             }
         };
-        return crate::stream::run_in_order(stream.unwrap_or(core::ptr::null_mut()), per_thread, fill);
+        let r = crate::stream::run_in_order(stream.unwrap_or(core::ptr::null_mut()), per_thread, fill);
+        // Not done because the stream had failed: say so.
+        return if r.is_success() { seen.get() } else { r };
     }
     e.u64(dst).u64(pitch as u64).u32(value).u8(elem).u64(width as u64).u64(height as u64);
     e.u64(stream.map_or(0, |s| stream_id(s, per_thread)));

@@ -47,12 +47,23 @@ fn node_id(s: &mut Session, graph: u64, raw: Raw) -> u64 {
     }
 }
 
-/// The id of a graph, registering it if new (graphs a capture made).
-fn graph_id(s: &mut Session, raw: Raw) -> u64 {
+/// `parent` of the id of a graph a capture in progress builds: the driver
+/// owns it until the capture ends, so the guest may add to it and query it
+/// but not destroy it or its nodes (nor does the session at its end).
+pub const CAPTURE_GRAPH: u64 = u64::MAX;
+
+/// The id of a graph, registering it if new with `parent` (0: owned by the
+/// session; [`CAPTURE_GRAPH`]: owned by a capture).
+fn graph_id(s: &mut Session, raw: Raw, parent: u64) -> u64 {
     match s.handles.find(Kind::Graph, raw) {
         Some(id) => id,
-        None => s.handles.insert(Entry { kind: Kind::Graph, raw, ctx: s.current, parent: 0 }),
+        None => s.handles.insert(Entry { kind: Kind::Graph, raw, ctx: s.current, parent }),
     }
+}
+
+/// Whether graph id `g` is a capture's graph.
+fn captured(s: &Session, g: u64) -> bool {
+    s.handles.get(g, Kind::Graph).is_ok_and(|e| e.parent == CAPTURE_GRAPH)
 }
 
 /// A node id: its backend handle and its graph's id.
@@ -162,6 +173,9 @@ pub fn create(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;
     let raw = graph(s, id)?;
+    if captured(s, id) {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
     s.backend.graph_destroy(raw)?;
     s.handles.remove(id, Kind::Graph)?;
     s.handles.remove_children(Kind::GraphNode, id);
@@ -245,7 +259,10 @@ pub fn neighbours(s: &mut Session, a: &mut Decoder<'_>, dependents: bool) -> HRe
 /// `cuGraphDestroyNode`: [node id u64] -> [].
 pub fn destroy_node(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;
-    let (raw, _) = node(s, id)?;
+    let (raw, g) = node(s, id)?;
+    if captured(s, g) {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
     s.backend.graph_destroy_node(raw)?;
     s.handles.remove(id, Kind::GraphNode)?;
     ok(Encoder::new())
@@ -351,11 +368,27 @@ pub fn begin_capture(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// `cuStreamEndCapture`: [stream u64] -> [graph id u64].
 pub fn end_capture(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let stream = stream_raw(s, a.u64()?)?;
-    let raw = s.backend.stream_end_capture(stream)?;
-    let id = graph_id(s, raw);
-    let mut e = Encoder::new();
-    e.u64(id);
-    ok(e)
+    // The capture's graph, if the guest was given its id.
+    let building = s.backend.stream_capture_info(stream).ok().map(|i| i.graph).filter(|g| *g != 0);
+    let known = building.and_then(|raw| s.handles.find(Kind::Graph, raw)).filter(|id| captured(s, *id));
+    match s.backend.stream_end_capture(stream) {
+        Ok(raw) => {
+            let id = graph_id(s, raw, 0);
+            // The graph is the guest's now.
+            s.handles.set_parent(id, 0);
+            let mut e = Encoder::new();
+            e.u64(id);
+            ok(e)
+        }
+        Err(err) => {
+            // A failed capture's graph is gone with it.
+            if let Some(id) = known {
+                let _ = s.handles.remove(id, Kind::Graph);
+                s.handles.remove_children(Kind::GraphNode, id);
+            }
+            Err(err.into())
+        }
+    }
 }
 
 /// `cuStreamIsCapturing`: [stream u64] -> [status u32].
@@ -381,6 +414,6 @@ pub(crate) fn capture_ids(s: &mut Session, graph: Raw, deps: &[Raw]) -> (u64, Ve
     if graph == 0 {
         return (0, Vec::new());
     }
-    let g = graph_id(s, graph);
+    let g = graph_id(s, graph, CAPTURE_GRAPH);
     (g, deps.iter().map(|d| node_id(s, g, *d)).collect())
 }

@@ -13,19 +13,24 @@ use cuvm_wire::{Decoder, Encoder};
 use crate::session::allocations::{Owner, Range};
 use crate::session::{HResult, Session, ok};
 
-/// Most bytes one session may mirror.
+/// Most bytes one session may mirror (counted in whole pages, as mapped).
 pub const MAX_MIRRORED: u64 = 4 << 20;
+/// Most mirrors one session may have.
+pub const MAX_MIRRORS: usize = 1024;
 /// Page size of the mappings.
 const PAGE: u64 = 4096;
 
 /// `CUVM_MIRROR_MAP`: [address u64, size u64] -> [].
 pub fn map(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (addr, size) = (a.u64()?, a.u64()?);
-    let total: u64 = s.mirrors.values().map(|v| v.len() as u64).sum();
-    if size == 0 || addr % PAGE != 0 || total.saturating_add(size) > MAX_MIRRORED || s.mirrors.contains_key(&addr) {
+    if size == 0 || addr % PAGE != 0 || s.mirrors.contains_key(&addr) {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
     let mapped = size.div_ceil(PAGE) * PAGE;
+    let total: u64 = s.mirrors.values().map(|v| (v.len() as u64).div_ceil(PAGE) * PAGE).sum();
+    if s.mirrors.len() >= MAX_MIRRORS || total.saturating_add(mapped) > MAX_MIRRORED {
+        return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
+    }
     addr.checked_add(mapped).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
     s.backend.mirror_map(addr, mapped)?;
     s.allocations.insert(addr, Range { len: size, ctx: s.current, owner: Owner::Mirror });

@@ -29,6 +29,8 @@ use crate::session::handles::Kind;
 use crate::session::{Conn, Fail, HResult, Session};
 use graph::NodeKind;
 
+/// `parent` of a capture's graph (see `graph`).
+pub use graph::CAPTURE_GRAPH;
 /// `parent` of a created memory pool's handle (see `pool`).
 pub use pool::CREATED as POOL_CREATED;
 

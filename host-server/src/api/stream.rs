@@ -21,7 +21,15 @@ pub fn create(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;
     let raw = s.handles.raw(id, Kind::Stream)?;
+    // A capture in progress on the stream dies with it, and its graph.
+    let building = s.backend.stream_capture_info(raw).ok().map(|i| i.graph).filter(|g| *g != 0);
     s.backend.stream_destroy(raw)?;
+    if let Some(g) = building.and_then(|raw| s.handles.find(Kind::Graph, raw)) {
+        if s.handles.get(g, Kind::Graph).is_ok_and(|e| e.parent == super::CAPTURE_GRAPH) {
+            let _ = s.handles.remove(g, Kind::Graph);
+            s.handles.remove_children(Kind::GraphNode, g);
+        }
+    }
     s.handles.remove(id, Kind::Stream)?;
     ok(Encoder::new())
 }

@@ -39,11 +39,24 @@ pub fn tools_context_slot(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
                 // SAFETY: the driver's new object; measured to span at least
                 // these four words.
                 let w = unsafe { (out as usize as *const u64).add(i).read_unaligned() };
-                e.u64(if w == raw_ctx { ctx } else { w });
+                // The context as the guest's id; other words as measured
+                // (small integers): anything else, a host address, is not
+                // sent (0).
+                e.u64(if w == raw_ctx {
+                    ctx
+                } else if w >> 32 == 0 {
+                    w
+                } else {
+                    0
+                });
             }
         }
         39 => {
-            let raw_object = s.handles.raw(object, Kind::ToolsObject)?;
+            let entry = s.handles.get(object, Kind::ToolsObject)?;
+            if entry.ctx != ctx {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+            }
+            let raw_object = entry.raw;
             let mut value: u64 = 0;
             let r = s.backend.export_table_call(TOOLS_CONTEXT, 39, [raw_ctx, raw_object, (&raw mut value) as u64, 0, 0, 0])?;
             CUresult(u32::try_from(r).unwrap_or(u32::MAX)).into_result()?;

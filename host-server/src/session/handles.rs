@@ -140,6 +140,13 @@ impl Handles {
         }
     }
 
+    /// Sets `id`'s kind-specific parent word.
+    pub fn set_parent(&mut self, id: u64, parent: u64) {
+        if let Some(e) = self.live.get_mut(&id) {
+            e.parent = parent;
+        }
+    }
+
     /// Forgets every object of `kind` whose parent is `parent` (a graph's nodes).
     pub fn remove_children(&mut self, kind: Kind, parent: u64) {
         let ids: Vec<u64> = self.live.iter().filter(|(_, e)| e.kind == kind && e.parent == parent).map(|(id, _)| *id).collect();

@@ -329,6 +329,8 @@ impl Session {
                 Kind::Library => self.backend.library_unload(e.raw),
                 Kind::Pool if e.parent == crate::api::POOL_CREATED => self.backend.mem_pool_destroy(e.raw),
                 Kind::GraphExec => self.backend.graph_exec_destroy(e.raw),
+                // A capture's graph belongs to the driver until the capture ends.
+                Kind::Graph if e.parent == crate::api::CAPTURE_GRAPH => Ok(()),
                 Kind::Graph => self.backend.graph_destroy(e.raw),
                 _ => Ok(()),
             };
