@@ -141,3 +141,27 @@ fn a_crashed_session_worker_harms_no_other_session_and_its_quota_comes_back() {
     let _ = other.kill();
     let _ = other.wait();
 }
+
+#[test]
+fn a_captures_graph_is_the_drivers_until_the_capture_ends() {
+    let dir = scratch("capture-graph");
+    let sock = dir.join("h.sock");
+    let addr = format!("unix:{}", sock.display());
+    let host = start_host(&dir, &["--listen", &addr, "--backend", "emulated"], &sock);
+    let (capture, libdir) = build_program(&dir, "capture");
+    let out = guest(&capture, &libdir, &addr).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "info: CUDA_SUCCESS",
+        "add to the capture's graph: CUDA_SUCCESS",
+        "destroy the capture's graph: CUDA_ERROR_INVALID_VALUE",
+        "end: CUDA_SUCCESS",
+        "same graph: yes",
+        "destroy the ended graph: CUDA_SUCCESS",
+        "end (invalidated): CUDA_ERROR_STREAM_CAPTURE_INVALIDATED",
+        "add to the failed capture's graph: CUDA_ERROR_INVALID_VALUE",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}\nhost log:\n{}", host.log());
+    }
+    drop(host);
+}
