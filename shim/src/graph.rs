@@ -213,11 +213,8 @@ pub unsafe fn add_memset(
     n: usize,
     params: *const CUDA_MEMSET_NODE_PARAMS,
 ) -> CUresult {
-    if params.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*params };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { params.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     // SAFETY: forwarded contract.
     unsafe { add(ops::cuGraphAddMemsetNode, out, graph, deps, n, |e| put_memset(e, p)) }
 }
@@ -253,11 +250,8 @@ pub unsafe fn add_memcpy(
     n: usize,
     params: *const CUDA_MEMCPY3D,
 ) -> CUresult {
-    if params.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*params };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { params.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     // SAFETY: forwarded contract.
     unsafe { add(ops::cuGraphAddMemcpyNode, out, graph, deps, n, |e| put_copy(e, p)) }
 }
@@ -310,11 +304,8 @@ pub unsafe fn add_kernel(
     n: usize,
     params: *const CUDA_KERNEL_NODE_PARAMS,
 ) -> CUresult {
-    if params.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*params };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { params.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     // SAFETY: forwarded contract.
     unsafe { add(ops::cuGraphAddKernelNode_v2, out, graph, deps, n, |e| put_kernel(e, p)) }
 }
@@ -330,11 +321,9 @@ pub unsafe fn add_kernel_v1(
     n: usize,
     params: *const CUDA_KERNEL_NODE_PARAMS_v1,
 ) -> CUresult {
-    if params.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = kernel_v2(unsafe { &*params });
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { params.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let p = kernel_v2(p);
     // SAFETY: forwarded contract.
     unsafe { add_kernel(out, graph, deps, n, &p) }
 }
@@ -594,11 +583,8 @@ fn set_params(op: u32, node: CUgraphNode, body: impl FnOnce(&mut Encoder) -> Res
 /// # Safety
 /// As the driver's.
 pub unsafe fn set_memset_params(node: CUgraphNode, p: *const CUDA_MEMSET_NODE_PARAMS) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*p };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     set_params(ops::cuGraphMemsetNodeSetParams, node, |e| put_memset(e, p))
 }
 
@@ -607,11 +593,8 @@ pub unsafe fn set_memset_params(node: CUgraphNode, p: *const CUDA_MEMSET_NODE_PA
 /// # Safety
 /// As the driver's.
 pub unsafe fn set_memcpy_params(node: CUgraphNode, p: *const CUDA_MEMCPY3D) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*p };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     set_params(ops::cuGraphMemcpyNodeSetParams, node, |e| put_copy(e, p))
 }
 
@@ -620,11 +603,8 @@ pub unsafe fn set_memcpy_params(node: CUgraphNode, p: *const CUDA_MEMCPY3D) -> C
 /// # Safety
 /// As the driver's.
 pub unsafe fn set_kernel_params(node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*p };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     // SAFETY: forwarded contract.
     set_params(ops::cuGraphKernelNodeSetParams_v2, node, |e| unsafe { put_kernel(e, p) })
 }
@@ -634,11 +614,9 @@ pub unsafe fn set_kernel_params(node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PA
 /// # Safety
 /// As the driver's.
 pub unsafe fn set_kernel_params_v1(node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = kernel_v2(unsafe { &*p });
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let p = kernel_v2(p);
     // SAFETY: forwarded contract.
     unsafe { set_kernel_params(node, &p) }
 }
@@ -663,11 +641,8 @@ fn exec_set(op: u32, exec: CUgraphExec, node: CUgraphNode, body: impl FnOnce(&mu
 /// # Safety
 /// As the driver's.
 pub unsafe fn exec_set_memset(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_MEMSET_NODE_PARAMS) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*p };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     exec_set(ops::cuGraphExecMemsetNodeSetParams, exec, node, |e| put_memset(e, p))
 }
 
@@ -676,11 +651,8 @@ pub unsafe fn exec_set_memset(exec: CUgraphExec, node: CUgraphNode, p: *const CU
 /// # Safety
 /// As the driver's.
 pub unsafe fn exec_set_memcpy(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_MEMCPY3D) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*p };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     exec_set(ops::cuGraphExecMemcpyNodeSetParams, exec, node, |e| put_copy(e, p))
 }
 
@@ -689,11 +661,8 @@ pub unsafe fn exec_set_memcpy(exec: CUgraphExec, node: CUgraphNode, p: *const CU
 /// # Safety
 /// As the driver's.
 pub unsafe fn exec_set_kernel(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = unsafe { &*p };
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
     // SAFETY: forwarded contract.
     exec_set(ops::cuGraphExecKernelNodeSetParams_v2, exec, node, |e| unsafe { put_kernel(e, p) })
 }
@@ -703,11 +672,9 @@ pub unsafe fn exec_set_kernel(exec: CUgraphExec, node: CUgraphNode, p: *const CU
 /// # Safety
 /// As the driver's.
 pub unsafe fn exec_set_kernel_v1(exec: CUgraphExec, node: CUgraphNode, p: *const CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
-    if p.is_null() {
-        return CUresult::CUDA_ERROR_INVALID_VALUE;
-    }
-    // SAFETY: non-null, valid by contract.
-    let p = kernel_v2(unsafe { &*p });
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let p = kernel_v2(p);
     // SAFETY: forwarded contract.
     unsafe { exec_set_kernel(exec, node, &p) }
 }

@@ -40,38 +40,65 @@ pub unsafe fn encode_tiled(
 ) -> CUresult {
     remote::done((|| {
         let map = non_null(map)?;
-        if rank == 0
-            || rank > MAX_RANK
-            || dims.is_null()
-            || box_dims.is_null()
-            || element_strides.is_null()
-            || (rank > 1 && strides.is_null())
-        {
+        if rank == 0 || rank > MAX_RANK {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
         let n = rank as usize;
-        // SAFETY: the arrays hold `rank` (strides `rank - 1`) elements.
-        let (dims, box_dims, element_strides) = unsafe {
-            (
-                core::slice::from_raw_parts(dims, n),
-                core::slice::from_raw_parts(box_dims, n),
-                core::slice::from_raw_parts(element_strides, n),
-            )
-        };
-        // SAFETY: as above; empty for rank 1.
-        let strides = if n > 1 { unsafe { core::slice::from_raw_parts(strides, n - 1) } } else { &[] };
         let mut e = Encoder::new();
-        e.u32(data_type).u32(rank).u64(address as u64);
-        dims.iter().chain(strides).for_each(|v| {
-            e.u64(*v);
-        });
-        box_dims.iter().chain(element_strides).chain(options.iter()).for_each(|v| {
-            e.u32(*v);
-        });
-        let r = call(ops::cuTensorMapEncodeTiled, &e)?;
-        let mut d = r.decoder();
-        write_map(map, d.take(size_of::<CUtensorMap>()).map_err(protocol)?)
+        // SAFETY: the arrays hold `rank` (strides `rank - 1`) elements.
+        unsafe {
+            put_head(&mut e, data_type, rank, address, dims, strides)?;
+            array(box_dims, n)?.iter().chain(array(element_strides, n)?).chain(options.iter()).for_each(|v| {
+                e.u32(*v);
+            });
+        }
+        send(ops::cuTensorMapEncodeTiled, &e, map)
     })())
+}
+
+/// `len` elements at `p` (none: any pointer; else null is
+/// `CUDA_ERROR_INVALID_VALUE`).
+///
+/// # Safety
+/// A non-null `p` holds `len` elements.
+unsafe fn array<'a, T>(p: *const T, len: usize) -> Result<&'a [T], CUresult> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    // SAFETY: the caller's contract.
+    Ok(unsafe { core::slice::from_raw_parts(p, len) })
+}
+
+/// What both encodings start with: [data type, rank, address, dims,
+/// strides].
+///
+/// # Safety
+/// `dims` holds `rank` elements and `strides` `rank - 1` (rank >= 1).
+unsafe fn put_head(
+    e: &mut Encoder,
+    data_type: u32,
+    rank: cuuint32_t,
+    address: *mut c_void,
+    dims: *const cuuint64_t,
+    strides: *const cuuint64_t,
+) -> Result<(), CUresult> {
+    let n = rank as usize;
+    e.u32(data_type).u32(rank).u64(address as u64);
+    // SAFETY: the caller's contract.
+    unsafe { array(dims, n)?.iter().chain(array(strides, n - 1)?) }.for_each(|v| {
+        e.u64(*v);
+    });
+    Ok(())
+}
+
+/// Sends an encoding and writes the map the host answers.
+fn send(op: u32, e: &Encoder, map: *mut CUtensorMap) -> Result<(), CUresult> {
+    let r = call(op, e)?;
+    let mut d = r.decoder();
+    write_map(map, d.take(size_of::<CUtensorMap>()).map_err(protocol)?)
 }
 
 /// `cuTensorMapEncodeIm2col`: encoded by the host's driver after the
@@ -97,41 +124,23 @@ pub unsafe fn encode_im2col(
 ) -> CUresult {
     remote::done((|| {
         let map = non_null(map)?;
-        if !(3..=MAX_RANK).contains(&rank)
-            || dims.is_null()
-            || strides.is_null()
-            || lower.is_null()
-            || upper.is_null()
-            || element_strides.is_null()
-        {
+        if !(3..=MAX_RANK).contains(&rank) {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
         let n = rank as usize;
-        // SAFETY: the arrays hold rank, rank - 1 and rank - 2 elements.
-        let (dims, strides, lower, upper, element_strides) = unsafe {
-            (
-                core::slice::from_raw_parts(dims, n),
-                core::slice::from_raw_parts(strides, n - 1),
-                core::slice::from_raw_parts(lower, n - 2),
-                core::slice::from_raw_parts(upper, n - 2),
-                core::slice::from_raw_parts(element_strides, n),
-            )
-        };
         let mut e = Encoder::new();
-        e.u32(data_type).u32(rank).u64(address as u64);
-        dims.iter().chain(strides).for_each(|v| {
-            e.u64(*v);
-        });
-        lower.iter().chain(upper).for_each(|v| {
-            e.i32(*v);
-        });
-        e.u32(channels_per_pixel).u32(pixels_per_column);
-        element_strides.iter().chain(options.iter()).for_each(|v| {
-            e.u32(*v);
-        });
-        let r = call(ops::cuTensorMapEncodeIm2col, &e)?;
-        let mut d = r.decoder();
-        write_map(map, d.take(size_of::<CUtensorMap>()).map_err(protocol)?)
+        // SAFETY: the arrays hold rank, rank - 1 and rank - 2 elements.
+        unsafe {
+            put_head(&mut e, data_type, rank, address, dims, strides)?;
+            array(lower, n - 2)?.iter().chain(array(upper, n - 2)?).for_each(|v| {
+                e.i32(*v);
+            });
+            e.u32(channels_per_pixel).u32(pixels_per_column);
+            array(element_strides, n)?.iter().chain(options.iter()).for_each(|v| {
+                e.u32(*v);
+            });
+        }
+        send(ops::cuTensorMapEncodeIm2col, &e, map)
     })())
 }
 
@@ -147,8 +156,6 @@ pub unsafe fn replace_address(map: *mut CUtensorMap, address: *mut c_void) -> CU
         unsafe { core::ptr::copy_nonoverlapping(map.cast::<u8>(), current.as_mut_ptr(), current.len()) };
         let mut e = Encoder::new();
         e.raw(&current).u64(address as u64);
-        let r = call(ops::cuTensorMapReplaceAddress, &e)?;
-        let mut d = r.decoder();
-        write_map(map, d.take(size_of::<CUtensorMap>()).map_err(protocol)?)
+        send(ops::cuTensorMapReplaceAddress, &e, map)
     })())
 }

@@ -320,10 +320,7 @@ fn forked_capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
 
 fn kernel_nodes(api: &Api, t: &mut Transcript) -> Result<(), String> {
     setup(api, t)?;
-    let mut m = null_mut();
-    t.ok("cuModuleLoadData", cu!(api.cuModuleLoadData(&mut m, super::modules::PTX.as_ptr().cast())))?;
-    let mut f = null_mut();
-    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    let (m, f) = super::kernels::load(api, t, super::modules::PTX, c"vadd")?;
     let mut s: CUstream = null_mut();
     t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
     let n = N as u32;

@@ -19,7 +19,7 @@ pub fn scenarios() -> Vec<Scenario> {
     ]
 }
 
-fn load(api: &Api, t: &mut Transcript, ptx: &str, name: &std::ffi::CStr) -> Result<(CUmodule, CUfunction), String> {
+pub(super) fn load(api: &Api, t: &mut Transcript, ptx: &str, name: &std::ffi::CStr) -> Result<(CUmodule, CUfunction), String> {
     let mut m: CUmodule = null_mut();
     t.ok("cuModuleLoadData", cu!(api.cuModuleLoadData(&mut m, ptx.as_ptr().cast())))?;
     let mut f: CUfunction = null_mut();

@@ -662,10 +662,7 @@ fn small_pinned(api: &Api, t: &mut Transcript) -> Result<(), String> {
 /// addresses (unified addressing): c = a + b.
 fn kernel_on_small_pinned(api: &Api, t: &mut Transcript) -> Result<(), String> {
     setup(api, t)?;
-    let mut m = null_mut();
-    t.ok("cuModuleLoadData", cu!(api.cuModuleLoadData(&mut m, super::modules::PTX.as_ptr().cast())))?;
-    let mut f = null_mut();
-    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    let (m, f) = super::kernels::load(api, t, super::modules::PTX, c"vadd")?;
     const N: usize = 1024;
     let mut bufs = [null_mut::<c_void>(); 3];
     for (i, b) in bufs.iter_mut().enumerate() {

@@ -41,10 +41,7 @@ pub enum NodeKind {
 
 /// The id of a graph node, registering it as a node of `graph` if new.
 fn node_id(s: &mut Session, graph: u64, raw: Raw) -> u64 {
-    match s.handles.find(Kind::GraphNode, raw) {
-        Some(id) => id,
-        None => s.handles.insert(Entry { kind: Kind::GraphNode, raw, ctx: s.current, parent: graph }),
-    }
+    s.handles.id_for(Entry { kind: Kind::GraphNode, raw, ctx: s.current, parent: graph })
 }
 
 /// `parent` of the id of a graph a capture in progress builds: the driver
@@ -55,10 +52,7 @@ pub const CAPTURE_GRAPH: u64 = u64::MAX;
 /// The id of a graph, registering it if new with `parent` (0: owned by the
 /// session; [`CAPTURE_GRAPH`]: owned by a capture).
 fn graph_id(s: &mut Session, raw: Raw, parent: u64) -> u64 {
-    match s.handles.find(Kind::Graph, raw) {
-        Some(id) => id,
-        None => s.handles.insert(Entry { kind: Kind::Graph, raw, ctx: s.current, parent }),
-    }
+    s.handles.id_for(Entry { kind: Kind::Graph, raw, ctx: s.current, parent })
 }
 
 /// Whether graph id `g` is a capture's graph.

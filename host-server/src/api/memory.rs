@@ -15,8 +15,18 @@ use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
 /// `cuMemAlloc_v2`: [size u64] -> [pointer u64].
 pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let size = a.u64()?;
+    charged_alloc(s, size, |b| b.mem_alloc(size))
+}
+
+/// Charges `size` bytes to the VM, allocates with `alloc` (giving the
+/// charge back if it fails), records the range and answers [pointer u64].
+pub(crate) fn charged_alloc(
+    s: &mut Session,
+    size: u64,
+    alloc: impl FnOnce(&mut dyn crate::backend::Backend) -> crate::backend::CuResult<u64>,
+) -> HResult {
     charge(s, size)?;
-    let ptr = s.backend.mem_alloc(size).inspect_err(|_| s.vm.release(size))?;
+    let ptr = alloc(s.backend.as_mut()).inspect_err(|_| s.vm.release(size))?;
     s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
     let mut e = Encoder::new();
     e.u64(ptr);
@@ -25,7 +35,7 @@ pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 
 /// Charges the VM before the backend allocates; over the quota the call
 /// fails with `CUDA_ERROR_OUT_OF_MEMORY` and nothing else changes.
-pub(crate) fn charge(s: &Session, size: u64) -> Result<(), Fail> {
+fn charge(s: &Session, size: u64) -> Result<(), Fail> {
     if s.vm.charge(size) {
         return Ok(());
     }
@@ -325,12 +335,7 @@ pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut De
 pub fn alloc_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, stream) = (a.u64()?, a.u64()?);
     let stream = stream_raw(s, stream)?;
-    charge(s, size)?;
-    let ptr = s.backend.mem_alloc_async(size, stream).inspect_err(|_| s.vm.release(size))?;
-    s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
-    let mut e = Encoder::new();
-    e.u64(ptr);
-    ok(e)
+    charged_alloc(s, size, |b| b.mem_alloc_async(size, stream))
 }
 
 /// `cuMemFreeAsync(_ptsz)`: [pointer u64, stream u64] -> [].

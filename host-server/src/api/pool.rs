@@ -7,19 +7,16 @@
 use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
 
-use crate::session::allocations::{Owner, Range};
 use crate::session::handles::{Entry, Kind};
 use crate::session::{HResult, Session, ok};
 
 /// `parent` of a created pool's handle entry.
 pub const CREATED: u64 = 1;
 
+/// A pool's id; a default pool the driver owns is registered (parent 0) and
+/// never destroyed.
 fn pool_id(s: &mut Session, raw: crate::backend::Raw) -> u64 {
-    match s.handles.find(Kind::Pool, raw) {
-        Some(id) => id,
-        // The driver owns default pools: registered, never destroyed.
-        None => s.handles.insert(Entry { kind: Kind::Pool, raw, ctx: 0, parent: 0 }),
-    }
+    s.handles.id_for(Entry { kind: Kind::Pool, raw, ctx: 0, parent: 0 })
 }
 
 /// `cuMemPoolCreate`: [allocation type u32, handle types u32, location type
@@ -60,12 +57,7 @@ pub fn alloc_from_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, pool, stream) = (a.u64()?, a.u64()?, a.u64()?);
     let pool = s.handles.raw(pool, Kind::Pool)?;
     let stream = super::stream_raw(s, stream)?;
-    super::memory::charge(s, size)?;
-    let ptr = s.backend.mem_alloc_from_pool(size, pool, stream).inspect_err(|_| s.vm.release(size))?;
-    s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
-    let mut e = Encoder::new();
-    e.u64(ptr);
-    ok(e)
+    super::memory::charged_alloc(s, size, |b| b.mem_alloc_from_pool(size, pool, stream))
 }
 
 /// `cuDeviceGetMemPool`: [device i32] -> [pool id u64].

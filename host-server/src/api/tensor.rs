@@ -8,7 +8,7 @@ use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
 
 use crate::backend::{Im2colTensorMap, TiledTensorMap};
-use crate::session::{HResult, Session, ok};
+use crate::session::{Fail, HResult, Session, ok};
 
 /// Most dimensions of a tensor map.
 const MAX_RANK: u32 = 5;
@@ -44,20 +44,42 @@ fn extent(data_type: u32, dims: &[u64], strides: &[u64]) -> Option<u64> {
 /// rank×u64, strides (rank-1)×u64, box rank×u32, element strides rank×u32,
 /// interleave, swizzle, L2 promotion, OOB fill u32] -> [128 bytes].
 pub fn encode_tiled(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let mut map = head(a, 1..=MAX_RANK)?;
+    let n = map.dims.len();
+    map.box_dims = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
+    tail(a, &mut map)?;
+    check(s, &map)?;
+    reply(s.backend.tensor_map_encode_tiled(&map)?)
+}
+
+/// What both encodings start with: [data type u32, rank u32 (within
+/// `ranks`), address u64, dims rank×u64, strides (rank-1)×u64].
+fn head(a: &mut Decoder<'_>, ranks: std::ops::RangeInclusive<u32>) -> Result<TiledTensorMap, Fail> {
     let (data_type, rank, address) = (a.u32()?, a.u32()?, a.u64()?);
-    if rank == 0 || rank > MAX_RANK {
+    if !ranks.contains(&rank) {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
     let n = rank as usize;
     let dims = (0..n).map(|_| a.u64()).collect::<Result<Vec<_>, _>>()?;
     let strides = (1..n).map(|_| a.u64()).collect::<Result<Vec<_>, _>>()?;
-    let box_dims = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
-    let element_strides = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
-    let options = [a.u32()?, a.u32()?, a.u32()?, a.u32()?];
-    let span = extent(data_type, &dims, &strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    s.allocations.check(address, span)?;
-    let map =
-        s.backend.tensor_map_encode_tiled(&TiledTensorMap { data_type, address, dims, strides, box_dims, element_strides, options })?;
+    Ok(TiledTensorMap { data_type, address, dims, strides, box_dims: Vec::new(), element_strides: Vec::new(), options: [0; 4] })
+}
+
+/// What both encodings end with: [element strides rank×u32, interleave,
+/// swizzle, L2 promotion, OOB fill u32].
+fn tail(a: &mut Decoder<'_>, m: &mut TiledTensorMap) -> Result<(), Fail> {
+    m.element_strides = (0..m.dims.len()).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
+    m.options = [a.u32()?, a.u32()?, a.u32()?, a.u32()?];
+    Ok(())
+}
+
+/// The tensor must lie in the session's memory.
+fn check(s: &Session, m: &TiledTensorMap) -> Result<(), Fail> {
+    let span = extent(m.data_type, &m.dims, &m.strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    Ok(s.allocations.check(m.address, span)?)
+}
+
+fn reply(map: [u8; 128]) -> HResult {
     let mut e = Encoder::new();
     e.raw(&map);
     ok(e)
@@ -69,10 +91,7 @@ pub fn replace_address(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     map.copy_from_slice(a.take(128)?);
     let address = a.u64()?;
     s.allocations.check(address, 1)?;
-    let map = s.backend.tensor_map_replace_address(map, address)?;
-    let mut e = Encoder::new();
-    e.raw(&map);
-    ok(e)
+    reply(s.backend.tensor_map_replace_address(map, address)?)
 }
 
 /// `cuTensorMapEncodeIm2col`: [data type u32, rank u32 (3 to 5), address
@@ -81,25 +100,14 @@ pub fn replace_address(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// per column u32, element strides rank×u32, interleave, swizzle, L2
 /// promotion, OOB fill u32] -> [128 bytes].
 pub fn encode_im2col(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
-    let (data_type, rank, address) = (a.u32()?, a.u32()?, a.u64()?);
-    if !(3..=MAX_RANK).contains(&rank) {
-        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
-    }
-    let n = rank as usize;
-    let dims = (0..n).map(|_| a.u64()).collect::<Result<Vec<_>, _>>()?;
-    let strides = (1..n).map(|_| a.u64()).collect::<Result<Vec<_>, _>>()?;
+    let mut map = head(a, 3..=MAX_RANK)?;
+    let n = map.dims.len();
     let lower = (2..n).map(|_| a.i32()).collect::<Result<Vec<_>, _>>()?;
     let upper = (2..n).map(|_| a.i32()).collect::<Result<Vec<_>, _>>()?;
     let (channels_per_pixel, pixels_per_column) = (a.u32()?, a.u32()?);
-    let element_strides = (0..n).map(|_| a.u32()).collect::<Result<Vec<_>, _>>()?;
-    let options = [a.u32()?, a.u32()?, a.u32()?, a.u32()?];
-    let span = extent(data_type, &dims, &strides).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    s.allocations.check(address, span)?;
-    let map = TiledTensorMap { data_type, address, dims, strides, box_dims: Vec::new(), element_strides, options };
-    let out = s.backend.tensor_map_encode_im2col(&Im2colTensorMap { map, lower, upper, channels_per_pixel, pixels_per_column })?;
-    let mut e = Encoder::new();
-    e.raw(&out);
-    ok(e)
+    tail(a, &mut map)?;
+    check(s, &map)?;
+    reply(s.backend.tensor_map_encode_im2col(&Im2colTensorMap { map, lower, upper, channels_per_pixel, pixels_per_column })?)
 }
 
 #[cfg(test)]

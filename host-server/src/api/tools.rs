@@ -30,10 +30,7 @@ pub fn tools_context_slot(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
             if out == 0 {
                 return Err(CUresult::CUDA_ERROR_UNKNOWN.into());
             }
-            let id = match s.handles.find(Kind::ToolsObject, out) {
-                Some(id) => id,
-                None => s.handles.insert(Entry { kind: Kind::ToolsObject, raw: out, ctx, parent: 0 }),
-            };
+            let id = s.handles.id_for(Entry { kind: Kind::ToolsObject, raw: out, ctx, parent: 0 });
             e.u64(id);
             for i in 0..4 {
                 // SAFETY: the driver's new object; measured to span at least

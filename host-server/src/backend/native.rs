@@ -173,6 +173,37 @@ fn launch_attributes(c: &LaunchConfig) -> Vec<cuvm_abi::CUlaunchAttribute> {
     attrs
 }
 
+/// One pointer per parameter into the packed `args` (the driver's
+/// `kernelParams`, valid while `args` lives); a parameter past the end is
+/// `CUDA_ERROR_INVALID_VALUE`.
+fn arg_pointers(params: &[ParamInfo], args: &[u8]) -> CuResult<Vec<*mut c_void>> {
+    params
+        .iter()
+        .map(|p| {
+            let end = p.offset as usize + p.size as usize;
+            if end > args.len() {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+            }
+            Ok(args[p.offset as usize..].as_ptr().cast_mut().cast())
+        })
+        .collect()
+}
+
+/// A 128-byte tensor map encoded by `encode`, given the rank of `dims` and
+/// the strides (NULL for rank 1).
+fn encode_tensor_map(
+    dims: &[u64],
+    strides: &[u64],
+    encode: impl FnOnce(&mut cuvm_abi::CUtensorMap, u32, *const u64) -> CuResult<()>,
+) -> CuResult<[u8; 128]> {
+    // SAFETY: all-zero is a valid (opaque) tensor map.
+    let mut map: cuvm_abi::CUtensorMap = unsafe { std::mem::zeroed() };
+    let rank = u32::try_from(dims.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    encode(&mut map, rank, if strides.is_empty() { std::ptr::null() } else { strides.as_ptr() })?;
+    // SAFETY: a tensor map is 128 plain bytes.
+    Ok(unsafe { std::mem::transmute::<cuvm_abi::CUtensorMap, [u8; 128]>(map) })
+}
+
 /// A `CUlaunchConfig` over `attrs` (which must outlive its use).
 fn launch_config(c: &LaunchConfig, attrs: &mut [cuvm_abi::CUlaunchAttribute]) -> CuResult<cuvm_abi::CUlaunchConfig> {
     Ok(cuvm_abi::CUlaunchConfig {
@@ -748,53 +779,45 @@ impl Backend for Native {
     }
 
     fn tensor_map_encode_tiled(&mut self, m: &super::TiledTensorMap) -> CuResult<[u8; 128]> {
-        // SAFETY: all-zero is a valid (opaque) tensor map.
-        let mut map: cuvm_abi::CUtensorMap = unsafe { std::mem::zeroed() };
-        let rank = u32::try_from(m.dims.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        let strides = if m.strides.is_empty() { std::ptr::null() } else { m.strides.as_ptr() };
-        call!(self.cuTensorMapEncodeTiled(
-            &mut map,
-            cuvm_abi::CUtensorMapDataType(m.data_type),
-            rank,
-            m.address as usize as *mut c_void,
-            m.dims.as_ptr(),
-            strides,
-            m.box_dims.as_ptr(),
-            m.element_strides.as_ptr(),
-            cuvm_abi::CUtensorMapInterleave(m.options[0]),
-            cuvm_abi::CUtensorMapSwizzle(m.options[1]),
-            cuvm_abi::CUtensorMapL2promotion(m.options[2]),
-            cuvm_abi::CUtensorMapFloatOOBfill(m.options[3])
-        ))?;
-        // SAFETY: a tensor map is 128 plain bytes.
-        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUtensorMap, [u8; 128]>(map) })
+        encode_tensor_map(&m.dims, &m.strides, |map, rank, strides| {
+            call!(self.cuTensorMapEncodeTiled(
+                map,
+                cuvm_abi::CUtensorMapDataType(m.data_type),
+                rank,
+                m.address as usize as *mut c_void,
+                m.dims.as_ptr(),
+                strides,
+                m.box_dims.as_ptr(),
+                m.element_strides.as_ptr(),
+                cuvm_abi::CUtensorMapInterleave(m.options[0]),
+                cuvm_abi::CUtensorMapSwizzle(m.options[1]),
+                cuvm_abi::CUtensorMapL2promotion(m.options[2]),
+                cuvm_abi::CUtensorMapFloatOOBfill(m.options[3])
+            ))
+        })
     }
 
     fn tensor_map_encode_im2col(&mut self, i: &super::Im2colTensorMap) -> CuResult<[u8; 128]> {
         let m = &i.map;
-        // SAFETY: all-zero is a valid (opaque) tensor map.
-        let mut map: cuvm_abi::CUtensorMap = unsafe { std::mem::zeroed() };
-        let rank = u32::try_from(m.dims.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        let strides = if m.strides.is_empty() { std::ptr::null() } else { m.strides.as_ptr() };
-        call!(self.cuTensorMapEncodeIm2col(
-            &mut map,
-            cuvm_abi::CUtensorMapDataType(m.data_type),
-            rank,
-            m.address as usize as *mut c_void,
-            m.dims.as_ptr(),
-            strides,
-            i.lower.as_ptr(),
-            i.upper.as_ptr(),
-            i.channels_per_pixel,
-            i.pixels_per_column,
-            m.element_strides.as_ptr(),
-            cuvm_abi::CUtensorMapInterleave(m.options[0]),
-            cuvm_abi::CUtensorMapSwizzle(m.options[1]),
-            cuvm_abi::CUtensorMapL2promotion(m.options[2]),
-            cuvm_abi::CUtensorMapFloatOOBfill(m.options[3])
-        ))?;
-        // SAFETY: a tensor map is 128 plain bytes.
-        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUtensorMap, [u8; 128]>(map) })
+        encode_tensor_map(&m.dims, &m.strides, |map, rank, strides| {
+            call!(self.cuTensorMapEncodeIm2col(
+                map,
+                cuvm_abi::CUtensorMapDataType(m.data_type),
+                rank,
+                m.address as usize as *mut c_void,
+                m.dims.as_ptr(),
+                strides,
+                i.lower.as_ptr(),
+                i.upper.as_ptr(),
+                i.channels_per_pixel,
+                i.pixels_per_column,
+                m.element_strides.as_ptr(),
+                cuvm_abi::CUtensorMapInterleave(m.options[0]),
+                cuvm_abi::CUtensorMapSwizzle(m.options[1]),
+                cuvm_abi::CUtensorMapL2promotion(m.options[2]),
+                cuvm_abi::CUtensorMapFloatOOBfill(m.options[3])
+            ))
+        })
     }
 
     fn tensor_map_replace_address(&mut self, map: [u8; 128], address: u64) -> CuResult<[u8; 128]> {
@@ -854,14 +877,7 @@ impl Backend for Native {
 
     fn launch_kernel(&mut self, func: Raw, c: LaunchConfig, params: &[ParamInfo], args: &[u8]) -> CuResult<()> {
         // The driver copies the arguments at launch; `args` outlives the call.
-        let mut pointers: Vec<*mut c_void> = Vec::with_capacity(params.len());
-        for p in params {
-            let end = p.offset as usize + p.size as usize;
-            if end > args.len() {
-                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-            }
-            pointers.push(args[p.offset as usize..].as_ptr().cast_mut().cast());
-        }
+        let mut pointers = arg_pointers(params, args)?;
         let kp = if pointers.is_empty() { std::ptr::null_mut() } else { pointers.as_mut_ptr() };
         let [gx, gy, gz] = c.grid;
         let [bx, by, bz] = c.block;

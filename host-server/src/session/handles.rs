@@ -140,6 +140,16 @@ impl Handles {
         }
     }
 
+    /// The id of a live object with `entry`'s kind and backend handle,
+    /// registering `entry` if there is none (handles the backend hands out
+    /// more than once: default pools, graph nodes, capture graphs).
+    pub fn id_for(&mut self, entry: Entry) -> u64 {
+        match self.find(entry.kind, entry.raw) {
+            Some(id) => id,
+            None => self.insert(entry),
+        }
+    }
+
     /// Sets `id`'s kind-specific parent word.
     pub fn set_parent(&mut self, id: u64, parent: u64) {
         if let Some(e) = self.live.get_mut(&id) {

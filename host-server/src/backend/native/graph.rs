@@ -34,22 +34,19 @@ fn memset_params(m: &Memset) -> CuResult<CUDA_MEMSET_NODE_PARAMS> {
     })
 }
 
+/// A side's pitch, height and x/y/z as the driver's `usize`s.
+fn side(s: &Side3d) -> CuResult<[usize; 5]> {
+    Ok([usize_of(s.pitch)?, usize_of(s.height)?, usize_of(s.pos[0])?, usize_of(s.pos[1])?, usize_of(s.pos[2])?])
+}
+
 fn copy_params(c: &Copy3d) -> CuResult<CUDA_MEMCPY3D> {
     let mut p = CUDA_MEMCPY3D::default();
     p.srcMemoryType = CUmemorytype::CU_MEMORYTYPE_DEVICE;
     p.srcDevice = c.src.ptr;
-    p.srcPitch = usize_of(c.src.pitch)?;
-    p.srcHeight = usize_of(c.src.height)?;
-    p.srcXInBytes = usize_of(c.src.pos[0])?;
-    p.srcY = usize_of(c.src.pos[1])?;
-    p.srcZ = usize_of(c.src.pos[2])?;
+    [p.srcPitch, p.srcHeight, p.srcXInBytes, p.srcY, p.srcZ] = side(&c.src)?;
     p.dstMemoryType = CUmemorytype::CU_MEMORYTYPE_DEVICE;
     p.dstDevice = c.dst.ptr;
-    p.dstPitch = usize_of(c.dst.pitch)?;
-    p.dstHeight = usize_of(c.dst.height)?;
-    p.dstXInBytes = usize_of(c.dst.pos[0])?;
-    p.dstY = usize_of(c.dst.pos[1])?;
-    p.dstZ = usize_of(c.dst.pos[2])?;
+    [p.dstPitch, p.dstHeight, p.dstXInBytes, p.dstY, p.dstZ] = side(&c.dst)?;
     p.WidthInBytes = usize_of(c.extent[0])?;
     p.Height = usize_of(c.extent[1])?;
     p.Depth = usize_of(c.extent[2])?;
@@ -59,14 +56,7 @@ fn copy_params(c: &Copy3d) -> CuResult<CUDA_MEMCPY3D> {
 /// A kernel node's parameters, with `pointers` into `k.args` (kept alive by
 /// the caller for the call).
 fn kernel_params(k: &KernelNode, pointers: &mut Vec<*mut c_void>) -> CuResult<CUDA_KERNEL_NODE_PARAMS> {
-    pointers.clear();
-    for p in &k.params {
-        let end = p.offset as usize + p.size as usize;
-        if end > k.args.len() {
-            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-        }
-        pointers.push(k.args[p.offset as usize..].as_ptr().cast_mut().cast());
-    }
+    *pointers = super::arg_pointers(&k.params, &k.args)?;
     Ok(CUDA_KERNEL_NODE_PARAMS {
         func: ptr(k.func),
         gridDimX: k.grid[0],
