@@ -11,6 +11,29 @@ use std::sync::OnceLock;
 /// The table's text, compiled in.
 pub const TABLE: &str = include_str!("../annotations.tsv");
 
+/// The names real clients use (`abi/reference/client-names.txt`): looked up
+/// through `cuGetProcAddress`, called directly, or both.
+pub const CLIENT_NAMES: &str = include_str!("../reference/client-names.txt");
+
+/// Each name real clients use, with the exported symbol it reaches: a
+/// looked-up name reaches what `cuGetProcAddress` returns for it at the
+/// newest version (default stream); a directly called symbol is itself.
+#[must_use]
+pub fn client_symbols() -> Vec<(&'static str, &'static str)> {
+    CLIENT_NAMES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let name = l.split('\t').next().unwrap_or(l);
+            let symbol = match crate::procaddress::resolve(name, -1, 0) {
+                crate::procaddress::Resolution::Found(sym) => sym,
+                _ => name,
+            };
+            (name, symbol)
+        })
+        .collect()
+}
+
 /// How a symbol is implemented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
@@ -148,11 +171,47 @@ pub fn render_coverage(table: &[Annotation]) -> String {
         };
         let _ = writeln!(out, "| {} | {meaning} | {} |", status.word(), counts.get(&status).copied().unwrap_or(0));
     }
+    render_clients(table, &mut out);
     out.push_str("\n## Every symbol\n\n| symbol | status | reason |\n|---|---|---|\n");
     for a in table {
         let _ = writeln!(out, "| `{}` | {} | {} |", a.symbol, a.status.word(), a.reason.replace('|', "\\|"));
     }
     out
+}
+
+/// The status of what each client name reaches, by status.
+#[must_use]
+pub fn client_counts(table: &[Annotation]) -> BTreeMap<Status, usize> {
+    let mut counts = BTreeMap::new();
+    for (_, symbol) in client_symbols() {
+        if let Some(a) = table.iter().find(|a| a.symbol == symbol) {
+            *counts.entry(a.status).or_default() += 1;
+        }
+    }
+    counts
+}
+
+fn render_clients(table: &[Annotation], out: &mut String) {
+    let names = client_symbols();
+    let counts = client_counts(table);
+    let _ = writeln!(
+        out,
+        "\n## Names real clients use\n\n\
+         The {} names that cudart, PyTorch, CuPy, Triton and JAX look up with `cuGetProcAddress` or call\n\
+         directly (`abi/reference/client-names.txt`), by the status of the symbol each reaches (a looked-up\n\
+         name: what `cuGetProcAddress` returns for it at CUDA 13.0, default stream).\n",
+        names.len()
+    );
+    out.push_str("| status | names |\n|---|---|\n");
+    for status in Status::ALL {
+        let _ = writeln!(out, "| {} | {} |", status.word(), counts.get(&status).copied().unwrap_or(0));
+    }
+    out.push_str("\nThose not supported, and why:\n\n| name | symbol | status | reason |\n|---|---|---|---|\n");
+    for (name, symbol) in names {
+        if let Some(a) = table.iter().find(|a| a.symbol == symbol).filter(|a| a.status.is_not_supported()) {
+            let _ = writeln!(out, "| `{name}` | `{symbol}` | {} | {} |", a.status.word(), a.reason.replace('|', "\\|"));
+        }
+    }
 }
 
 /// The enum types that `auto` forwarding carries as u32 values (guest and
@@ -223,6 +282,25 @@ mod tests {
             let n: usize = line.trim_end_matches('|').rsplit('|').next().and_then(|v| v.trim().parse().ok()).unwrap_or(usize::MAX);
             assert_eq!(n, count(status), "README coverage row {label} is stale: update it from docs/coverage.md");
         }
+    }
+
+    #[test]
+    fn every_client_name_reaches_an_exported_symbol() {
+        let names = client_symbols();
+        assert_eq!(names.len(), 379, "abi/reference/client-names.txt holds the 379 names of the shared reference");
+        for (name, symbol) in names {
+            assert!(lookup(symbol).is_some(), "{name} reaches {symbol}, which the table lacks");
+        }
+        assert_eq!(client_symbols().iter().find(|(n, _)| *n == "cuArrayCreate").map(|p| p.1), Some("cuArrayCreate_v2"));
+    }
+
+    #[test]
+    fn readme_client_counts_match_the_table() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap_or_default();
+        let counts = client_counts(all());
+        let line = readme.lines().find(|l| l.starts_with("| names real clients use |")).expect("README lacks the client row");
+        let want = Status::ALL.iter().map(|s| counts.get(s).copied().unwrap_or(0).to_string()).collect::<Vec<_>>().join(" / ");
+        assert!(line.contains(&want), "README client row is stale: want {want} (local / auto / manual / unsupported / planned / data)");
     }
 
     #[test]
