@@ -92,4 +92,5 @@ scenarios!(
     graphs_node_api,
     graphs_forked_capture,
     graphs_kernel_nodes,
+    graphs_node_changes,
 );

@@ -1885,4 +1885,87 @@ impl Driver for Shim {
     unsafe fn cuStreamWaitEvent_ptsz(hStream: CUstream, hEvent: CUevent, Flags: c_uint) -> CUresult {
         stream::wait_event(hStream, hEvent, Flags, true)
     }
+
+    unsafe fn cuGraphEventRecordNodeGetEvent(hNode: CUgraphNode, event_out: *mut CUevent) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::node_event(ops::cuGraphEventRecordNodeGetEvent, hNode, event_out) }
+    }
+
+    unsafe fn cuGraphEventWaitNodeGetEvent(hNode: CUgraphNode, event_out: *mut CUevent) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::node_event(ops::cuGraphEventWaitNodeGetEvent, hNode, event_out) }
+    }
+
+    unsafe fn cuGraphEventRecordNodeSetEvent(hNode: CUgraphNode, event: CUevent) -> CUresult {
+        graph::set_node_event(ops::cuGraphEventRecordNodeSetEvent, hNode, event)
+    }
+
+    unsafe fn cuGraphEventWaitNodeSetEvent(hNode: CUgraphNode, event: CUevent) -> CUresult {
+        graph::set_node_event(ops::cuGraphEventWaitNodeSetEvent, hNode, event)
+    }
+
+    unsafe fn cuGraphExecEventRecordNodeSetEvent(hGraphExec: CUgraphExec, hNode: CUgraphNode, event: CUevent) -> CUresult {
+        graph::exec_set_handle(ops::cuGraphExecEventRecordNodeSetEvent, hGraphExec, hNode, event as usize as u64)
+    }
+
+    unsafe fn cuGraphExecEventWaitNodeSetEvent(hGraphExec: CUgraphExec, hNode: CUgraphNode, event: CUevent) -> CUresult {
+        graph::exec_set_handle(ops::cuGraphExecEventWaitNodeSetEvent, hGraphExec, hNode, event as usize as u64)
+    }
+
+    unsafe fn cuGraphExecChildGraphNodeSetParams(hGraphExec: CUgraphExec, hNode: CUgraphNode, childGraph: CUgraph) -> CUresult {
+        graph::exec_set_handle(ops::cuGraphExecChildGraphNodeSetParams, hGraphExec, hNode, childGraph as usize as u64)
+    }
+
+    unsafe fn cuGraphClone(phGraphClone: *mut CUgraph, originalGraph: CUgraph) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::clone(phGraphClone, originalGraph) }
+    }
+
+    unsafe fn cuGraphNodeFindInClone(phNode: *mut CUgraphNode, hOriginalNode: CUgraphNode, hClonedGraph: CUgraph) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::find_in_clone(phNode, hOriginalNode, hClonedGraph) }
+    }
+
+    unsafe fn cuGraphChildGraphNodeGetGraph(hNode: CUgraphNode, phGraph: *mut CUgraph) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::child_graph(hNode, phGraph) }
+    }
+
+    unsafe fn cuGraphExecGetFlags(hGraphExec: CUgraphExec, flags: *mut cuuint64_t) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::exec_flags(hGraphExec, flags) }
+    }
+
+    unsafe fn cuGraphNodeGetEnabled(hGraphExec: CUgraphExec, hNode: CUgraphNode, isEnabled: *mut c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::node_enabled(hGraphExec, hNode, isEnabled) }
+    }
+
+    unsafe fn cuGraphNodeSetEnabled(hGraphExec: CUgraphExec, hNode: CUgraphNode, isEnabled: c_uint) -> CUresult {
+        graph::set_node_enabled(hGraphExec, hNode, isEnabled)
+    }
+
+    unsafe fn cuGraphKernelNodeGetAttribute(hNode: CUgraphNode, attr: CUkernelNodeAttrID, value_out: *mut CUkernelNodeAttrValue) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::kernel_attribute(hNode, attr, value_out) }
+    }
+
+    unsafe fn cuGraphKernelNodeSetAttribute(hNode: CUgraphNode, attr: CUkernelNodeAttrID, value: *const CUkernelNodeAttrValue) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_kernel_attribute(hNode, attr, value) }
+    }
+
+    unsafe fn cuGraphKernelNodeCopyAttributes(dst: CUgraphNode, src: CUgraphNode) -> CUresult {
+        graph::copy_kernel_attributes(dst, src)
+    }
+
+    unsafe fn cuGraphKernelNodeGetParams_v2(hNode: CUgraphNode, nodeParams: *mut CUDA_KERNEL_NODE_PARAMS) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::kernel_params(hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphKernelNodeGetParams(hNode: CUgraphNode, nodeParams: *mut CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::kernel_params_v1(hNode, nodeParams) }
+    }
 }

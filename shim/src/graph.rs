@@ -818,3 +818,254 @@ pub fn upload(exec: CUgraphExec, stream: CUstream, per_thread: bool) -> CUresult
     let op = if per_thread { ops::cuGraphUpload_ptsz } else { ops::cuGraphUpload };
     remote::done(call(op, &e).map(|_| ()))
 }
+
+// ---- Node queries and changes added later ----------------------------------
+
+/// `cuGraphEvent{Record,Wait}NodeGetEvent`: the node's event.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn node_event(op: u32, node: CUgraphNode, out: *mut CUevent) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(id(node));
+    // SAFETY: forwarded contract.
+    unsafe { call_for_id(op, &e, out) }
+}
+
+/// `cuGraphEvent{Record,Wait}NodeSetEvent`.
+pub fn set_node_event(op: u32, node: CUgraphNode, event: CUevent) -> CUresult {
+    set_params(op, node, |e| {
+        e.u64(id(event));
+        Ok(())
+    })
+}
+
+/// `cuGraphExecEvent{Record,Wait}NodeSetEvent`, `cuGraphExecChildGraphNodeSetParams`:
+/// [exec id, node id, event or graph id].
+pub fn exec_set_handle(op: u32, exec: CUgraphExec, node: CUgraphNode, handle: u64) -> CUresult {
+    exec_set(op, exec, node, |e| {
+        e.u64(handle);
+        Ok(())
+    })
+}
+
+/// `cuGraphClone`.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn clone(out: *mut CUgraph, graph: CUgraph) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(id(graph));
+    // SAFETY: forwarded contract.
+    unsafe { call_for_id(ops::cuGraphClone, &e, out) }
+}
+
+/// `cuGraphNodeFindInClone`.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn find_in_clone(out: *mut CUgraphNode, original: CUgraphNode, clone: CUgraph) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(id(original)).u64(id(clone));
+    // SAFETY: forwarded contract.
+    unsafe { call_for_id(ops::cuGraphNodeFindInClone, &e, out) }
+}
+
+/// `cuGraphChildGraphNodeGetGraph`: the graph stays the node's.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn child_graph(node: CUgraphNode, out: *mut CUgraph) -> CUresult {
+    let mut e = Encoder::new();
+    e.u64(id(node));
+    // SAFETY: forwarded contract.
+    unsafe { call_for_id(ops::cuGraphChildGraphNodeGetGraph, &e, out) }
+}
+
+/// `cuGraphExecGetFlags`.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn exec_flags(exec: CUgraphExec, out: *mut u64) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        if exec.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(id(exec));
+        let v = read_u64(&mut call(ops::cuGraphExecGetFlags, &e)?.decoder())?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, v) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphNodeGetEnabled`.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn node_enabled(exec: CUgraphExec, node: CUgraphNode, out: *mut c_uint) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        if exec.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(id(exec)).u64(id(node));
+        let v = call(ops::cuGraphNodeGetEnabled, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, v) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphNodeSetEnabled`.
+pub fn set_node_enabled(exec: CUgraphExec, node: CUgraphNode, enabled: c_uint) -> CUresult {
+    exec_set(ops::cuGraphNodeSetEnabled, exec, node, |e| {
+        e.u32(enabled);
+        Ok(())
+    })
+}
+
+/// `cuGraphKernelNodeGetAttribute`: attributes with plain values only.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn kernel_attribute(node: CUgraphNode, attr: cuvm_abi::CUlaunchAttributeID, out: *mut cuvm_abi::CUlaunchAttributeValue) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(id(node)).u32(attr.0);
+        let r = call(ops::cuGraphKernelNodeGetAttribute, &e)?;
+        let bytes = r.decoder().take(64).map_err(protocol)?;
+        let mut pad = [0 as core::ffi::c_char; 64];
+        for (d, s) in pad.iter_mut().zip(bytes) {
+            *d = s.cast_signed();
+        }
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, cuvm_abi::CUlaunchAttributeValue { pad }) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphKernelNodeSetAttribute`.
+///
+/// # Safety
+/// `value` null or valid.
+pub unsafe fn set_kernel_attribute(
+    node: CUgraphNode,
+    attr: cuvm_abi::CUlaunchAttributeID,
+    value: *const cuvm_abi::CUlaunchAttributeValue,
+) -> CUresult {
+    // SAFETY: null or valid, by contract.
+    let Some(v) = (unsafe { value.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    // SAFETY: every value is 64 plain bytes.
+    let bytes = unsafe { v.pad }.map(core::ffi::c_char::cast_unsigned);
+    set_params(ops::cuGraphKernelNodeSetAttribute, node, |e| {
+        e.u32(attr.0).raw(&bytes);
+        Ok(())
+    })
+}
+
+/// `cuGraphKernelNodeCopyAttributes`.
+pub fn copy_kernel_attributes(dst: CUgraphNode, src: CUgraphNode) -> CUresult {
+    set_params(ops::cuGraphKernelNodeCopyAttributes, dst, |e| {
+        e.u64(id(src));
+        Ok(())
+    })
+}
+
+/// Arguments of kernel nodes as `cuGraphKernelNodeGetParams` last gave
+/// them: the driver's `kernelParams` points into memory the node owns, so
+/// cuvm keeps each node's copy until the node is asked again.
+static KERNEL_ARGS: std::sync::Mutex<Vec<(u64, Vec<Vec<u8>>, Vec<usize>)>> = std::sync::Mutex::new(Vec::new());
+
+/// Most nodes whose arguments are kept (the oldest are dropped beyond it).
+const KEPT_KERNEL_ARGS: usize = 4096;
+
+/// `cuGraphKernelNodeGetParams(_v2)`: the function, shape and arguments
+/// (each parameter's bytes, kept by cuvm for the node).
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn kernel_params(node: CUgraphNode, out: *mut CUDA_KERNEL_NODE_PARAMS) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(id(node));
+        let r = call(ops::cuGraphKernelNodeGetParams_v2, &e)?;
+        let mut d = r.decoder();
+        let func = read_u64(&mut d)?;
+        let mut dims = [0u32; 6];
+        for v in &mut dims {
+            *v = d.u32().map_err(protocol)?;
+        }
+        let shared = d.u32().map_err(protocol)?;
+        let args = d.bytes(usize::MAX).map_err(protocol)?.to_vec();
+        let n = d.u32().map_err(protocol)? as usize;
+        let mut params = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            let (off, size) = (d.u32().map_err(protocol)? as usize, d.u32().map_err(protocol)? as usize);
+            params.push(args.get(off..off + size).ok_or(CUresult::CUDA_ERROR_UNKNOWN)?.to_vec());
+        }
+        let mut kept = KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.retain(|(n, _, _)| *n != id(node));
+        if kept.len() >= KEPT_KERNEL_ARGS {
+            kept.remove(0);
+        }
+        // The pointer array and each parameter's bytes live in the kept
+        // entry; moving the Vecs into it does not move their buffers.
+        let mut pointers: Vec<usize> = params.iter().map(|p| p.as_ptr() as usize).collect();
+        let kernel_params = if pointers.is_empty() { core::ptr::null_mut() } else { pointers.as_mut_ptr().cast() };
+        kept.push((id(node), params, pointers));
+        let p = CUDA_KERNEL_NODE_PARAMS {
+            func: handle(func),
+            gridDimX: dims[0],
+            gridDimY: dims[1],
+            gridDimZ: dims[2],
+            blockDimX: dims[3],
+            blockDimY: dims[4],
+            blockDimZ: dims[5],
+            sharedMemBytes: shared,
+            kernelParams: kernel_params,
+            extra: core::ptr::null_mut(),
+            kern: core::ptr::null_mut(),
+            ctx: core::ptr::null_mut(),
+        };
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, p) };
+        Ok(())
+    })())
+}
+
+/// `cuGraphKernelNodeGetParams` (v1 parameters).
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn kernel_params_v1(node: CUgraphNode, out: *mut CUDA_KERNEL_NODE_PARAMS_v1) -> CUresult {
+    remote::done((|| {
+        let out = non_null(out)?;
+        let mut p = CUDA_KERNEL_NODE_PARAMS::default();
+        // SAFETY: `p` is local.
+        let r = unsafe { kernel_params(node, &mut p) };
+        if r != CUresult::CUDA_SUCCESS {
+            return Err(r);
+        }
+        let v1 = CUDA_KERNEL_NODE_PARAMS_v1 {
+            func: p.func,
+            gridDimX: p.gridDimX,
+            gridDimY: p.gridDimY,
+            gridDimZ: p.gridDimZ,
+            blockDimX: p.blockDimX,
+            blockDimY: p.blockDimY,
+            blockDimZ: p.blockDimZ,
+            sharedMemBytes: p.sharedMemBytes,
+            kernelParams: p.kernelParams,
+            extra: p.extra,
+        };
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, v1) };
+        Ok(())
+    })())
+}

@@ -22,6 +22,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "graphs_node_api", needs_kernels: false, native_only: false, run: node_api },
         Scenario { name: "graphs_forked_capture", needs_kernels: false, native_only: false, run: forked_capture },
         Scenario { name: "graphs_kernel_nodes", needs_kernels: true, native_only: false, run: kernel_nodes },
+        Scenario { name: "graphs_node_changes", needs_kernels: false, native_only: false, run: node_changes },
     ]
 }
 
@@ -318,6 +319,126 @@ fn forked_capture(api: &Api, t: &mut Transcript) -> Result<(), String> {
     teardown(api, t)
 }
 
+/// Event nodes read and changed, child graphs, clones, executable-graph
+/// flags, nodes disabled and enabled in an executable graph.
+fn node_changes(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    let (mut p, mut q, mut r) = (0, 0, 0);
+    t.ok("cuMemAlloc p", cu!(api.cuMemAlloc_v2(&mut p, 4 * N)))?;
+    t.ok("cuMemAlloc q", cu!(api.cuMemAlloc_v2(&mut q, 4 * N)))?;
+    t.ok("cuMemAlloc r", cu!(api.cuMemAlloc_v2(&mut r, 4 * N)))?;
+    let mut ctx = null_mut();
+    t.ok("cuCtxGetCurrent", cu!(api.cuCtxGetCurrent(&mut ctx)))?;
+    let (mut e1, mut e2): (CUevent, CUevent) = (null_mut(), null_mut());
+    t.ok("cuEventCreate e1", cu!(api.cuEventCreate(&mut e1, 0)))?;
+    t.ok("cuEventCreate e2", cu!(api.cuEventCreate(&mut e2, 0)))?;
+    let mut g: CUgraph = null_mut();
+    t.ok("cuGraphCreate", cu!(api.cuGraphCreate(&mut g, 0)))?;
+    let (mut m, mut rec, mut cp, mut wait, mut child): (CUgraphNode, CUgraphNode, CUgraphNode, CUgraphNode, CUgraphNode) =
+        (null_mut(), null_mut(), null_mut(), null_mut(), null_mut());
+    t.ok("cuGraphAddMemsetNode(p = 1)", cu!(api.cuGraphAddMemsetNode(&mut m, g, std::ptr::null(), 0, &memset_params(p, 1), ctx)))?;
+    t.ok("cuGraphAddEventRecordNode(e1)", cu!(api.cuGraphAddEventRecordNode(&mut rec, g, &m, 1, e1)))?;
+    t.ok("cuGraphAddMemcpyNode(q = p)", cu!(api.cuGraphAddMemcpyNode(&mut cp, g, &rec, 1, &copy_params(q, p, 4 * N), ctx)))?;
+    t.ok("cuGraphAddEventWaitNode(e2)", cu!(api.cuGraphAddEventWaitNode(&mut wait, g, std::ptr::null(), 0, e2)))?;
+    let mut ev: CUevent = null_mut();
+    t.ok("cuGraphEventRecordNodeGetEvent", cu!(api.cuGraphEventRecordNodeGetEvent(rec, &mut ev)))?;
+    t.check("the record node records e1", ev == e1)?;
+    t.ok("cuGraphEventWaitNodeGetEvent", cu!(api.cuGraphEventWaitNodeGetEvent(wait, &mut ev)))?;
+    t.check("the wait node waits for e2", ev == e2)?;
+    t.ok("cuGraphEventRecordNodeSetEvent(e2)", cu!(api.cuGraphEventRecordNodeSetEvent(rec, e2)))?;
+    t.ok("cuGraphEventRecordNodeGetEvent (changed)", cu!(api.cuGraphEventRecordNodeGetEvent(rec, &mut ev)))?;
+    t.check("the record node records e2 now", ev == e2)?;
+    t.ok("cuGraphEventWaitNodeSetEvent(e1)", cu!(api.cuGraphEventWaitNodeSetEvent(wait, e1)))?;
+    t.call("cuGraphEventRecordNodeGetEvent(memset node)", cu!(api.cuGraphEventRecordNodeGetEvent(m, &mut ev)));
+    t.call("cuGraphEventRecordNodeGetEvent(NULL out)", cu!(api.cuGraphEventRecordNodeGetEvent(rec, null_mut())));
+    // A child graph: r = 3.
+    let mut cg: CUgraph = null_mut();
+    t.ok("cuGraphCreate (child)", cu!(api.cuGraphCreate(&mut cg, 0)))?;
+    let mut cm = null_mut();
+    t.ok("cuGraphAddMemsetNode(child: r = 3)", cu!(api.cuGraphAddMemsetNode(&mut cm, cg, std::ptr::null(), 0, &memset_params(r, 3), ctx)))?;
+    t.ok("cuGraphAddChildGraphNode", cu!(api.cuGraphAddChildGraphNode(&mut child, g, std::ptr::null(), 0, cg)))?;
+    let mut held: CUgraph = null_mut();
+    t.ok("cuGraphChildGraphNodeGetGraph", cu!(api.cuGraphChildGraphNodeGetGraph(child, &mut held)))?;
+    t.check("the node holds a copy, not the graph given", !held.is_null() && held != cg)?;
+    count_nodes(api, t, held, "of the held graph")?;
+    // A clone and its nodes.
+    let mut gc: CUgraph = null_mut();
+    t.ok("cuGraphClone", cu!(api.cuGraphClone(&mut gc, g)))?;
+    count_nodes(api, t, gc, "of the clone")?;
+    edge_count(api, t, gc, "of the clone")?;
+    let mut mc = null_mut();
+    t.ok("cuGraphNodeFindInClone(memset)", cu!(api.cuGraphNodeFindInClone(&mut mc, m, gc)))?;
+    t.check("the clone's memset is a node of its own", !mc.is_null() && mc != m)?;
+    let mut mp = CUDA_MEMSET_NODE_PARAMS::default();
+    t.ok("cuGraphMemsetNodeGetParams(clone's memset)", cu!(api.cuGraphMemsetNodeGetParams(mc, &mut mp)))?;
+    t.check("the clone's memset sets p to 1", mp.dst == p && mp.value == 1)?;
+    t.ok("cuGraphMemsetNodeSetParams(clone's memset: p = 2)", cu!(api.cuGraphMemsetNodeSetParams(mc, &memset_params(p, 2))))?;
+    t.call("cuGraphNodeFindInClone(node not in the clone's origin)", cu!(api.cuGraphNodeFindInClone(&mut mc, cm, gc)));
+    // Executable graphs: flags, nodes disabled and enabled.
+    let (mut exec, mut execc): (CUgraphExec, CUgraphExec) = (null_mut(), null_mut());
+    t.ok("cuGraphInstantiateWithFlags(0)", cu!(api.cuGraphInstantiateWithFlags(&mut exec, g, 0)))?;
+    t.ok("cuGraphInstantiateWithFlags(clone, AUTO_FREE_ON_LAUNCH)", cu!(api.cuGraphInstantiateWithFlags(&mut execc, gc, 1)))?;
+    let mut flags = 99u64;
+    t.ok("cuGraphExecGetFlags", cu!(api.cuGraphExecGetFlags(exec, &mut flags)))?;
+    t.value("flags of the first executable", flags);
+    t.ok("cuGraphExecGetFlags(clone's)", cu!(api.cuGraphExecGetFlags(execc, &mut flags)))?;
+    t.value("flags of the clone's executable", flags);
+    let mut on = 9u32;
+    t.ok("cuGraphNodeGetEnabled(memset)", cu!(api.cuGraphNodeGetEnabled(exec, m, &mut on)))?;
+    t.value("memset enabled", on);
+    t.call("cuGraphNodeGetEnabled(event record node)", cu!(api.cuGraphNodeGetEnabled(exec, rec, &mut on)));
+    t.ok("cuGraphNodeSetEnabled(memset, 0)", cu!(api.cuGraphNodeSetEnabled(exec, m, 0)))?;
+    t.ok("cuGraphNodeGetEnabled(memset, disabled)", cu!(api.cuGraphNodeGetEnabled(exec, m, &mut on)))?;
+    t.value("memset enabled after disabling", on);
+    t.ok("cuMemsetD32(p, 5)", cu!(api.cuMemsetD32_v2(p, 5, N)))?;
+    t.ok("cuGraphLaunch (memset disabled)", cu!(api.cuGraphLaunch(exec, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let w = words(api, t, q, "q")?;
+    t.check("with the memset disabled the copy took p as it was (5)", w.iter().all(|x| *x == 5))?;
+    let w = words(api, t, r, "r")?;
+    t.check("the child graph's memset ran (r = 3)", w.iter().all(|x| *x == 3))?;
+    t.ok("cuGraphNodeSetEnabled(memset, 1)", cu!(api.cuGraphNodeSetEnabled(exec, m, 1)))?;
+    t.ok("cuGraphLaunch (memset enabled)", cu!(api.cuGraphLaunch(exec, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let w = words(api, t, q, "q")?;
+    t.check("with the memset enabled again q = 1", w.iter().all(|x| *x == 1))?;
+    t.ok("cuGraphLaunch (clone: p = 2)", cu!(api.cuGraphLaunch(execc, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let w = words(api, t, q, "q")?;
+    t.check("the clone's changed memset set q = 2 through the copy", w.iter().all(|x| *x == 2))?;
+    // Changing an executable graph's event and child nodes.
+    t.ok("cuGraphExecEventRecordNodeSetEvent(e1)", cu!(api.cuGraphExecEventRecordNodeSetEvent(exec, rec, e1)))?;
+    t.ok("cuGraphExecEventWaitNodeSetEvent(e2)", cu!(api.cuGraphExecEventWaitNodeSetEvent(exec, wait, e2)))?;
+    t.call("cuGraphExecEventRecordNodeSetEvent(memset node)", cu!(api.cuGraphExecEventRecordNodeSetEvent(exec, m, e1)));
+    let mut cg2: CUgraph = null_mut();
+    t.ok("cuGraphCreate (second child)", cu!(api.cuGraphCreate(&mut cg2, 0)))?;
+    let mut cm2 = null_mut();
+    t.ok("cuGraphAddMemsetNode(second child: r = 4)", cu!(api.cuGraphAddMemsetNode(&mut cm2, cg2, std::ptr::null(), 0, &memset_params(r, 4), ctx)))?;
+    t.ok("cuGraphExecChildGraphNodeSetParams", cu!(api.cuGraphExecChildGraphNodeSetParams(exec, child, cg2)))?;
+    t.ok("cuEventRecord(e2)", cu!(api.cuEventRecord(e2, s)))?;
+    t.ok("cuGraphLaunch (changed child)", cu!(api.cuGraphLaunch(exec, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let w = words(api, t, r, "r")?;
+    t.check("the executable's child graph was replaced (r = 4)", w.iter().all(|x| *x == 4))?;
+    t.call("cuGraphDestroy(the graph a child node holds)", cu!(api.cuGraphDestroy(held)));
+    for (name, e) in [("exec", exec), ("clone's exec", execc)] {
+        t.ok(&format!("cuGraphExecDestroy {name}"), cu!(api.cuGraphExecDestroy(e)))?;
+    }
+    for (name, gr) in [("g", g), ("clone", gc), ("child", cg), ("second child", cg2)] {
+        t.ok(&format!("cuGraphDestroy {name}"), cu!(api.cuGraphDestroy(gr)))?;
+    }
+    for (name, e) in [("e1", e1), ("e2", e2)] {
+        t.ok(&format!("cuEventDestroy {name}"), cu!(api.cuEventDestroy_v2(e)))?;
+    }
+    for (name, d) in [("p", p), ("q", q), ("r", r)] {
+        t.ok(&format!("cuMemFree {name}"), cu!(api.cuMemFree_v2(d)))?;
+    }
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    teardown(api, t)
+}
+
 fn kernel_nodes(api: &Api, t: &mut Transcript) -> Result<(), String> {
     setup(api, t)?;
     let (m, f) = super::kernels::load(api, t, super::modules::PTX, c"vadd")?;
@@ -354,6 +475,27 @@ fn kernel_nodes(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut ty = CUgraphNodeType(99);
     t.ok("cuGraphNodeGetType(kernel)", cu!(api.cuGraphNodeGetType(k, &mut ty)))?;
     t.value("type of the kernel node", ty.0);
+    {
+        let mut got = CUDA_KERNEL_NODE_PARAMS::default();
+        t.ok("cuGraphKernelNodeGetParams_v2", cu!(api.cuGraphKernelNodeGetParams_v2(k, &mut got)))?;
+        t.check("same function and shape", got.func == f && got.gridDimX == n.div_ceil(256) && got.blockDimX == 256 && got.sharedMemBytes == 0)?;
+        t.check("kernelParams names the arguments", !got.kernelParams.is_null())?;
+        // SAFETY: the driver's (or cuvm's) copies of vadd's four arguments.
+        let (pa, pn) = unsafe { (*(*got.kernelParams).cast::<u64>(), *(*got.kernelParams.add(3)).cast::<u32>()) };
+        t.check("the arguments are those given (a, n)", pa == da && pn == n)?;
+        let mut v = cuvm_abi::CUlaunchAttributeValue { pad: [0; 64] };
+        v.priority = 0;
+        let prio = cuvm_abi::CUlaunchAttributeID::CU_LAUNCH_ATTRIBUTE_PRIORITY;
+        t.ok("cuGraphKernelNodeSetAttribute(priority 0)", cu!(api.cuGraphKernelNodeSetAttribute(k, prio, &v)))?;
+        let mut back = cuvm_abi::CUlaunchAttributeValue { pad: [7; 64] };
+        t.ok("cuGraphKernelNodeGetAttribute(priority)", cu!(api.cuGraphKernelNodeGetAttribute(k, prio, &mut back)))?;
+        // SAFETY: the priority member of the value just read.
+        t.value("kernel node priority", unsafe { back.priority });
+        let mut k2 = null_mut();
+        t.ok("cuGraphAddKernelNode_v2 (second)", cu!(api.cuGraphAddKernelNode_v2(&mut k2, g, &k, 1, &kp)))?;
+        t.ok("cuGraphKernelNodeCopyAttributes", cu!(api.cuGraphKernelNodeCopyAttributes(k2, k)))?;
+        t.ok("cuGraphDestroyNode (second)", cu!(api.cuGraphDestroyNode(k2)))?;
+    }
     // The arguments were copied when the node was added.
     let a_alloc = da;
     // Written through a pointer: the node's and the next call's view of `da` is via `args`.

@@ -60,6 +60,33 @@ fn captured(s: &Session, g: u64) -> bool {
     s.handles.get(g, Kind::Graph).is_ok_and(|e| e.parent == CAPTURE_GRAPH)
 }
 
+/// Whether graph id `g` belongs to the guest (not to a capture, nor to the
+/// child-graph node that holds it).
+fn owned(s: &Session, g: u64) -> bool {
+    s.handles.get(g, Kind::Graph).is_ok_and(|e| e.parent == 0)
+}
+
+/// Forgets the ids of graph `g`'s nodes and of the graphs its child nodes
+/// hold (whose `parent` is their node's id), recursively.
+fn forget_nodes(s: &mut Session, g: u64) {
+    let nodes: Vec<u64> =
+        s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::GraphNode && e.parent == g).map(|(id, _)| id).collect();
+    for n in nodes {
+        forget_child(s, n);
+    }
+    s.handles.remove_children(Kind::GraphNode, g);
+}
+
+/// Forgets the id of the graph child node `node` holds, if the guest has one.
+fn forget_child(s: &mut Session, node: u64) {
+    let held: Vec<u64> =
+        s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::Graph && e.parent == node).map(|(id, _)| id).collect();
+    for g in held {
+        forget_nodes(s, g);
+        let _ = s.handles.remove(g, Kind::Graph);
+    }
+}
+
 /// A node id: its backend handle and its graph's id.
 fn node(s: &Session, id: u64) -> Result<(Raw, u64), Fail> {
     let e = s.handles.get(id, Kind::GraphNode).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
@@ -167,12 +194,12 @@ pub fn create(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let id = a.u64()?;
     let raw = graph(s, id)?;
-    if captured(s, id) {
+    if !owned(s, id) {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
     s.backend.graph_destroy(raw)?;
     s.handles.remove(id, Kind::Graph)?;
-    s.handles.remove_children(Kind::GraphNode, id);
+    forget_nodes(s, id);
     ok(Encoder::new())
 }
 
@@ -258,12 +285,14 @@ pub fn destroy_node(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
     s.backend.graph_destroy_node(raw)?;
+    forget_child(s, id);
     s.handles.remove(id, Kind::GraphNode)?;
     ok(Encoder::new())
 }
 
-/// `cuGraphMemsetNodeGetParams` / `cuGraphMemcpyNodeGetParams`: [node id
-/// u64] -> the node's parameters as [`NodeKind`] lays them out.
+/// `cuGraphMemsetNodeGetParams` / `cuGraphMemcpyNodeGetParams` /
+/// `cuGraphEvent{Record,Wait}NodeGetEvent`: [node id u64] -> the node's
+/// parameters as [`NodeKind`] lays them out.
 pub fn node_params(s: &mut Session, a: &mut Decoder<'_>, kind: NodeKind) -> HResult {
     let (raw, _) = node(s, a.u64()?)?;
     let p = s.backend.graph_node_params(raw)?;
@@ -277,6 +306,10 @@ pub fn node_params(s: &mut Session, a: &mut Decoder<'_>, kind: NodeKind) -> HRes
                 e.u64(sd.ptr).u64(sd.pitch).u64(sd.height).u64(sd.pos[0]).u64(sd.pos[1]).u64(sd.pos[2]);
             }
             e.u64(c.extent[0]).u64(c.extent[1]).u64(c.extent[2]);
+        }
+        (NodeKind::EventRecord, GraphNode::EventRecord(ev)) | (NodeKind::EventWait, GraphNode::EventWait(ev)) => {
+            // The event was the session's when it was put in the node.
+            e.u64(s.handles.find(Kind::Event, ev).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?);
         }
         _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()),
     }
@@ -378,7 +411,7 @@ pub fn end_capture(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
             // A failed capture's graph is gone with it.
             if let Some(id) = known {
                 let _ = s.handles.remove(id, Kind::Graph);
-                s.handles.remove_children(Kind::GraphNode, id);
+                forget_nodes(s, id);
             }
             Err(err.into())
         }
@@ -410,4 +443,118 @@ pub(crate) fn capture_ids(s: &mut Session, graph: Raw, deps: &[Raw]) -> (u64, Ve
     }
     let g = graph_id(s, graph, CAPTURE_GRAPH);
     (g, deps.iter().map(|d| node_id(s, g, *d)).collect())
+}
+
+/// `cuGraphClone`: [graph id u64] -> [clone's graph id u64] (the guest's).
+pub fn clone(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let raw = graph(s, a.u64()?)?;
+    let c = s.backend.graph_clone(raw)?;
+    let id = s.handles.insert(Entry { kind: Kind::Graph, raw: c, ctx: s.current, parent: 0 });
+    let mut e = Encoder::new();
+    e.u64(id);
+    ok(e)
+}
+
+/// `cuGraphNodeFindInClone`: [node id u64, clone's graph id u64] -> [the
+/// copy's node id u64].
+pub fn find_in_clone(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (original, _) = node(s, a.u64()?)?;
+    let g = a.u64()?;
+    let n = s.backend.graph_node_find_in_clone(original, graph(s, g)?)?;
+    let id = node_id(s, g, n);
+    let mut e = Encoder::new();
+    e.u64(id);
+    ok(e)
+}
+
+/// `cuGraphChildGraphNodeGetGraph`: [node id u64] -> [graph id u64]; the
+/// graph stays the node's (its id has the node's id as parent: the guest
+/// may change it but not destroy it, and it is forgotten with the node).
+pub fn child_graph(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let n = a.u64()?;
+    let (raw, _) = node(s, n)?;
+    let g = s.backend.graph_child_graph(raw)?;
+    let id = graph_id(s, g, n);
+    let mut e = Encoder::new();
+    e.u64(id);
+    ok(e)
+}
+
+/// `cuGraphExecGetFlags`: [executable graph id u64] -> [flags u64].
+pub fn exec_flags(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let exec = s.handles.raw(a.u64()?, Kind::GraphExec)?;
+    let f = s.backend.graph_exec_flags(exec)?;
+    let mut e = Encoder::new();
+    e.u64(f);
+    ok(e)
+}
+
+/// `cuGraphNodeGetEnabled` / `cuGraphNodeSetEnabled` (`set`): [executable
+/// graph id u64, node id u64, (set) enabled u32] -> [(get) enabled u32].
+pub fn enabled(s: &mut Session, a: &mut Decoder<'_>, set: bool) -> HResult {
+    let exec = s.handles.raw(a.u64()?, Kind::GraphExec)?;
+    let (raw, _) = node(s, a.u64()?)?;
+    let mut e = Encoder::new();
+    if set {
+        let on = a.u32()?;
+        s.backend.graph_node_set_enabled(exec, raw, on != 0)?;
+    } else {
+        let on = s.backend.graph_node_enabled(exec, raw)?;
+        e.u32(u32::from(on));
+    }
+    ok(e)
+}
+
+/// `cuGraphKernelNodeGetAttribute` / `SetAttribute` (`set`): [node id u64,
+/// attribute u32, (set) value 64 bytes] -> [(get) value 64 bytes]. Only
+/// attributes whose values hold no handle are carried; an access policy
+/// window's range must be the session's memory.
+pub fn kernel_attribute(s: &mut Session, a: &mut Decoder<'_>, set: bool) -> HResult {
+    let (raw, _) = node(s, a.u64()?)?;
+    let id = a.u32()?;
+    let mut e = Encoder::new();
+    if set {
+        let mut value = [0u8; 64];
+        value.copy_from_slice(a.take(64)?);
+        super::launch::check_attribute(s, id, &value)?;
+        s.backend.graph_kernel_node_set_attribute(raw, id, &value)?;
+    } else {
+        super::launch::check_attribute_id(id)?;
+        let v = s.backend.graph_kernel_node_attribute(raw, id)?;
+        e.raw(&v);
+    }
+    ok(e)
+}
+
+/// `cuGraphKernelNodeCopyAttributes`: [destination node id u64, source node id u64] -> [].
+pub fn kernel_copy_attributes(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (dst, _) = node(s, a.u64()?)?;
+    let (src, _) = node(s, a.u64()?)?;
+    s.backend.graph_kernel_node_copy_attributes(dst, src)?;
+    ok(Encoder::new())
+}
+
+/// `cuGraphKernelNodeGetParams_v2`: [node id u64] -> [function id u64, grid
+/// 3×u32, block 3×u32, shared memory u32, arguments bytes, count u32,
+/// (offset u32, size u32)*]: the arguments packed by the function's layout.
+pub fn kernel_params_get(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (raw, _) = node(s, a.u64()?)?;
+    let layouts: Vec<(Raw, Vec<crate::backend::ParamInfo>)> = s
+        .functions
+        .iter()
+        .filter_map(|(id, info)| s.handles.raw(*id, Kind::Function).ok().map(|r| (r, info.params.clone())))
+        .collect();
+    let k = s.backend.graph_kernel_node_params(raw, &|f| layouts.iter().find(|(r, _)| *r == f).map(|(_, p)| p.clone()))?;
+    let f = s.handles.find(Kind::Function, k.func).ok_or(CUresult::CUDA_ERROR_NOT_SUPPORTED)?;
+    let mut e = Encoder::new();
+    e.u64(f);
+    for v in k.grid.iter().chain(k.block.iter()) {
+        e.u32(*v);
+    }
+    e.u32(k.shared_mem).bytes(&k.args);
+    e.u32(u32::try_from(k.params.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
+    for p in &k.params {
+        e.u32(p.offset).u32(p.size);
+    }
+    ok(e)
 }

@@ -18,6 +18,34 @@ const MAX_LAUNCH_ATTRIBUTES: u32 = 16;
 /// 11, shared memory carve-out 14): passed to the driver as they are.
 const VALUE_ATTRIBUTES: [u32; 9] = [3, 4, 5, 6, 8, 9, 10, 11, 14];
 
+/// `CU_LAUNCH_ATTRIBUTE_ACCESS_POLICY_WINDOW`: its value starts with a
+/// device address and a byte count.
+const ACCESS_POLICY_WINDOW: u32 = 1;
+
+/// Refuses (`CUDA_ERROR_NOT_SUPPORTED`) attribute ids whose values cuvm does
+/// not carry: those holding handles (events, device-updatable nodes).
+pub(crate) fn check_attribute_id(id: u32) -> Result<(), Fail> {
+    if VALUE_ATTRIBUTES.contains(&id) || id == ACCESS_POLICY_WINDOW {
+        Ok(())
+    } else {
+        Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into())
+    }
+}
+
+/// Checks an attribute value a guest sets on a stream or a kernel node: a
+/// plain value, or an access policy window over the session's memory.
+pub(crate) fn check_attribute(s: &Session, id: u32, value: &[u8; 64]) -> Result<(), Fail> {
+    check_attribute_id(id)?;
+    if id == ACCESS_POLICY_WINDOW {
+        let word = |i: usize| u64::from_le_bytes(value[i..i + 8].try_into().unwrap_or([0; 8]));
+        let (base, len) = (word(0), word(8));
+        if len > 0 {
+            s.allocations.check(base, len)?;
+        }
+    }
+    Ok(())
+}
+
 /// Reads a grid or block shape: 3×u32.
 fn dims(a: &mut Decoder<'_>) -> Result<[u32; 3], Fail> {
     Ok([a.u32()?, a.u32()?, a.u32()?])

@@ -215,6 +215,48 @@ pub trait Graphs {
     fn graph_upload(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
+
+    /// `cuGraphClone`: a copy of the graph (the session owns it).
+    fn graph_clone(&mut self, graph: Raw) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphNodeFindInClone`: the copy of `node` in `clone`.
+    fn graph_node_find_in_clone(&mut self, node: Raw, clone: Raw) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphChildGraphNodeGetGraph`: the graph a child node holds.
+    fn graph_child_graph(&mut self, node: Raw) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphExecGetFlags`.
+    fn graph_exec_flags(&mut self, exec: Raw) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphNodeGetEnabled`.
+    fn graph_node_enabled(&mut self, exec: Raw, node: Raw) -> CuResult<bool> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphNodeSetEnabled`.
+    fn graph_node_set_enabled(&mut self, exec: Raw, node: Raw, enabled: bool) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphKernelNodeGetAttribute`: the attribute's 64-byte value.
+    fn graph_kernel_node_attribute(&mut self, node: Raw, id: u32) -> CuResult<[u8; 64]> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphKernelNodeSetAttribute` with a 64-byte value.
+    fn graph_kernel_node_set_attribute(&mut self, node: Raw, id: u32, value: &[u8; 64]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuGraphKernelNodeCopyAttributes`.
+    fn graph_kernel_node_copy_attributes(&mut self, dst: Raw, src: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// A kernel node's function, shape and the driver's copies of its
+    /// arguments, packed by `params` (the function's layout) as a launch's.
+    fn graph_kernel_node_params(&mut self, node: Raw, params: &dyn Fn(Raw) -> Option<Vec<ParamInfo>>) -> CuResult<KernelNode> {
+        Err(NOT_SUPPORTED)
+    }
 }
 
 #[cfg(test)]

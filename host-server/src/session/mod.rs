@@ -329,8 +329,9 @@ impl Session {
                 Kind::Library => self.backend.library_unload(e.raw),
                 Kind::Pool if e.parent == crate::api::POOL_CREATED => self.backend.mem_pool_destroy(e.raw),
                 Kind::GraphExec => self.backend.graph_exec_destroy(e.raw),
-                // A capture's graph belongs to the driver until the capture ends.
-                Kind::Graph if e.parent == crate::api::CAPTURE_GRAPH => Ok(()),
+                // A capture's graph belongs to the driver until the capture
+                // ends, a child node's graph to its node.
+                Kind::Graph if e.parent != 0 => Ok(()),
                 Kind::Graph => self.backend.graph_destroy(e.raw),
                 _ => Ok(()),
             };

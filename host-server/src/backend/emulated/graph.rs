@@ -23,8 +23,8 @@ const MODE_RELAXED: u32 = 2;
 struct Node {
     graph: Raw,
     params: GraphNode,
-    /// A child graph's nodes, cloned when the node was added.
-    child: Vec<GraphNode>,
+    /// The copy of its graph a child node holds (made when it was added).
+    held: Option<Raw>,
     deps: Vec<Raw>,
 }
 
@@ -49,6 +49,12 @@ pub(super) struct State {
     captures: HashMap<Raw, Capture>,
     /// Events recorded in a capture: the capture and its dependencies then.
     captured_events: HashMap<Raw, (u64, Raw, Vec<Raw>)>,
+    /// Copies made by `cuGraphClone`: (original node, clone graph) -> copy.
+    clones: HashMap<(Raw, Raw), Raw>,
+    /// Instantiation flags of executable graphs.
+    exec_flags: HashMap<Raw, u64>,
+    /// (executable graph, node) pairs disabled by `cuGraphNodeSetEnabled`.
+    disabled: HashSet<(Raw, Raw)>,
     next_capture: u64,
     mode: u32,
 }
@@ -166,24 +172,28 @@ impl Emulated {
                 _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE),
             }
         }
-        let child = match &params {
-            GraphNode::Child(c) => self.ordered(*c)?,
+        let held = match &params {
+            GraphNode::Child(c) => {
+                // Checks the child is a graph without cycles, then copies it.
+                self.ordered(*c)?;
+                Some(self.graph_clone(*c)?)
+            }
             GraphNode::EventRecord(e) | GraphNode::EventWait(e) => {
                 if !self.events.contains_key(e) {
                     return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
                 }
-                Vec::new()
+                None
             }
             GraphNode::Kernel(k) => {
                 if !self.functions.contains_key(&k.func) {
                     return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
                 }
-                Vec::new()
+                None
             }
-            _ => Vec::new(),
+            _ => None,
         };
         let raw = self.raw();
-        self.g.nodes.insert(raw, Node { graph, params, child, deps: deps.to_vec() });
+        self.g.nodes.insert(raw, Node { graph, params, held, deps: deps.to_vec() });
         if let Some(list) = self.g.graphs.get_mut(&graph) {
             list.push(raw);
         }
@@ -211,7 +221,10 @@ impl Emulated {
                 if n.deps.iter().all(|d| done.contains(d)) {
                     done.insert(*raw);
                     match &n.params {
-                        GraphNode::Child(_) => out.extend(n.child.iter().cloned().map(|p| (*raw, p))),
+                        GraphNode::Child(_) => {
+                            let held = n.held.ok_or(CUresult::CUDA_ERROR_UNKNOWN)?;
+                            out.extend(self.ordered(held)?.into_iter().map(|p| (*raw, p)));
+                        }
                         p => out.push((*raw, p.clone())),
                     }
                 }
@@ -323,8 +336,12 @@ impl Graphs for Emulated {
         self.ready()?;
         let list = self.g.graphs.remove(&graph).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         for n in list {
-            self.g.nodes.remove(&n);
+            // A child node's graph goes with it.
+            if let Some(held) = self.g.nodes.remove(&n).and_then(|n| n.held) {
+                let _ = self.graph_destroy(held);
+            }
         }
+        self.g.clones.retain(|(_, c), _| *c != graph);
         Ok(())
     }
 
@@ -388,6 +405,9 @@ impl Graphs for Emulated {
     fn graph_destroy_node(&mut self, node: Raw) -> CuResult<()> {
         self.ready()?;
         let n = self.g.nodes.remove(&node).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if let Some(held) = n.held {
+            let _ = self.graph_destroy(held);
+        }
         if let Some(list) = self.g.graphs.get_mut(&n.graph) {
             list.retain(|m| *m != node);
             for m in list.iter() {
@@ -402,13 +422,18 @@ impl Graphs for Emulated {
     fn graph_node_params(&mut self, node: Raw) -> CuResult<GraphNode> {
         self.ready()?;
         match &self.node(node)?.params {
-            p @ (GraphNode::Memset(_) | GraphNode::Memcpy(_)) => Ok(p.clone()),
+            p @ (GraphNode::Memset(_) | GraphNode::Memcpy(_) | GraphNode::EventRecord(_) | GraphNode::EventWait(_)) => Ok(p.clone()),
             _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
         }
     }
 
     fn graph_node_set_params(&mut self, node: Raw, params: &GraphNode) -> CuResult<()> {
         self.ready()?;
+        if let GraphNode::EventRecord(e) | GraphNode::EventWait(e) = params {
+            if !self.events.contains_key(e) {
+                return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+            }
+        }
         let n = self.g.nodes.get_mut(&node).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         if n.params.node_type() != params.node_type() {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
@@ -417,30 +442,54 @@ impl Graphs for Emulated {
         Ok(())
     }
 
-    fn graph_instantiate(&mut self, graph: Raw, _flags: u64) -> CuResult<Raw> {
+    fn graph_instantiate(&mut self, graph: Raw, flags: u64) -> CuResult<Raw> {
         self.context()?;
         let work = self.ordered_nodes(graph)?;
         let raw = self.raw();
         self.g.execs.insert(raw, work);
+        self.g.exec_flags.insert(raw, flags);
         Ok(raw)
     }
 
     fn graph_exec_destroy(&mut self, exec: Raw) -> CuResult<()> {
         self.ready()?;
+        self.g.exec_flags.remove(&exec);
+        self.g.disabled.retain(|(e, _)| *e != exec);
         self.g.execs.remove(&exec).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
     }
 
     fn graph_launch(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {
         self.context()?;
         self.stream(stream)?;
-        let work: Vec<GraphNode> =
-            self.g.execs.get(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.iter().map(|(_, p)| p.clone()).collect();
+        let disabled = &self.g.disabled;
+        let work: Vec<GraphNode> = self
+            .g
+            .execs
+            .get(&exec)
+            .ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?
+            .iter()
+            .filter(|(n, _)| !disabled.contains(&(exec, *n)))
+            .map(|(_, p)| p.clone())
+            .collect();
         self.not_capturable(Some(stream))?;
         self.run(&work)
     }
 
     fn graph_exec_set_params(&mut self, exec: Raw, node: Raw, params: &GraphNode) -> CuResult<()> {
         self.ready()?;
+        if let GraphNode::Child(c) = params {
+            // The child's work replaces the node's, if it has the same shape.
+            let new = self.ordered(*c)?;
+            let work = self.g.execs.get_mut(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+            let slots: Vec<&mut GraphNode> = work.iter_mut().filter(|(n, _)| *n == node).map(|(_, p)| p).collect();
+            if slots.len() != new.len() || slots.iter().zip(&new).any(|(a, b)| a.node_type() != b.node_type()) {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+            }
+            for (slot, p) in slots.into_iter().zip(new) {
+                *slot = p;
+            }
+            return Ok(());
+        }
         let work = self.g.execs.get_mut(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         let slot = work.iter_mut().find(|(n, p)| *n == node && p.node_type() == params.node_type());
         let (_, p) = slot.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
@@ -472,6 +521,75 @@ impl Graphs for Emulated {
         self.context()?;
         self.stream(stream)?;
         self.g.execs.get(&exec).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn graph_clone(&mut self, graph: Raw) -> CuResult<Raw> {
+        self.ready()?;
+        let list = self.g.graphs.get(&graph).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.clone();
+        let clone = self.graph_create(0)?;
+        let mut copies: HashMap<Raw, Raw> = HashMap::new();
+        // Nodes were added after their dependencies, so one pass in order maps them all.
+        for n in list {
+            let node = self.node(n)?;
+            let deps: Vec<Raw> = node.deps.iter().map(|d| copies.get(d).copied().ok_or(CUresult::CUDA_ERROR_UNKNOWN)).collect::<CuResult<_>>()?;
+            let (params, held) = (node.params.clone(), node.held);
+            let held = match held {
+                Some(h) => Some(self.graph_clone(h)?),
+                None => None,
+            };
+            let raw = self.raw();
+            self.g.nodes.insert(raw, Node { graph: clone, params, held, deps });
+            if let Some(l) = self.g.graphs.get_mut(&clone) {
+                l.push(raw);
+            }
+            copies.insert(n, raw);
+            self.g.clones.insert((n, clone), raw);
+        }
+        Ok(clone)
+    }
+
+    fn graph_node_find_in_clone(&mut self, node: Raw, clone: Raw) -> CuResult<Raw> {
+        self.ready()?;
+        self.g.clones.get(&(node, clone)).copied().filter(|c| self.g.nodes.contains_key(c)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn graph_child_graph(&mut self, node: Raw) -> CuResult<Raw> {
+        self.ready()?;
+        self.node(node)?.held.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn graph_exec_flags(&mut self, exec: Raw) -> CuResult<u64> {
+        self.ready()?;
+        self.g.exec_flags.get(&exec).copied().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn graph_node_enabled(&mut self, exec: Raw, node: Raw) -> CuResult<bool> {
+        self.ready()?;
+        self.enableable(exec, node)?;
+        Ok(!self.g.disabled.contains(&(exec, node)))
+    }
+
+    fn graph_node_set_enabled(&mut self, exec: Raw, node: Raw, enabled: bool) -> CuResult<()> {
+        self.ready()?;
+        self.enableable(exec, node)?;
+        if enabled {
+            self.g.disabled.remove(&(exec, node));
+        } else {
+            self.g.disabled.insert((exec, node));
+        }
+        Ok(())
+    }
+}
+
+impl Emulated {
+    /// A node of executable graph `exec` that can be disabled (memset,
+    /// memcpy or kernel, as on the driver).
+    fn enableable(&self, exec: Raw, node: Raw) -> CuResult<()> {
+        let work = self.g.execs.get(&exec).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        match work.iter().find(|(n, _)| *n == node) {
+            Some((_, GraphNode::Memset(_) | GraphNode::Memcpy(_) | GraphNode::Kernel(_))) => Ok(()),
+            _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+        }
     }
 }
 

@@ -3,13 +3,13 @@
 use std::ffi::c_void;
 
 use cuvm_abi::{
-    CUDA_KERNEL_NODE_PARAMS, CUDA_MEMCPY3D, CUDA_MEMSET_NODE_PARAMS, CUcontext, CUgraph, CUgraphNode, CUmemorytype, CUresult,
-    CUstreamCaptureMode, CUstreamCaptureStatus,
+    CUDA_KERNEL_NODE_PARAMS, CUDA_MEMCPY3D, CUDA_MEMSET_NODE_PARAMS, CUcontext, CUgraph, CUgraphNode, CUlaunchAttributeID,
+    CUlaunchAttributeValue, CUmemorytype, CUresult, CUstreamCaptureMode, CUstreamCaptureStatus,
 };
 
 use super::{Native, ptr, raw};
 use crate::backend::graph::{Copy3d, GraphNode, Graphs, KernelNode, Side3d};
-use crate::backend::{CuResult, Memset, NOT_SUPPORTED, Raw};
+use crate::backend::{CuResult, Memset, NOT_SUPPORTED, ParamInfo, Raw};
 
 fn nodes(v: &[Raw]) -> Vec<CUgraphNode> {
     v.iter().map(|n| ptr(*n)).collect()
@@ -243,6 +243,16 @@ impl Graphs for Native {
                     extent: [p.WidthInBytes as u64, p.Height as u64, p.Depth as u64],
                 }))
             }
+            crate::backend::graph::node_type::EVENT_RECORD => {
+                let mut e: cuvm_abi::CUevent = std::ptr::null_mut();
+                call!(self.cuGraphEventRecordNodeGetEvent(ptr(node), &mut e))?;
+                Ok(GraphNode::EventRecord(raw(e)))
+            }
+            crate::backend::graph::node_type::WAIT_EVENT => {
+                let mut e: cuvm_abi::CUevent = std::ptr::null_mut();
+                call!(self.cuGraphEventWaitNodeGetEvent(ptr(node), &mut e))?;
+                Ok(GraphNode::EventWait(raw(e)))
+            }
             _ => Err(NOT_SUPPORTED),
         }
     }
@@ -262,6 +272,8 @@ impl Graphs for Native {
                 let p = kernel_params(k, &mut pointers)?;
                 call!(self.cuGraphKernelNodeSetParams_v2(ptr(node), &p))
             }
+            GraphNode::EventRecord(e) => call!(self.cuGraphEventRecordNodeSetEvent(ptr(node), ptr(*e))),
+            GraphNode::EventWait(e) => call!(self.cuGraphEventWaitNodeSetEvent(ptr(node), ptr(*e))),
             _ => Err(NOT_SUPPORTED),
         }
     }
@@ -294,6 +306,9 @@ impl Graphs for Native {
                 let p = kernel_params(k, &mut pointers)?;
                 call!(self.cuGraphExecKernelNodeSetParams_v2(e, n, &p))
             }
+            GraphNode::EventRecord(ev) => call!(self.cuGraphExecEventRecordNodeSetEvent(e, n, ptr(*ev))),
+            GraphNode::EventWait(ev) => call!(self.cuGraphExecEventWaitNodeSetEvent(e, n, ptr(*ev))),
+            GraphNode::Child(g) => call!(self.cuGraphExecChildGraphNodeSetParams(e, n, ptr(*g))),
             _ => Err(NOT_SUPPORTED),
         }
     }
@@ -316,5 +331,89 @@ impl Graphs for Native {
 
     fn graph_upload(&mut self, exec: Raw, stream: Raw) -> CuResult<()> {
         call!(self.cuGraphUpload(ptr(exec), ptr(stream)))
+    }
+
+    fn graph_clone(&mut self, graph: Raw) -> CuResult<Raw> {
+        let mut g: CUgraph = std::ptr::null_mut();
+        call!(self.cuGraphClone(&mut g, ptr(graph)))?;
+        Ok(raw(g))
+    }
+
+    fn graph_node_find_in_clone(&mut self, node: Raw, clone: Raw) -> CuResult<Raw> {
+        let mut n: CUgraphNode = std::ptr::null_mut();
+        call!(self.cuGraphNodeFindInClone(&mut n, ptr(node), ptr(clone)))?;
+        Ok(raw(n))
+    }
+
+    fn graph_child_graph(&mut self, node: Raw) -> CuResult<Raw> {
+        let mut g: CUgraph = std::ptr::null_mut();
+        call!(self.cuGraphChildGraphNodeGetGraph(ptr(node), &mut g))?;
+        Ok(raw(g))
+    }
+
+    fn graph_exec_flags(&mut self, exec: Raw) -> CuResult<u64> {
+        let mut f: cuvm_abi::cuuint64_t = 0;
+        call!(self.cuGraphExecGetFlags(ptr(exec), &mut f))?;
+        Ok(f)
+    }
+
+    fn graph_node_enabled(&mut self, exec: Raw, node: Raw) -> CuResult<bool> {
+        let mut on: std::ffi::c_uint = 0;
+        call!(self.cuGraphNodeGetEnabled(ptr(exec), ptr(node), &mut on))?;
+        Ok(on != 0)
+    }
+
+    fn graph_node_set_enabled(&mut self, exec: Raw, node: Raw, enabled: bool) -> CuResult<()> {
+        call!(self.cuGraphNodeSetEnabled(ptr(exec), ptr(node), std::ffi::c_uint::from(enabled)))
+    }
+
+    fn graph_kernel_node_attribute(&mut self, node: Raw, id: u32) -> CuResult<[u8; 64]> {
+        let mut v = CUlaunchAttributeValue { pad: [0; 64] };
+        call!(self.cuGraphKernelNodeGetAttribute(ptr(node), CUlaunchAttributeID(id), &mut v))?;
+        // SAFETY: every value is 64 plain bytes.
+        Ok(unsafe { v.pad }.map(std::ffi::c_char::cast_unsigned))
+    }
+
+    fn graph_kernel_node_set_attribute(&mut self, node: Raw, id: u32, value: &[u8; 64]) -> CuResult<()> {
+        let v = CUlaunchAttributeValue { pad: value.map(u8::cast_signed) };
+        call!(self.cuGraphKernelNodeSetAttribute(ptr(node), CUlaunchAttributeID(id), &v))
+    }
+
+    fn graph_kernel_node_copy_attributes(&mut self, dst: Raw, src: Raw) -> CuResult<()> {
+        call!(self.cuGraphKernelNodeCopyAttributes(ptr(dst), ptr(src)))
+    }
+
+    fn graph_kernel_node_params(&mut self, node: Raw, layout: &dyn Fn(Raw) -> Option<Vec<ParamInfo>>) -> CuResult<KernelNode> {
+        // SAFETY: all-zero is valid for this plain C struct (null pointers).
+        let mut p: CUDA_KERNEL_NODE_PARAMS = unsafe { std::mem::zeroed() };
+        call!(self.cuGraphKernelNodeGetParams_v2(ptr(node), &mut p))?;
+        let func = raw(p.func);
+        let params = layout(func).ok_or(NOT_SUPPORTED)?;
+        let size = params.iter().map(|q| q.offset as usize + q.size as usize).max().unwrap_or(0);
+        let mut args = vec![0u8; size];
+        if !params.is_empty() {
+            if p.kernelParams.is_null() {
+                return Err(NOT_SUPPORTED);
+            }
+            for (i, q) in params.iter().enumerate() {
+                // SAFETY: the driver's kernelParams holds one pointer per
+                // parameter of the function, each to `size` bytes it owns.
+                let src = unsafe { *p.kernelParams.add(i) };
+                if src.is_null() {
+                    return Err(CUresult::CUDA_ERROR_UNKNOWN);
+                }
+                let dst = &mut args[q.offset as usize..q.offset as usize + q.size as usize];
+                // SAFETY: as above; `dst` is in bounds by construction.
+                unsafe { std::ptr::copy_nonoverlapping(src.cast::<u8>(), dst.as_mut_ptr(), dst.len()) };
+            }
+        }
+        Ok(KernelNode {
+            func,
+            grid: [p.gridDimX, p.gridDimY, p.gridDimZ],
+            block: [p.blockDimX, p.blockDimY, p.blockDimZ],
+            shared_mem: p.sharedMemBytes,
+            params,
+            args,
+        })
     }
 }
