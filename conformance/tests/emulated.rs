@@ -81,6 +81,8 @@ scenarios!(
     library_and_kernels,
     generated_forwarding,
     host_functions_in_stream_order,
+    stream_values_batches_and_capture_to_graph,
+    stream_attributes_and_pool_access,
     launch_errors,
     kernel_vector_add,
     kernel_parameters_of_every_size,

@@ -308,3 +308,94 @@ mod bus_id_tests {
         assert_eq!(parse_bus_id("1:2:3:4"), None);
     }
 }
+
+/// `cuDeviceGetGraphMemAttribute` / `cuDeviceSetGraphMemAttribute` (`set`):
+/// every attribute is a `cuuint64_t`.
+///
+/// # Safety
+/// `value` null or valid for a `u64`.
+pub unsafe fn graph_mem_attribute(dev: c_int, attr: cuvm_abi::CUgraphMem_attribute, value: *mut core::ffi::c_void, set: bool) -> CUresult {
+    remote::done((|| {
+        let value = non_null(value.cast::<u64>())?;
+        let mut e = Encoder::new();
+        e.i32(dev).u32(attr.0);
+        if set {
+            // SAFETY: non-null, valid by contract.
+            e.u64(unsafe { value.read_unaligned() });
+            return call(ops::cuDeviceSetGraphMemAttribute, &e).map(|_| ());
+        }
+        let v = call(ops::cuDeviceGetGraphMemAttribute, &e)?.decoder().u64().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { value.write_unaligned(v) };
+        Ok(())
+    })())
+}
+
+/// Reads `count` atomic operations, each checked to be one the driver knows.
+///
+/// # Safety
+/// `ops` holds `count` entries if non-null.
+unsafe fn atomic_ops(caps: *mut core::ffi::c_uint, ops_in: *const cuvm_abi::CUatomicOperation, count: core::ffi::c_uint) -> Result<Vec<u32>, CUresult> {
+    if caps.is_null() || ops_in.is_null() || count == 0 || count > 64 {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    let max = cuvm_abi::CUatomicOperation::CU_ATOMIC_OPERATION_MAX.0;
+    (0..count as usize)
+        .map(|i| {
+            // SAFETY: `count` entries by contract.
+            let op = unsafe { *ops_in.add(i) }.0;
+            if op < max { Ok(op) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
+        })
+        .collect()
+}
+
+/// `cuDeviceGetHostAtomicCapabilities`: no atomic operation between the
+/// device and the guest's memory is supported (the guest's page-locked
+/// memory reaches the device as a copy, coherent at synchronisations), so
+/// every capability mask is 0 — what a client should plan for.
+///
+/// # Safety
+/// `caps` and `ops_in` hold `count` entries.
+pub unsafe fn host_atomic_capabilities(caps: *mut core::ffi::c_uint, ops_in: *const cuvm_abi::CUatomicOperation, count: core::ffi::c_uint, dev: c_int) -> CUresult {
+    remote::done((|| {
+        // SAFETY: forwarded contract.
+        let list = unsafe { atomic_ops(caps, ops_in, count)? };
+        attribute_value(CUdevice_attribute::CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR.0 as i32, dev)?;
+        for i in 0..list.len() {
+            // SAFETY: `count` entries by contract.
+            unsafe { caps.add(i).write(0) };
+        }
+        Ok(())
+    })())
+}
+
+/// `cuDeviceGetP2PAtomicCapabilities`, answered by the host's driver.
+///
+/// # Safety
+/// `caps` and `ops_in` hold `count` entries.
+pub unsafe fn p2p_atomic_capabilities(
+    caps: *mut core::ffi::c_uint,
+    ops_in: *const cuvm_abi::CUatomicOperation,
+    count: core::ffi::c_uint,
+    src: c_int,
+    dst: c_int,
+) -> CUresult {
+    remote::done((|| {
+        // SAFETY: forwarded contract.
+        let list = unsafe { atomic_ops(caps, ops_in, count)? };
+        let mut e = Encoder::new();
+        e.u32(count);
+        for op in &list {
+            e.u32(*op);
+        }
+        e.i32(src).i32(dst);
+        let r = call(ops::cuDeviceGetP2PAtomicCapabilities, &e)?;
+        let mut d = r.decoder();
+        for i in 0..list.len() {
+            let c = d.u32().map_err(protocol)?;
+            // SAFETY: `count` entries by contract.
+            unsafe { caps.add(i).write(c) };
+        }
+        Ok(())
+    })())
+}

@@ -1968,4 +1968,195 @@ impl Driver for Shim {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { graph::kernel_params_v1(hNode, nodeParams) }
     }
+
+    unsafe fn cuStreamGetAttribute(hStream: CUstream, attr: CUstreamAttrID, value: *mut CUstreamAttrValue) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::attribute(hStream, attr, value, false) }
+    }
+
+    unsafe fn cuStreamSetAttribute(hStream: CUstream, attr: CUstreamAttrID, value: *const CUstreamAttrValue) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::set_attribute(hStream, attr, value, false) }
+    }
+
+    unsafe fn cuStreamWaitValue32_v2(stream: CUstream, addr: CUdeviceptr, value: cuuint32_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWaitValue32_v2, stream, false, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WAIT_VALUE_32.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamWaitValue64_v2(stream: CUstream, addr: CUdeviceptr, value: cuuint64_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWaitValue64_v2, stream, false, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WAIT_VALUE_64.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamWriteValue32_v2(stream: CUstream, addr: CUdeviceptr, value: cuuint32_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWriteValue32_v2, stream, false, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WRITE_VALUE_32.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamWriteValue64_v2(stream: CUstream, addr: CUdeviceptr, value: cuuint64_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWriteValue64_v2, stream, false, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WRITE_VALUE_64.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamBatchMemOp_v2(stream: CUstream, count: c_uint, paramArray: *mut CUstreamBatchMemOpParams, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::batch_mem_op(stream, count, paramArray, flags, false) }
+    }
+
+    unsafe fn cuStreamGetCtx_v2(hStream: CUstream, pCtx: *mut CUcontext, pGreenCtx: *mut CUgreenCtx) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::get_ctx_v2(hStream, pCtx, pGreenCtx, false) }
+    }
+
+    unsafe fn cuStreamBeginCaptureToGraph(hStream: CUstream, hGraph: CUgraph, dependencies: *const CUgraphNode, dependencyData: *const CUgraphEdgeData, numDependencies: usize, mode: CUstreamCaptureMode) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::begin_capture_to_graph(hStream, hGraph, dependencies, dependencyData, numDependencies, mode, false) }
+    }
+
+    unsafe fn cuStreamUpdateCaptureDependencies_v2(hStream: CUstream, dependencies: *mut CUgraphNode, dependencyData: *const CUgraphEdgeData, numDependencies: usize, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::update_capture_dependencies(hStream, dependencies, dependencyData, numDependencies, flags, false) }
+    }
+
+    unsafe fn cuStreamUpdateCaptureDependencies(hStream: CUstream, dependencies: *mut CUgraphNode, numDependencies: usize, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::update_capture_dependencies(hStream, dependencies, core::ptr::null(), numDependencies, flags, false) }
+    }
+
+    unsafe fn cuStreamGetAttribute_ptsz(hStream: CUstream, attr: CUstreamAttrID, value: *mut CUstreamAttrValue) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::attribute(hStream, attr, value, true) }
+    }
+
+    unsafe fn cuStreamSetAttribute_ptsz(hStream: CUstream, attr: CUstreamAttrID, value: *const CUstreamAttrValue) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::set_attribute(hStream, attr, value, true) }
+    }
+
+    unsafe fn cuStreamWaitValue32_v2_ptsz(stream: CUstream, addr: CUdeviceptr, value: cuuint32_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWaitValue32_v2_ptsz, stream, true, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WAIT_VALUE_32.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamWaitValue64_v2_ptsz(stream: CUstream, addr: CUdeviceptr, value: cuuint64_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWaitValue64_v2_ptsz, stream, true, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WAIT_VALUE_64.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamWriteValue32_v2_ptsz(stream: CUstream, addr: CUdeviceptr, value: cuuint32_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWriteValue32_v2_ptsz, stream, true, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WRITE_VALUE_32.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamWriteValue64_v2_ptsz(stream: CUstream, addr: CUdeviceptr, value: cuuint64_t, flags: c_uint) -> CUresult {
+        stream::mem_ops(ops::cuStreamWriteValue64_v2_ptsz, stream, true, &[(CUstreamBatchMemOpType::CU_STREAM_MEM_OP_WRITE_VALUE_64.0, addr, u64::from(value), flags)], 0)
+    }
+
+    unsafe fn cuStreamBatchMemOp_v2_ptsz(stream: CUstream, count: c_uint, paramArray: *mut CUstreamBatchMemOpParams, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::batch_mem_op(stream, count, paramArray, flags, true) }
+    }
+
+    unsafe fn cuStreamGetCtx_v2_ptsz(hStream: CUstream, pCtx: *mut CUcontext, pGreenCtx: *mut CUgreenCtx) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { stream::get_ctx_v2(hStream, pCtx, pGreenCtx, true) }
+    }
+
+    unsafe fn cuStreamBeginCaptureToGraph_ptsz(hStream: CUstream, hGraph: CUgraph, dependencies: *const CUgraphNode, dependencyData: *const CUgraphEdgeData, numDependencies: usize, mode: CUstreamCaptureMode) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::begin_capture_to_graph(hStream, hGraph, dependencies, dependencyData, numDependencies, mode, true) }
+    }
+
+    unsafe fn cuStreamUpdateCaptureDependencies_v2_ptsz(hStream: CUstream, dependencies: *mut CUgraphNode, dependencyData: *const CUgraphEdgeData, numDependencies: usize, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::update_capture_dependencies(hStream, dependencies, dependencyData, numDependencies, flags, true) }
+    }
+
+    unsafe fn cuStreamUpdateCaptureDependencies_ptsz(hStream: CUstream, dependencies: *mut CUgraphNode, numDependencies: usize, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::update_capture_dependencies(hStream, dependencies, core::ptr::null(), numDependencies, flags, true) }
+    }
+
+    unsafe fn cuMemGetDefaultMemPool(pool_out: *mut CUmemoryPool, location: *mut CUmemLocation, type_: CUmemAllocationType) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::location_pool(pool_out, location, type_, true) }
+    }
+
+    unsafe fn cuMemGetMemPool(pool: *mut CUmemoryPool, location: *mut CUmemLocation, type_: CUmemAllocationType) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::location_pool(pool, location, type_, false) }
+    }
+
+    unsafe fn cuMemSetMemPool(location: *mut CUmemLocation, type_: CUmemAllocationType, pool: CUmemoryPool) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::set_location_pool(location, type_, pool) }
+    }
+
+    unsafe fn cuMemPoolSetAccess(pool: CUmemoryPool, map: *const CUmemAccessDesc, count: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::pool_set_access(pool, map, count) }
+    }
+
+    unsafe fn cuMemPoolGetAccess(flags: *mut CUmemAccess_flags, memPool: CUmemoryPool, location: *mut CUmemLocation) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::pool_get_access(flags, memPool, location) }
+    }
+
+    unsafe fn cuMemcpy3DPeer(pCopy: *const CUDA_MEMCPY3D_PEER) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d_peer(ops::cuMemcpy2D_v2, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy3DPeer_ptds(pCopy: *const CUDA_MEMCPY3D_PEER) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d_peer(ops::cuMemcpy2D_v2_ptds, pCopy, None) }
+    }
+
+    unsafe fn cuMemcpy3DPeerAsync(pCopy: *const CUDA_MEMCPY3D_PEER, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d_peer(ops::cuMemcpy2DAsync_v2, pCopy, Some(stream_id(hStream, false))) }
+    }
+
+    unsafe fn cuMemcpy3DPeerAsync_ptsz(pCopy: *const CUDA_MEMCPY3D_PEER, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d_peer(ops::cuMemcpy2DAsync_v2_ptsz, pCopy, Some(stream_id(hStream, true))) }
+    }
+
+    unsafe fn cuMemcpyBatchAsync_v2(dsts: *mut CUdeviceptr, srcs: *mut CUdeviceptr, sizes: *mut usize, count: usize, attrs: *mut CUmemcpyAttributes, attrsIdxs: *mut usize, numAttrs: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_batch(dsts, srcs, sizes, count, attrs, attrsIdxs, numAttrs, stream_id(hStream, false), false) }
+    }
+
+    unsafe fn cuMemcpyBatchAsync_v2_ptsz(dsts: *mut CUdeviceptr, srcs: *mut CUdeviceptr, sizes: *mut usize, count: usize, attrs: *mut CUmemcpyAttributes, attrsIdxs: *mut usize, numAttrs: usize, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_batch(dsts, srcs, sizes, count, attrs, attrsIdxs, numAttrs, stream_id(hStream, true), true) }
+    }
+
+    unsafe fn cuMemcpy3DBatchAsync_v2(numOps: usize, opList: *mut CUDA_MEMCPY3D_BATCH_OP, flags: c_ulonglong, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d_batch(numOps, opList, flags, stream_id(hStream, false), false) }
+    }
+
+    unsafe fn cuMemcpy3DBatchAsync_v2_ptsz(numOps: usize, opList: *mut CUDA_MEMCPY3D_BATCH_OP, flags: c_ulonglong, hStream: CUstream) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { memory::memcpy_3d_batch(numOps, opList, flags, stream_id(hStream, true), true) }
+    }
+
+    unsafe fn cuDeviceGetGraphMemAttribute(device: CUdevice, attr: CUgraphMem_attribute, value: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { device::graph_mem_attribute(device, attr, value, false) }
+    }
+
+    unsafe fn cuDeviceSetGraphMemAttribute(device: CUdevice, attr: CUgraphMem_attribute, value: *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { device::graph_mem_attribute(device, attr, value, true) }
+    }
+
+    unsafe fn cuDeviceGetHostAtomicCapabilities(capabilities: *mut c_uint, operations: *const CUatomicOperation, count: c_uint, dev: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { device::host_atomic_capabilities(capabilities, operations, count, dev) }
+    }
+
+    unsafe fn cuDeviceGetP2PAtomicCapabilities(capabilities: *mut c_uint, operations: *const CUatomicOperation, count: c_uint, srcDevice: CUdevice, dstDevice: CUdevice) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { device::p2p_atomic_capabilities(capabilities, operations, count, srcDevice, dstDevice) }
+    }
+
+    unsafe fn cuKernelSetCacheConfig(kernel: CUkernel, config: CUfunc_cache, dev: CUdevice) -> CUresult {
+        library::set_cache_config(kernel, config, dev)
+    }
 }

@@ -64,6 +64,15 @@ pub fn not_supported(name: &'static str) -> CUresult {
     CUresult::CUDA_ERROR_NOT_SUPPORTED
 }
 
+/// Answers one case of an implemented function that cuvm refuses: logs
+/// `what` once with `reason`; the caller returns `CUDA_ERROR_NOT_SUPPORTED`.
+pub fn log_unsupported_once(what: &'static str, reason: &str) {
+    if first_report(what) {
+        crate::logging::init();
+        log::warn!("{what}: {reason}; returning CUDA_ERROR_NOT_SUPPORTED");
+    }
+}
+
 /// Whether this is the first time `name` is reported unsupported.
 pub(crate) fn first_report(name: &'static str) -> bool {
     static REPORTED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());

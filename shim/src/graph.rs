@@ -1069,3 +1069,74 @@ pub unsafe fn kernel_params_v1(node: CUgraphNode, out: *mut CUDA_KERNEL_NODE_PAR
         Ok(())
     })())
 }
+
+/// Checks edge data given with dependencies: only the default edge (all
+/// zero) is carried.
+///
+/// # Safety
+/// `data` null or holding `n` entries.
+unsafe fn default_edges(data: *const CUgraphEdgeData, n: usize) -> Result<(), CUresult> {
+    if data.is_null() {
+        return Ok(());
+    }
+    for i in 0..n {
+        // SAFETY: `n` entries by contract.
+        let d = unsafe { &*data.add(i) };
+        if d.from_port != 0 || d.to_port != 0 || d.type_ != 0 {
+            log::warn!("graph edges with ports or types are not supported by cuvm yet");
+            return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        }
+    }
+    Ok(())
+}
+
+/// `cuStreamBeginCaptureToGraph(_ptsz)`.
+///
+/// # Safety
+/// `deps` (and `data` if non-null) hold `n` entries.
+pub unsafe fn begin_capture_to_graph(
+    stream: CUstream,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    data: *const CUgraphEdgeData,
+    n: usize,
+    mode: CUstreamCaptureMode,
+    per_thread: bool,
+) -> CUresult {
+    remote::done((|| {
+        // SAFETY: forwarded contract.
+        unsafe { default_edges(data, n)? };
+        let mut e = Encoder::new();
+        e.u64(stream_id(stream, per_thread)).u64(id(graph));
+        // SAFETY: forwarded contract.
+        unsafe { put_list(&mut e, deps, n)? };
+        e.u32(mode.0);
+        let op = if per_thread { ops::cuStreamBeginCaptureToGraph_ptsz } else { ops::cuStreamBeginCaptureToGraph };
+        call(op, &e).map(|_| ())
+    })())
+}
+
+/// `cuStreamUpdateCaptureDependencies(_v2)(_ptsz)`.
+///
+/// # Safety
+/// `deps` (and `data` if non-null) hold `n` entries.
+pub unsafe fn update_capture_dependencies(
+    stream: CUstream,
+    deps: *mut CUgraphNode,
+    data: *const CUgraphEdgeData,
+    n: usize,
+    flags: c_uint,
+    per_thread: bool,
+) -> CUresult {
+    remote::done((|| {
+        // SAFETY: forwarded contract.
+        unsafe { default_edges(data, n)? };
+        let mut e = Encoder::new();
+        e.u64(stream_id(stream, per_thread));
+        // SAFETY: forwarded contract.
+        unsafe { put_list(&mut e, deps, n)? };
+        e.u32(flags);
+        let op = if per_thread { ops::cuStreamUpdateCaptureDependencies_v2_ptsz } else { ops::cuStreamUpdateCaptureDependencies_v2 };
+        call(op, &e).map(|_| ())
+    })())
+}

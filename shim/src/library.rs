@@ -220,3 +220,13 @@ pub unsafe fn get_name(name: *mut *const c_char, kernel: CUkernel) -> CUresult {
         Ok(())
     })())
 }
+
+/// `cuKernelSetCacheConfig`.
+pub fn set_cache_config(kernel: CUkernel, config: cuvm_abi::CUfunc_cache, dev: c_int) -> CUresult {
+    if kernel.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_HANDLE;
+    }
+    let mut e = Encoder::new();
+    e.u64(kernel as usize as u64).u32(config.0).i32(dev);
+    remote::done(call(ops::cuKernelSetCacheConfig, &e).map(|_| ()))
+}

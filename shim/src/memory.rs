@@ -868,3 +868,228 @@ pub fn note_device_range(ptr: u64, len: u64) {
 pub fn forget_device_range(ptr: u64) {
     DEVICE.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&ptr);
 }
+
+/// The device a pool location names (`cuMemGetDefaultMemPool` and friends):
+/// device locations of pinned pools only; host locations would be memory
+/// of the host machine, which a guest cannot reach.
+///
+/// # Safety
+/// `location` null or valid.
+unsafe fn pool_device(location: *const cuvm_abi::CUmemLocation, kind: cuvm_abi::CUmemAllocationType, what: &'static str) -> Result<core::ffi::c_int, CUresult> {
+    // SAFETY: null or valid, by contract.
+    let loc = unsafe { location.as_ref() }.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    if kind != cuvm_abi::CUmemAllocationType::CU_MEM_ALLOCATION_TYPE_PINNED {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    if loc.type_ != cuvm_abi::CUmemLocationType::CU_MEM_LOCATION_TYPE_DEVICE {
+        crate::driver::log_unsupported_once(what, "memory pools located on the host are not offered through cuvm (device locations only)");
+        return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+    }
+    Ok(loc.id)
+}
+
+/// `cuMemGetDefaultMemPool` (`default`) / `cuMemGetMemPool`: a device
+/// location's pool, as `cuDeviceGetDefaultMemPool` / `cuDeviceGetMemPool`.
+///
+/// # Safety
+/// `pool` and `location` null or valid.
+pub unsafe fn location_pool(
+    pool: *mut cuvm_abi::CUmemoryPool,
+    location: *mut cuvm_abi::CUmemLocation,
+    kind: cuvm_abi::CUmemAllocationType,
+    default: bool,
+) -> CUresult {
+    let what = if default { "cuMemGetDefaultMemPool" } else { "cuMemGetMemPool" };
+    // SAFETY: forwarded contract.
+    match unsafe { pool_device(location, kind, what) } {
+        // SAFETY: forwarded contract.
+        Ok(dev) => unsafe {
+            if default { default_pool(pool, dev) } else { device_pool(pool, dev) }
+        },
+        Err(e) => e,
+    }
+}
+
+/// `cuMemSetMemPool`, as `cuDeviceSetMemPool` for a device location.
+///
+/// # Safety
+/// `location` null or valid.
+pub unsafe fn set_location_pool(location: *mut cuvm_abi::CUmemLocation, kind: cuvm_abi::CUmemAllocationType, pool: cuvm_abi::CUmemoryPool) -> CUresult {
+    // SAFETY: forwarded contract.
+    match unsafe { pool_device(location, kind, "cuMemSetMemPool") } {
+        Ok(dev) => set_device_pool(dev, pool),
+        Err(e) => e,
+    }
+}
+
+/// Most access descriptors in one `cuMemPoolSetAccess` (as the host).
+const MAX_ACCESS_DESCS: usize = 64;
+
+/// `cuMemPoolSetAccess`.
+///
+/// # Safety
+/// `map` holds `count` descriptors.
+pub unsafe fn pool_set_access(pool: cuvm_abi::CUmemoryPool, map: *const cuvm_abi::CUmemAccessDesc, count: usize) -> CUresult {
+    if pool.is_null() || (count > 0 && map.is_null()) || count > MAX_ACCESS_DESCS {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut e = Encoder::new();
+    e.u64(pool as usize as u64).u32(count as u32);
+    for i in 0..count {
+        // SAFETY: `count` descriptors by contract.
+        let d = unsafe { &*map.add(i) };
+        e.u32(d.location.type_.0).i32(d.location.id).u32(d.flags.0);
+    }
+    remote::done(call(ops::cuMemPoolSetAccess, &e).map(|_| ()))
+}
+
+/// `cuMemPoolGetAccess`.
+///
+/// # Safety
+/// `flags` and `location` null or valid.
+pub unsafe fn pool_get_access(flags: *mut cuvm_abi::CUmemAccess_flags, pool: cuvm_abi::CUmemoryPool, location: *mut cuvm_abi::CUmemLocation) -> CUresult {
+    remote::done((|| {
+        let flags = non_null(flags)?;
+        // SAFETY: null or valid, by contract.
+        let loc = unsafe { location.as_ref() }.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if pool.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let mut e = Encoder::new();
+        e.u64(pool as usize as u64).u32(loc.type_.0).i32(loc.id);
+        let f = call(ops::cuMemPoolGetAccess, &e)?.decoder().u32().map_err(protocol)?;
+        // SAFETY: checked non-null.
+        unsafe { remote::write(flags, cuvm_abi::CUmemAccess_flags(f)) };
+        Ok(())
+    })())
+}
+
+/// `cuMemcpy3DPeer(_ptds)` / `cuMemcpy3DPeerAsync(_ptsz)`: cuvm's guest
+/// sees one device, whose contexts share its memory, so this is the
+/// cuMemcpy3D of the same sides (each context must be valid).
+///
+/// # Safety
+/// As `cuMemcpy3D`.
+pub unsafe fn memcpy_3d_peer(op2d: u32, p: *const cuvm_abi::CUDA_MEMCPY3D_PEER, stream: Option<u64>) -> CUresult {
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { p.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    for ctx in [p.srcContext, p.dstContext] {
+        let id = if ctx.is_null() { crate::context::current() } else { ctx as usize as u64 };
+        if crate::context::device_of(id).is_none() {
+            return CUresult::CUDA_ERROR_INVALID_CONTEXT;
+        }
+    }
+    let mut c = cuvm_abi::CUDA_MEMCPY3D::default();
+    (c.srcXInBytes, c.srcY, c.srcZ, c.srcLOD, c.srcMemoryType) = (p.srcXInBytes, p.srcY, p.srcZ, p.srcLOD, p.srcMemoryType);
+    (c.srcHost, c.srcDevice, c.srcArray, c.srcPitch, c.srcHeight) = (p.srcHost, p.srcDevice, p.srcArray, p.srcPitch, p.srcHeight);
+    (c.dstXInBytes, c.dstY, c.dstZ, c.dstLOD, c.dstMemoryType) = (p.dstXInBytes, p.dstY, p.dstZ, p.dstLOD, p.dstMemoryType);
+    (c.dstHost, c.dstDevice, c.dstArray, c.dstPitch, c.dstHeight) = (p.dstHost, p.dstDevice, p.dstArray, p.dstPitch, p.dstHeight);
+    (c.WidthInBytes, c.Height, c.Depth) = (p.WidthInBytes, p.Height, p.Depth);
+    // SAFETY: forwarded contract.
+    unsafe { memcpy_3d(op2d, &c, stream) }
+}
+
+/// Checks a batch's attributes (`attrs[k]` applies from index `idxs[k]`
+/// on; the first from 0, indices increasing, access orders valid).
+///
+/// # Safety
+/// `attrs` and `idxs` hold `n` entries when non-null.
+unsafe fn check_batch_attrs(attrs: *const cuvm_abi::CUmemcpyAttributes, idxs: *const usize, n: usize, count: usize) -> Result<(), CUresult> {
+    if n == 0 || n > count || attrs.is_null() || idxs.is_null() {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+    }
+    let mut last = None;
+    for k in 0..n {
+        // SAFETY: `n` entries by contract.
+        let (a, i) = unsafe { (&*attrs.add(k), *idxs.add(k)) };
+        let ok_order = a.srcAccessOrder != cuvm_abi::CUmemcpySrcAccessOrder::CU_MEMCPY_SRC_ACCESS_ORDER_INVALID && a.srcAccessOrder.0 <= 3;
+        if !ok_order || (k == 0 && i != 0) || last.is_some_and(|l| i <= l) || i >= count {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        last = Some(i);
+    }
+    Ok(())
+}
+
+/// `cuMemcpyBatchAsync_v2(_ptsz)`: each copy in order on the stream, as
+/// `cuMemcpyAsync` with unified addressing (the attributes are hints and
+/// orderings that copying in stream order satisfies).
+///
+/// # Safety
+/// The arrays hold `count` (`n`) entries; host sides valid.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn memcpy_batch(
+    dsts: *mut CUdeviceptr,
+    srcs: *mut CUdeviceptr,
+    sizes: *mut usize,
+    count: usize,
+    attrs: *mut cuvm_abi::CUmemcpyAttributes,
+    idxs: *mut usize,
+    n: usize,
+    stream: u64,
+    per_thread: bool,
+) -> CUresult {
+    remote::done((|| {
+        if count == 0 || dsts.is_null() || srcs.is_null() || sizes.is_null() {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        // SAFETY: forwarded contract.
+        unsafe { check_batch_attrs(attrs, idxs, n, count)? };
+        for i in 0..count {
+            // SAFETY: `count` entries by contract.
+            let (d, s, size) = unsafe { (*dsts.add(i), *srcs.add(i), *sizes.add(i)) };
+            if size == 0 {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+            }
+            // SAFETY: forwarded contract.
+            let r = unsafe { unified(d, s, size, Some(stream), per_thread) };
+            if r != CUresult::CUDA_SUCCESS {
+                return Err(r);
+            }
+        }
+        Ok(())
+    })())
+}
+
+/// `cuMemcpy3DBatchAsync_v2(_ptsz)`: each operation in order on the stream
+/// as a `cuMemcpy3D` (pointer operands, in bytes: unified addressing
+/// decides host or device). Array operands answer `CUDA_ERROR_NOT_SUPPORTED`.
+///
+/// # Safety
+/// `list` holds `n` operations; host sides valid.
+pub unsafe fn memcpy_3d_batch(n: usize, list: *mut cuvm_abi::CUDA_MEMCPY3D_BATCH_OP, flags: u64, stream: u64, per_thread: bool) -> CUresult {
+    use cuvm_abi::CUmemcpy3DOperandType as T;
+    if n == 0 || list.is_null() || flags != 0 {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let op2d = if per_thread { ops::cuMemcpy2DAsync_v2_ptsz } else { ops::cuMemcpy2DAsync_v2 };
+    for i in 0..n {
+        // SAFETY: `n` entries by contract.
+        let o = unsafe { &*list.add(i) };
+        let (w, h, d) = (o.extent.width, o.extent.height, o.extent.depth);
+        if w == 0 || h == 0 || d == 0 || o.srcAccessOrder.0 == 0 || o.srcAccessOrder.0 > 3 {
+            return CUresult::CUDA_ERROR_INVALID_VALUE;
+        }
+        if o.src.type_ != T::CU_MEMCPY_OPERAND_TYPE_POINTER || o.dst.type_ != T::CU_MEMCPY_OPERAND_TYPE_POINTER {
+            return crate::driver::not_supported("cuMemcpy3DBatchAsync with CUDA array operands");
+        }
+        // SAFETY: pointer operands, checked just above.
+        let (sp, dp) = unsafe { (o.src.op.ptr, o.dst.op.ptr) };
+        let mut c = cuvm_abi::CUDA_MEMCPY3D::default();
+        c.srcMemoryType = cuvm_abi::CUmemorytype::CU_MEMORYTYPE_UNIFIED;
+        c.srcDevice = sp.ptr;
+        c.srcPitch = if sp.rowLength == 0 { w } else { sp.rowLength };
+        c.srcHeight = if sp.layerHeight == 0 { h } else { sp.layerHeight };
+        c.dstMemoryType = cuvm_abi::CUmemorytype::CU_MEMORYTYPE_UNIFIED;
+        c.dstDevice = dp.ptr;
+        c.dstPitch = if dp.rowLength == 0 { w } else { dp.rowLength };
+        c.dstHeight = if dp.layerHeight == 0 { h } else { dp.layerHeight };
+        (c.WidthInBytes, c.Height, c.Depth) = (w, h, d);
+        // SAFETY: forwarded contract.
+        let r = unsafe { memcpy_3d(op2d, &c, Some(stream)) };
+        if r != CUresult::CUDA_SUCCESS {
+            return r;
+        }
+    }
+    CUresult::CUDA_SUCCESS
+}

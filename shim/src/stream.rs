@@ -275,3 +275,125 @@ pub unsafe fn capture_info(
         Ok(())
     })())
 }
+
+/// `cuStreamGetAttribute(_ptsz)`: attributes with plain values (and access
+/// policy windows); those holding handles answer `CUDA_ERROR_NOT_SUPPORTED`.
+///
+/// # Safety
+/// `out` null or valid.
+pub unsafe fn attribute(stream: CUstream, attr: cuvm_abi::CUstreamAttrID, out: *mut cuvm_abi::CUstreamAttrValue, per_thread: bool) -> CUresult {
+    remote::done((|| {
+        let out = remote::non_null(out)?;
+        let mut e = Encoder::new();
+        e.u64(stream_id(stream, per_thread)).u32(attr.0);
+        let op = if per_thread { ops::cuStreamGetAttribute_ptsz } else { ops::cuStreamGetAttribute };
+        let r = remote::call(op, &e)?;
+        let bytes = r.decoder().take(64).map_err(remote::protocol)?;
+        let mut pad = [0 as core::ffi::c_char; 64];
+        for (d, s) in pad.iter_mut().zip(bytes) {
+            *d = s.cast_signed();
+        }
+        // SAFETY: checked non-null.
+        unsafe { remote::write(out, cuvm_abi::CUstreamAttrValue { pad }) };
+        Ok(())
+    })())
+}
+
+/// `cuStreamSetAttribute(_ptsz)`.
+///
+/// # Safety
+/// `value` null or valid.
+pub unsafe fn set_attribute(stream: CUstream, attr: cuvm_abi::CUstreamAttrID, value: *const cuvm_abi::CUstreamAttrValue, per_thread: bool) -> CUresult {
+    // SAFETY: null or valid, by contract.
+    let Some(v) = (unsafe { value.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    // SAFETY: every value is 64 plain bytes.
+    let bytes = unsafe { v.pad }.map(core::ffi::c_char::cast_unsigned);
+    let mut e = Encoder::new();
+    e.u64(stream_id(stream, per_thread)).u32(attr.0).raw(&bytes);
+    let op = if per_thread { ops::cuStreamSetAttribute_ptsz } else { ops::cuStreamSetAttribute };
+    remote::done(remote::call(op, &e).map(|_| ()))
+}
+
+/// One stream memory operation: (operation, address, value, flags).
+pub type MemOp = (u32, u64, u64, u32);
+
+/// `cuStreamWaitValue*`, `cuStreamWriteValue*`, `cuStreamBatchMemOp`:
+/// posted in stream order; the host checks each word is the session's.
+pub fn mem_ops(op: u32, stream: CUstream, per_thread: bool, list: &[MemOp], flags: u32) -> CUresult {
+    if list.is_empty() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let Ok(n) = u32::try_from(list.len()) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let mut e = Encoder::new();
+    e.u64(stream_id(stream, per_thread)).u32(flags).u32(n);
+    for (kind, addr, value, f) in list {
+        e.u32(*kind).u64(*addr).u64(*value).u32(*f);
+    }
+    remote::done(remote::post(op, &e, None))
+}
+
+/// `cuStreamBatchMemOp_v2(_ptsz)`.
+///
+/// # Safety
+/// `params` holds `count` entries.
+pub unsafe fn batch_mem_op(
+    stream: CUstream,
+    count: core::ffi::c_uint,
+    params: *mut cuvm_abi::CUstreamBatchMemOpParams,
+    flags: core::ffi::c_uint,
+    per_thread: bool,
+) -> CUresult {
+    use cuvm_abi::CUstreamBatchMemOpType as T;
+    if count == 0 || params.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut list = Vec::with_capacity(count.min(256) as usize);
+    for i in 0..count as usize {
+        // SAFETY: `count` entries by contract; every member is plain data.
+        let p = unsafe { &*params.add(i) };
+        // SAFETY: the operation word leads every member.
+        let kind = unsafe { p.operation };
+        if kind == T::CU_STREAM_MEM_OP_BARRIER || kind == T::CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES {
+            // SAFETY: the member this operation uses.
+            list.push((kind.0, 0, 0, unsafe { p.memoryBarrier.flags }));
+        } else {
+            // SAFETY: waits and writes share this layout.
+            let w = unsafe { p.writeValue };
+            // SAFETY: the 64-bit view of the value (a 32-bit value is its low word).
+            let value = unsafe { w.__bindgen_anon_1.value64 };
+            let value = if kind == T::CU_STREAM_MEM_OP_WAIT_VALUE_32 || kind == T::CU_STREAM_MEM_OP_WRITE_VALUE_32 { value & 0xffff_ffff } else { value };
+            list.push((kind.0, w.address, value, w.flags));
+        }
+    }
+    let op = if per_thread { ops::cuStreamBatchMemOp_v2_ptsz } else { ops::cuStreamBatchMemOp_v2 };
+    mem_ops(op, stream, per_thread, &list, flags)
+}
+
+/// `cuStreamGetCtx_v2(_ptsz)`: the stream's context through
+/// `cuStreamGetCtx`; cuvm offers no green contexts, so `*green` is NULL.
+///
+/// # Safety
+/// `ctx` and `green` null or valid.
+pub unsafe fn get_ctx_v2(stream: CUstream, ctx: *mut cuvm_abi::CUcontext, green: *mut cuvm_abi::CUgreenCtx, per_thread: bool) -> CUresult {
+    use crate::driver::Driver;
+    if ctx.is_null() && green.is_null() {
+        return CUresult::CUDA_ERROR_INVALID_VALUE;
+    }
+    let mut c: cuvm_abi::CUcontext = core::ptr::null_mut();
+    // SAFETY: `c` is local; the stream is forwarded as given.
+    let r = unsafe {
+        if per_thread { crate::Shim::cuStreamGetCtx_ptsz(stream, &mut c) } else { crate::Shim::cuStreamGetCtx(stream, &mut c) }
+    };
+    if r != CUresult::CUDA_SUCCESS {
+        return r;
+    }
+    if !ctx.is_null() {
+        // SAFETY: non-null, valid by contract.
+        unsafe { ctx.write(c) };
+    }
+    if !green.is_null() {
+        // SAFETY: non-null, valid by contract.
+        unsafe { green.write(core::ptr::null_mut()) };
+    }
+    CUresult::CUDA_SUCCESS
+}

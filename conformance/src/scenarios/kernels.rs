@@ -209,6 +209,11 @@ fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
     )?;
     let mut k: CUkernel = null_mut();
     t.ok("cuLibraryGetKernel(vadd)", cu!(api.cuLibraryGetKernel(&mut k, lib, c"vadd".as_ptr())))?;
+    t.ok(
+        "cuKernelSetCacheConfig(PREFER_L1, device 0)",
+        cu!(api.cuKernelSetCacheConfig(k, cuvm_abi::CUfunc_cache::CU_FUNC_CACHE_PREFER_L1, 0)),
+    )?;
+    t.call("cuKernelSetCacheConfig(NULL kernel)", cu!(api.cuKernelSetCacheConfig(null_mut(), cuvm_abi::CUfunc_cache::CU_FUNC_CACHE_PREFER_L1, 0)));
     let n: u32 = 4096;
     let bytes = n as usize * 4;
     let a: Vec<f32> = (0..n).map(|i| i as f32).collect();

@@ -1,6 +1,7 @@
 //! Devices. Total memory is reported as the session's quota where it is
 //! smaller than the card.
 
+use cuvm_abi::CUresult;
 use cuvm_wire::{Decoder, Encoder};
 
 use crate::session::{HResult, Session, ok};
@@ -81,5 +82,41 @@ pub fn p2p_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let v = s.backend.device_p2p_attribute(attrib, src, dst)?;
     let mut e = Encoder::new();
     e.i32(v);
+    ok(e)
+}
+
+/// `cuDeviceGetGraphMemAttribute` / `cuDeviceSetGraphMemAttribute` (`set`):
+/// [device i32, attribute u32, (set) value u64] -> [(get) value u64]. The
+/// session's worker is its own process, so the figures are the session's.
+pub fn graph_mem_attribute(s: &mut Session, a: &mut Decoder<'_>, set: bool) -> HResult {
+    let (dev, attr) = (a.i32()?, a.u32()?);
+    let mut e = Encoder::new();
+    if set {
+        let v = a.u64()?;
+        s.backend.device_set_graph_mem_attribute(dev, attr, v)?;
+    } else {
+        let v = s.backend.device_graph_mem_attribute(dev, attr)?;
+        e.u64(v);
+    }
+    ok(e)
+}
+
+/// Most operations asked about in one atomic-capabilities call.
+const MAX_ATOMIC_OPS: u32 = 64;
+
+/// `cuDeviceGetP2PAtomicCapabilities`: [count u32, operations u32*, source
+/// device i32, destination device i32] -> [capability mask u32 per operation].
+pub fn p2p_atomic_capabilities(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let n = a.u32()?;
+    if n == 0 || n > MAX_ATOMIC_OPS {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let ops: Vec<u32> = (0..n).map(|_| a.u32()).collect::<Result<_, _>>()?;
+    let (src, dst) = (a.i32()?, a.i32()?);
+    let caps = s.backend.device_p2p_atomic_capabilities(&ops, src, dst)?;
+    let mut e = Encoder::new();
+    for c in caps {
+        e.u32(c);
+    }
     ok(e)
 }

@@ -68,7 +68,7 @@ fn owned(s: &Session, g: u64) -> bool {
 
 /// Forgets the ids of graph `g`'s nodes and of the graphs its child nodes
 /// hold (whose `parent` is their node's id), recursively.
-fn forget_nodes(s: &mut Session, g: u64) {
+pub(crate) fn forget_nodes(s: &mut Session, g: u64) {
     let nodes: Vec<u64> =
         s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::GraphNode && e.parent == g).map(|(id, _)| id).collect();
     for n in nodes {
@@ -557,4 +557,32 @@ pub fn kernel_params_get(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         e.u32(p.offset).u32(p.size);
     }
     ok(e)
+}
+
+/// `cuStreamBeginCaptureToGraph`: [stream u64, graph id u64, count u32,
+/// dependency node ids (of that graph), mode u32] -> []. The graph stays
+/// the guest's; the capture adds to it.
+pub fn begin_capture_to_graph(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let stream = stream_raw(s, a.u64()?)?;
+    let g = a.u64()?;
+    let raw = graph(s, g)?;
+    if !owned(s, g) {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let deps = nodes_of(s, a, g)?;
+    let mode = a.u32()?;
+    s.backend.stream_begin_capture_to_graph(stream, raw, &deps, mode)?;
+    ok(Encoder::new())
+}
+
+/// `cuStreamUpdateCaptureDependencies_v2`: [stream u64, count u32, node ids
+/// (of the capture's graph), flags u32] -> [].
+pub fn update_capture_dependencies(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let stream = stream_raw(s, a.u64()?)?;
+    let building = s.backend.stream_capture_info(stream)?.graph;
+    let g = s.handles.find(Kind::Graph, building).ok_or(CUresult::CUDA_ERROR_ILLEGAL_STATE)?;
+    let deps = nodes_of(s, a, g)?;
+    let flags = a.u32()?;
+    s.backend.stream_update_capture_dependencies(stream, &deps, flags)?;
+    ok(Encoder::new())
 }

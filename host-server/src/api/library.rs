@@ -207,3 +207,10 @@ pub fn get_name(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     e.str(&name);
     ok(e)
 }
+
+/// `cuKernelSetCacheConfig`: [kernel id u64, config u32, device i32] -> [].
+pub fn set_cache_config(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (kernel, config, dev) = (a.u64()?, a.u32()?, a.i32()?);
+    s.backend.kernel_set_cache_config(s.handles.raw(kernel, Kind::Kernel)?, config, dev)?;
+    ok(Encoder::new())
+}

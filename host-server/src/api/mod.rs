@@ -255,6 +255,28 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuGraphKernelNodeSetAttribute => graph::kernel_attribute(s, a, true),
         ops::cuGraphKernelNodeCopyAttributes => graph::kernel_copy_attributes(s, a),
         ops::cuGraphKernelNodeGetParams_v2 => graph::kernel_params_get(s, a),
+        ops::cuStreamBeginCaptureToGraph | ops::cuStreamBeginCaptureToGraph_ptsz => graph::begin_capture_to_graph(s, a),
+        ops::cuStreamUpdateCaptureDependencies_v2 | ops::cuStreamUpdateCaptureDependencies_v2_ptsz => {
+            graph::update_capture_dependencies(s, a)
+        }
+        ops::cuStreamGetAttribute | ops::cuStreamGetAttribute_ptsz => stream::attribute(s, a, false),
+        ops::cuStreamSetAttribute | ops::cuStreamSetAttribute_ptsz => stream::attribute(s, a, true),
+        ops::cuStreamBatchMemOp_v2
+        | ops::cuStreamBatchMemOp_v2_ptsz
+        | ops::cuStreamWaitValue32_v2
+        | ops::cuStreamWaitValue32_v2_ptsz
+        | ops::cuStreamWaitValue64_v2
+        | ops::cuStreamWaitValue64_v2_ptsz
+        | ops::cuStreamWriteValue32_v2
+        | ops::cuStreamWriteValue32_v2_ptsz
+        | ops::cuStreamWriteValue64_v2
+        | ops::cuStreamWriteValue64_v2_ptsz => stream::mem_ops(s, a),
+        ops::cuMemPoolSetAccess => pool::set_access(s, a),
+        ops::cuMemPoolGetAccess => pool::get_access(s, a),
+        ops::cuDeviceGetGraphMemAttribute => device::graph_mem_attribute(s, a, false),
+        ops::cuDeviceSetGraphMemAttribute => device::graph_mem_attribute(s, a, true),
+        ops::cuDeviceGetP2PAtomicCapabilities => device::p2p_atomic_capabilities(s, a),
+        ops::cuKernelSetCacheConfig => library::set_cache_config(s, a),
 
         ops::cuEventCreate => event::create(s, a),
         ops::cuEventDestroy_v2 => event::destroy(s, a),

@@ -110,3 +110,32 @@ pub fn set_attribute(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     s.backend.mem_pool_set_attribute(s.handles.raw(pool, Kind::Pool)?, attr, value)?;
     ok(Encoder::new())
 }
+
+/// Most access descriptors in one `cuMemPoolSetAccess`.
+const MAX_ACCESS_DESCS: u32 = 64;
+
+/// `cuMemPoolSetAccess`: [pool id u64, count u32, (location type u32,
+/// location id i32, flags u32)*] -> [].
+pub fn set_access(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let pool = s.handles.raw(a.u64()?, Kind::Pool)?;
+    let n = a.u32()?;
+    if n > MAX_ACCESS_DESCS {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let mut descs = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        descs.push((a.u32()?, a.i32()?, a.u32()?));
+    }
+    s.backend.mem_pool_set_access(pool, &descs)?;
+    ok(Encoder::new())
+}
+
+/// `cuMemPoolGetAccess`: [pool id u64, location type u32, location id i32] -> [flags u32].
+pub fn get_access(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let pool = s.handles.raw(a.u64()?, Kind::Pool)?;
+    let location = (a.u32()?, a.i32()?);
+    let f = s.backend.mem_pool_get_access(pool, location)?;
+    let mut e = Encoder::new();
+    e.u32(f);
+    ok(e)
+}

@@ -27,7 +27,7 @@ pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     if let Some(g) = building.and_then(|raw| s.handles.find(Kind::Graph, raw)) {
         if s.handles.get(g, Kind::Graph).is_ok_and(|e| e.parent == super::CAPTURE_GRAPH) {
             let _ = s.handles.remove(g, Kind::Graph);
-            s.handles.remove_children(Kind::GraphNode, g);
+            super::graph::forget_nodes(s, g);
         }
     }
     s.handles.remove(id, Kind::Stream)?;
@@ -97,4 +97,57 @@ pub fn capture_info(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         e.raw(edge);
     }
     ok(e)
+}
+
+/// `cuStreamGetAttribute` / `cuStreamSetAttribute` (`set`): [stream u64,
+/// attribute u32, (set) value 64 bytes] -> [(get) value 64 bytes]. Values
+/// holding handles are refused; an access policy window must lie in the
+/// session's memory.
+pub fn attribute(s: &mut Session, a: &mut Decoder<'_>, set: bool) -> HResult {
+    let (stream, id) = (a.u64()?, a.u32()?);
+    let raw = stream_raw(s, stream)?;
+    let mut e = Encoder::new();
+    if set {
+        let mut value = [0u8; 64];
+        value.copy_from_slice(a.take(64)?);
+        super::launch::check_attribute(s, id, &value)?;
+        s.backend.stream_set_attribute(raw, id, &value)?;
+    } else {
+        super::launch::check_attribute_id(id)?;
+        let v = s.backend.stream_attribute(raw, id)?;
+        e.raw(&v);
+    }
+    ok(e)
+}
+
+/// Most operations in one `cuStreamBatchMemOp` (the driver's own limit).
+const MAX_MEM_OPS: u32 = 256;
+
+/// `cuStreamWaitValue{32,64}`, `cuStreamWriteValue{32,64}`,
+/// `cuStreamBatchMemOp` (posted): [stream u64, batch flags u32, count u32,
+/// (operation u32, address u64, value u64, flags u32)*] -> []. Each waited
+/// or written word must lie in the session's memory.
+pub fn mem_ops(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    use cuvm_abi::CUstreamBatchMemOpType as T;
+    let (stream, flags, count) = (a.u64()?, a.u32()?, a.u32()?);
+    if count == 0 || count > MAX_MEM_OPS {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let raw = stream_raw(s, stream)?;
+    let mut ops = Vec::with_capacity(count as usize);
+    for _ in 0..count {
+        let op = crate::backend::StreamMemOp { kind: a.u32()?, addr: a.u64()?, value: a.u64()?, flags: a.u32()? };
+        let width = match T(op.kind) {
+            T::CU_STREAM_MEM_OP_WAIT_VALUE_32 | T::CU_STREAM_MEM_OP_WRITE_VALUE_32 => 4,
+            T::CU_STREAM_MEM_OP_WAIT_VALUE_64 | T::CU_STREAM_MEM_OP_WRITE_VALUE_64 => 8,
+            T::CU_STREAM_MEM_OP_BARRIER | T::CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES => 0,
+            _ => return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into()),
+        };
+        if width > 0 {
+            s.allocations.check(op.addr, width)?;
+        }
+        ops.push(op);
+    }
+    s.backend.stream_mem_ops(raw, &ops, flags)?;
+    ok(Encoder::new())
 }

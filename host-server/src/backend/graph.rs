@@ -147,6 +147,14 @@ pub trait Graphs {
     fn stream_is_capturing(&mut self, stream: Raw) -> CuResult<u32> {
         Err(NOT_SUPPORTED)
     }
+    /// `cuStreamBeginCaptureToGraph`: captures into an existing graph after `deps`.
+    fn stream_begin_capture_to_graph(&mut self, stream: Raw, graph: Raw, deps: &[Raw], mode: u32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuStreamUpdateCaptureDependencies_v2`: `flags` 0 adds, 1 sets.
+    fn stream_update_capture_dependencies(&mut self, stream: Raw, deps: &[Raw], flags: u32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
     /// `cuThreadExchangeStreamCaptureMode` on the thread serving the session.
     fn exchange_capture_mode(&mut self, mode: u32) -> CuResult<u32> {
         Err(NOT_SUPPORTED)

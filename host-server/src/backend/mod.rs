@@ -33,6 +33,20 @@ pub const NOT_SUPPORTED: CUresult = CUresult::CUDA_ERROR_NOT_SUPPORTED;
 pub const SPECIAL_STREAMS: [u64; 3] = [0, 1, 2];
 
 /// One kernel parameter: offset and size in the packed parameter buffer.
+/// One stream memory operation (`CUstreamBatchMemOpParams`): wait for or
+/// write a 32/64-bit value, a memory barrier, a remote-writes flush.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamMemOp {
+    /// `CUstreamBatchMemOpType`.
+    pub kind: u32,
+    /// The device address (waits and writes).
+    pub addr: u64,
+    /// The value (waits and writes).
+    pub value: u64,
+    /// The operation's flags.
+    pub flags: u32,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ParamInfo {
     /// Byte offset in the argument buffer.
@@ -538,6 +552,39 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     fn stream_get_flags(&mut self, stream: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuStreamGetAttribute`: the 64-byte value.
+    fn stream_attribute(&mut self, stream: Raw, id: u32) -> CuResult<[u8; 64]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn stream_set_attribute(&mut self, stream: Raw, id: u32, value: &[u8; 64]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuStreamBatchMemOp_v2` (and the single waits and writes).
+    fn stream_mem_ops(&mut self, stream: Raw, ops: &[StreamMemOp], flags: u32) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuMemPoolSetAccess`: (location type, id, flags) per descriptor.
+    fn mem_pool_set_access(&mut self, pool: Raw, descs: &[(u32, i32, u32)]) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuMemPoolGetAccess` for a location (type, id).
+    fn mem_pool_get_access(&mut self, pool: Raw, location: (u32, i32)) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuDeviceGetGraphMemAttribute` (every attribute is a u64).
+    fn device_graph_mem_attribute(&mut self, dev: i32, attr: u32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn device_set_graph_mem_attribute(&mut self, dev: i32, attr: u32, value: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuDeviceGetP2PAtomicCapabilities`: one mask per operation.
+    fn device_p2p_atomic_capabilities(&mut self, ops: &[u32], src: i32, dst: i32) -> CuResult<Vec<u32>> {
+        Err(NOT_SUPPORTED)
+    }
+    fn kernel_set_cache_config(&mut self, kernel: Raw, config: u32, dev: i32) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
 

@@ -12,7 +12,7 @@ use cuvm_abi::{
     CUresult, CUstream, CUuuid,
 };
 
-use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw};
+use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw, StreamMemOp};
 
 /// A string that only cuvm's guest library contains, so that cuvm-host never
 /// loads it in place of the real driver.
@@ -1024,6 +1024,86 @@ impl Backend for Native {
         let mut f = 0;
         call!(self.cuStreamGetFlags(ptr(stream), &mut f))?;
         Ok(f)
+    }
+
+    fn stream_attribute(&mut self, stream: Raw, id: u32) -> CuResult<[u8; 64]> {
+        let mut v = cuvm_abi::CUlaunchAttributeValue { pad: [0; 64] };
+        call!(self.cuStreamGetAttribute(ptr(stream), cuvm_abi::CUlaunchAttributeID(id), &mut v))?;
+        // SAFETY: every value is 64 plain bytes.
+        Ok(unsafe { v.pad }.map(c_char::cast_unsigned))
+    }
+
+    fn stream_set_attribute(&mut self, stream: Raw, id: u32, value: &[u8; 64]) -> CuResult<()> {
+        let v = cuvm_abi::CUlaunchAttributeValue { pad: value.map(u8::cast_signed) };
+        call!(self.cuStreamSetAttribute(ptr(stream), cuvm_abi::CUlaunchAttributeID(id), &v))
+    }
+
+    fn stream_mem_ops(&mut self, stream: Raw, ops: &[StreamMemOp], flags: u32) -> CuResult<()> {
+        use cuvm_abi::CUstreamBatchMemOpType as T;
+        let mut params: Vec<cuvm_abi::CUstreamBatchMemOpParams> = Vec::with_capacity(ops.len());
+        for op in ops {
+            let mut p = cuvm_abi::CUstreamBatchMemOpParams { pad: [0; 6] };
+            let kind = T(op.kind);
+            if kind == T::CU_STREAM_MEM_OP_BARRIER || kind == T::CU_STREAM_MEM_OP_FLUSH_REMOTE_WRITES {
+                p.memoryBarrier = cuvm_abi::CUstreamBatchMemOpParams_union_CUstreamMemOpMemoryBarrierParams_st { operation: kind, flags: op.flags };
+            } else {
+                // Waits and writes share one layout; a 32-bit value is the
+                // low word of the 64-bit one (little-endian).
+                p.writeValue = cuvm_abi::CUstreamBatchMemOpParams_union_CUstreamMemOpWriteValueParams_st {
+                    operation: kind,
+                    address: op.addr,
+                    __bindgen_anon_1: cuvm_abi::CUstreamBatchMemOpParams_union_CUstreamMemOpWriteValueParams_st__bindgen_ty_1 {
+                        value64: op.value,
+                    },
+                    flags: op.flags,
+                    alias: 0,
+                };
+            }
+            params.push(p);
+        }
+        let n = u32::try_from(params.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        call!(self.cuStreamBatchMemOp_v2(ptr(stream), n, params.as_mut_ptr(), flags))
+    }
+
+    fn mem_pool_set_access(&mut self, pool: Raw, descs: &[(u32, i32, u32)]) -> CuResult<()> {
+        let map: Vec<cuvm_abi::CUmemAccessDesc> = descs
+            .iter()
+            .map(|(t, id, f)| cuvm_abi::CUmemAccessDesc {
+                location: cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType(*t), id: *id },
+                flags: cuvm_abi::CUmemAccess_flags(*f),
+            })
+            .collect();
+        call!(self.cuMemPoolSetAccess(ptr(pool), map.as_ptr(), map.len()))
+    }
+
+    fn mem_pool_get_access(&mut self, pool: Raw, location: (u32, i32)) -> CuResult<u32> {
+        let mut loc = cuvm_abi::CUmemLocation { type_: cuvm_abi::CUmemLocationType(location.0), id: location.1 };
+        let mut f = cuvm_abi::CUmemAccess_flags(0);
+        call!(self.cuMemPoolGetAccess(&mut f, ptr(pool), &mut loc))?;
+        Ok(f.0)
+    }
+
+    fn device_graph_mem_attribute(&mut self, dev: i32, attr: u32) -> CuResult<u64> {
+        let mut v = 0u64;
+        call!(self.cuDeviceGetGraphMemAttribute(dev, cuvm_abi::CUgraphMem_attribute(attr), (&raw mut v).cast()))?;
+        Ok(v)
+    }
+
+    fn device_set_graph_mem_attribute(&mut self, dev: i32, attr: u32, value: u64) -> CuResult<()> {
+        let mut v = value;
+        call!(self.cuDeviceSetGraphMemAttribute(dev, cuvm_abi::CUgraphMem_attribute(attr), (&raw mut v).cast()))
+    }
+
+    fn device_p2p_atomic_capabilities(&mut self, ops: &[u32], src: i32, dst: i32) -> CuResult<Vec<u32>> {
+        let ops: Vec<cuvm_abi::CUatomicOperation> = ops.iter().map(|o| cuvm_abi::CUatomicOperation(*o)).collect();
+        let mut caps = vec![0u32; ops.len()];
+        let n = u32::try_from(ops.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        call!(self.cuDeviceGetP2PAtomicCapabilities(caps.as_mut_ptr(), ops.as_ptr(), n, src, dst))?;
+        Ok(caps)
+    }
+
+    fn kernel_set_cache_config(&mut self, kernel: Raw, config: u32, dev: i32) -> CuResult<()> {
+        call!(self.cuKernelSetCacheConfig(ptr(kernel), CUfunc_cache(config), dev))
     }
 
     fn event_create(&mut self, flags: u32) -> CuResult<Raw> {

@@ -159,6 +159,13 @@ impl Emulated {
         self.not_capturable(Some(stream))
     }
 
+    /// Starts a capture on `stream` into `graph` after `deps`.
+    fn start_capture(&mut self, stream: Raw, graph: Raw, deps: Vec<Raw>) {
+        self.g.next_capture += 1;
+        let id = self.g.next_capture;
+        self.g.captures.insert(stream, Capture { id, graph, deps, invalidated: false, origin: true });
+    }
+
     fn graph_exists(&self, graph: Raw) -> CuResult<()> {
         if self.g.graphs.contains_key(&graph) { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
     }
@@ -285,9 +292,45 @@ impl Graphs for Emulated {
             return Err(CUresult::CUDA_ERROR_ILLEGAL_STATE);
         }
         let graph = self.graph_create(0)?;
-        self.g.next_capture += 1;
-        let id = self.g.next_capture;
-        self.g.captures.insert(stream, Capture { id, graph, deps: Vec::new(), invalidated: false, origin: true });
+        self.start_capture(stream, graph, Vec::new());
+        Ok(())
+    }
+
+    fn stream_begin_capture_to_graph(&mut self, stream: Raw, graph: Raw, deps: &[Raw], mode: u32) -> CuResult<()> {
+        self.context()?;
+        self.stream(stream)?;
+        self.graph_exists(graph)?;
+        if mode > MODE_RELAXED || deps.iter().any(|d| self.g.nodes.get(d).is_none_or(|n| n.graph != graph)) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        if super::super::SPECIAL_STREAMS.contains(&stream) && stream != 2 {
+            return Err(CUresult::CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED);
+        }
+        if self.g.captures.contains_key(&stream) {
+            return Err(CUresult::CUDA_ERROR_ILLEGAL_STATE);
+        }
+        self.start_capture(stream, graph, deps.to_vec());
+        Ok(())
+    }
+
+    fn stream_update_capture_dependencies(&mut self, stream: Raw, deps: &[Raw], flags: u32) -> CuResult<()> {
+        self.context()?;
+        const ADD: u32 = 0;
+        const SET: u32 = 1;
+        let graph = self.g.captures.get(&stream).ok_or(CUresult::CUDA_ERROR_ILLEGAL_STATE)?.graph;
+        if flags > SET || deps.iter().any(|d| self.g.nodes.get(d).is_none_or(|n| n.graph != graph)) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        let c = self.g.captures.get_mut(&stream).ok_or(CUresult::CUDA_ERROR_ILLEGAL_STATE)?;
+        if flags == ADD {
+            for d in deps {
+                if !c.deps.contains(d) {
+                    c.deps.push(*d);
+                }
+            }
+        } else {
+            c.deps = deps.to_vec();
+        }
         Ok(())
     }
 

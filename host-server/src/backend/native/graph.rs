@@ -333,6 +333,29 @@ impl Graphs for Native {
         call!(self.cuGraphUpload(ptr(exec), ptr(stream)))
     }
 
+    fn stream_begin_capture_to_graph(&mut self, stream: Raw, graph: Raw, deps: &[Raw], mode: u32) -> CuResult<()> {
+        let d = nodes(deps);
+        call!(self.cuStreamBeginCaptureToGraph(
+            ptr(stream),
+            ptr(graph),
+            if d.is_empty() { std::ptr::null() } else { d.as_ptr() },
+            std::ptr::null(),
+            d.len(),
+            CUstreamCaptureMode(mode)
+        ))
+    }
+
+    fn stream_update_capture_dependencies(&mut self, stream: Raw, deps: &[Raw], flags: u32) -> CuResult<()> {
+        let mut d = nodes(deps);
+        call!(self.cuStreamUpdateCaptureDependencies_v2(
+            ptr(stream),
+            if d.is_empty() { std::ptr::null_mut() } else { d.as_mut_ptr() },
+            std::ptr::null(),
+            d.len(),
+            flags
+        ))
+    }
+
     fn graph_clone(&mut self, graph: Raw) -> CuResult<Raw> {
         let mut g: CUgraph = std::ptr::null_mut();
         call!(self.cuGraphClone(&mut g, ptr(graph)))?;
