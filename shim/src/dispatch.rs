@@ -2159,4 +2159,24 @@ impl Driver for Shim {
     unsafe fn cuKernelSetCacheConfig(kernel: CUkernel, config: CUfunc_cache, dev: CUdevice) -> CUresult {
         library::set_cache_config(kernel, config, dev)
     }
+
+    unsafe fn cuGraphAddNode(phGraphNode: *mut CUgraphNode, hGraph: CUgraph, dependencies: *const CUgraphNode, numDependencies: usize, nodeParams: *mut CUgraphNodeParams) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_node_generic(phGraphNode, hGraph, dependencies, core::ptr::null(), numDependencies, nodeParams) }
+    }
+
+    unsafe fn cuGraphAddNode_v2(phGraphNode: *mut CUgraphNode, hGraph: CUgraph, dependencies: *const CUgraphNode, dependencyData: *const CUgraphEdgeData, numDependencies: usize, nodeParams: *mut CUgraphNodeParams) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::add_node_generic(phGraphNode, hGraph, dependencies, dependencyData, numDependencies, nodeParams) }
+    }
+
+    unsafe fn cuGraphNodeSetParams(hNode: CUgraphNode, nodeParams: *mut CUgraphNodeParams) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_node_generic(core::ptr::null_mut(), hNode, nodeParams) }
+    }
+
+    unsafe fn cuGraphExecNodeSetParams(hGraphExec: CUgraphExec, hNode: CUgraphNode, nodeParams: *mut CUgraphNodeParams) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { graph::set_node_generic(hGraphExec, hNode, nodeParams) }
+    }
 }

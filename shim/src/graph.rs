@@ -1140,3 +1140,110 @@ pub unsafe fn update_capture_dependencies(
         call(op, &e).map(|_| ())
     })())
 }
+
+// ---- The generic node API (cuGraphAddNode and friends) -----------------------
+
+/// The CUDA 12 kernel parameters as the (same-shaped) CUDA 11.x ones.
+fn kernel_from_v3(k: &cuvm_abi::CUDA_KERNEL_NODE_PARAMS_v3) -> CUDA_KERNEL_NODE_PARAMS {
+    CUDA_KERNEL_NODE_PARAMS {
+        func: k.func,
+        gridDimX: k.gridDimX,
+        gridDimY: k.gridDimY,
+        gridDimZ: k.gridDimZ,
+        blockDimX: k.blockDimX,
+        blockDimY: k.blockDimY,
+        blockDimZ: k.blockDimZ,
+        sharedMemBytes: k.sharedMemBytes,
+        kernelParams: k.kernelParams,
+        extra: k.extra,
+        kern: k.kern,
+        ctx: k.ctx,
+    }
+}
+
+fn memset_from_v2(m: &cuvm_abi::CUDA_MEMSET_NODE_PARAMS_v2) -> CUDA_MEMSET_NODE_PARAMS {
+    CUDA_MEMSET_NODE_PARAMS { dst: m.dst, pitch: m.pitch, value: m.value, elementSize: m.elementSize, width: m.width, height: m.height }
+}
+
+/// A node type the generic API carries only for the typed entry points cuvm
+/// has: logged once, `CUDA_ERROR_NOT_SUPPORTED`.
+fn generic_refused(t: CUgraphNodeType) -> CUresult {
+    crate::driver::log_unsupported_once(
+        "cuGraphAddNode/cuGraphNodeSetParams",
+        &format!("node type {} (host, memory allocation, external semaphore, batch memory operation or conditional nodes) is not supported by cuvm", t.0),
+    );
+    CUresult::CUDA_ERROR_NOT_SUPPORTED
+}
+
+/// `cuGraphAddNode(_v2)`: the typed add of the node's kind.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn add_node_generic(
+    out: *mut CUgraphNode,
+    graph: CUgraph,
+    deps: *const CUgraphNode,
+    data: *const CUgraphEdgeData,
+    n: usize,
+    params: *mut cuvm_abi::CUgraphNodeParams,
+) -> CUresult {
+    use CUgraphNodeType as T;
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { params.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    // SAFETY: forwarded contract.
+    if let Err(e) = unsafe { default_edges(data, n) } {
+        return e;
+    }
+    let u = &p.__bindgen_anon_1;
+    // SAFETY: each arm reads the member its type names; forwarded contract.
+    unsafe {
+        match p.type_ {
+            T::CU_GRAPH_NODE_TYPE_KERNEL => add_kernel(out, graph, deps, n, &kernel_from_v3(&u.kernel)),
+            T::CU_GRAPH_NODE_TYPE_MEMCPY => add_memcpy(out, graph, deps, n, &u.memcpy.copyParams),
+            T::CU_GRAPH_NODE_TYPE_MEMSET => add_memset(out, graph, deps, n, &memset_from_v2(&u.memset)),
+            T::CU_GRAPH_NODE_TYPE_EMPTY => add_empty(out, graph, deps, n),
+            T::CU_GRAPH_NODE_TYPE_EVENT_RECORD => add_event(ops::cuGraphAddEventRecordNode, out, graph, deps, n, u.eventRecord.event),
+            T::CU_GRAPH_NODE_TYPE_WAIT_EVENT => add_event(ops::cuGraphAddEventWaitNode, out, graph, deps, n, u.eventWait.event),
+            T::CU_GRAPH_NODE_TYPE_GRAPH if u.graph.ownership == cuvm_abi::CUgraphChildGraphNodeOwnership::CU_GRAPH_CHILD_GRAPH_OWNERSHIP_CLONE => {
+                add_child(out, graph, deps, n, u.graph.graph)
+            }
+            T::CU_GRAPH_NODE_TYPE_GRAPH => {
+                crate::driver::log_unsupported_once("cuGraphAddNode", "moving a graph into a child node is not supported by cuvm (clone it)");
+                CUresult::CUDA_ERROR_NOT_SUPPORTED
+            }
+            t => generic_refused(t),
+        }
+    }
+}
+
+/// `cuGraphNodeSetParams` (`exec` null) / `cuGraphExecNodeSetParams`: the
+/// typed change of the node's kind.
+///
+/// # Safety
+/// As the driver's.
+pub unsafe fn set_node_generic(exec: CUgraphExec, node: CUgraphNode, params: *mut cuvm_abi::CUgraphNodeParams) -> CUresult {
+    use CUgraphNodeType as T;
+    // SAFETY: null or valid, by contract.
+    let Some(p) = (unsafe { params.as_ref() }) else { return CUresult::CUDA_ERROR_INVALID_VALUE };
+    let u = &p.__bindgen_anon_1;
+    let in_exec = !exec.is_null();
+    // SAFETY: each arm reads the member its type names; forwarded contract.
+    unsafe {
+        match p.type_ {
+            T::CU_GRAPH_NODE_TYPE_KERNEL if in_exec => exec_set_kernel(exec, node, &kernel_from_v3(&u.kernel)),
+            T::CU_GRAPH_NODE_TYPE_KERNEL => set_kernel_params(node, &kernel_from_v3(&u.kernel)),
+            T::CU_GRAPH_NODE_TYPE_MEMCPY if in_exec => exec_set_memcpy(exec, node, &u.memcpy.copyParams),
+            T::CU_GRAPH_NODE_TYPE_MEMCPY => set_memcpy_params(node, &u.memcpy.copyParams),
+            T::CU_GRAPH_NODE_TYPE_MEMSET if in_exec => exec_set_memset(exec, node, &memset_from_v2(&u.memset)),
+            T::CU_GRAPH_NODE_TYPE_MEMSET => set_memset_params(node, &memset_from_v2(&u.memset)),
+            T::CU_GRAPH_NODE_TYPE_EVENT_RECORD if in_exec => {
+                exec_set_handle(ops::cuGraphExecEventRecordNodeSetEvent, exec, node, id(u.eventRecord.event))
+            }
+            T::CU_GRAPH_NODE_TYPE_EVENT_RECORD => set_node_event(ops::cuGraphEventRecordNodeSetEvent, node, u.eventRecord.event),
+            T::CU_GRAPH_NODE_TYPE_WAIT_EVENT if in_exec => exec_set_handle(ops::cuGraphExecEventWaitNodeSetEvent, exec, node, id(u.eventWait.event)),
+            T::CU_GRAPH_NODE_TYPE_WAIT_EVENT => set_node_event(ops::cuGraphEventWaitNodeSetEvent, node, u.eventWait.event),
+            T::CU_GRAPH_NODE_TYPE_GRAPH if in_exec => exec_set_handle(ops::cuGraphExecChildGraphNodeSetParams, exec, node, id(u.graph.graph)),
+            t => generic_refused(t),
+        }
+    }
+}

@@ -423,6 +423,33 @@ fn node_changes(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let w = words(api, t, r, "r")?;
     t.check("the executable's child graph was replaced (r = 4)", w.iter().all(|x| *x == 4))?;
     t.call("cuGraphDestroy(the graph a child node holds)", cu!(api.cuGraphDestroy(held)));
+    // The generic node API.
+    let mut g3: CUgraph = null_mut();
+    t.ok("cuGraphCreate (generic)", cu!(api.cuGraphCreate(&mut g3, 0)))?;
+    // SAFETY: all-zero is a valid CUgraphNodeParams (the reserved words must be zero).
+    let mut np: cuvm_abi::CUgraphNodeParams = unsafe { std::mem::zeroed() };
+    np.type_ = CUgraphNodeType::CU_GRAPH_NODE_TYPE_MEMSET;
+    np.__bindgen_anon_1.memset = cuvm_abi::CUDA_MEMSET_NODE_PARAMS_v2 { dst: r, pitch: 4 * N, value: 6, elementSize: 4, width: N, height: 1, ctx };
+    let mut gm = null_mut();
+    t.ok("cuGraphAddNode_v2(memset r = 6)", cu!(api.cuGraphAddNode_v2(&mut gm, g3, std::ptr::null(), std::ptr::null(), 0, &mut np)))?;
+    let mut ty = CUgraphNodeType(99);
+    t.ok("cuGraphNodeGetType(generic memset)", cu!(api.cuGraphNodeGetType(gm, &mut ty)))?;
+    t.value("type of the generic node", ty.0);
+    np.__bindgen_anon_1.memset.value = 7;
+    t.ok("cuGraphNodeSetParams(r = 7)", cu!(api.cuGraphNodeSetParams(gm, &mut np)))?;
+    let mut mp = CUDA_MEMSET_NODE_PARAMS::default();
+    t.ok("cuGraphMemsetNodeGetParams(generic)", cu!(api.cuGraphMemsetNodeGetParams(gm, &mut mp)))?;
+    t.value("generic memset value", mp.value);
+    let mut exec3: CUgraphExec = null_mut();
+    t.ok("cuGraphInstantiateWithFlags (generic)", cu!(api.cuGraphInstantiateWithFlags(&mut exec3, g3, 0)))?;
+    np.__bindgen_anon_1.memset.value = 8;
+    t.ok("cuGraphExecNodeSetParams(r = 8)", cu!(api.cuGraphExecNodeSetParams(exec3, gm, &mut np)))?;
+    t.ok("cuGraphLaunch (generic)", cu!(api.cuGraphLaunch(exec3, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let w = words(api, t, r, "r")?;
+    t.check("the executable's generic memset set r = 8", w.iter().all(|x| *x == 8))?;
+    t.ok("cuGraphExecDestroy (generic)", cu!(api.cuGraphExecDestroy(exec3)))?;
+    t.ok("cuGraphDestroy (generic)", cu!(api.cuGraphDestroy(g3)))?;
     for (name, e) in [("exec", exec), ("clone's exec", execc)] {
         t.ok(&format!("cuGraphExecDestroy {name}"), cu!(api.cuGraphExecDestroy(e)))?;
     }
