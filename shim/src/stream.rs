@@ -344,7 +344,11 @@ pub unsafe fn batch_mem_op(
     per_thread: bool,
 ) -> CUresult {
     use cuvm_abi::CUstreamBatchMemOpType as T;
-    if count == 0 || params.is_null() {
+    // No operation is nothing to do (the driver answers success).
+    if count == 0 {
+        return CUresult::CUDA_SUCCESS;
+    }
+    if params.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
     let mut list = Vec::with_capacity(count.min(256) as usize);
