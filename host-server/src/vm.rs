@@ -129,6 +129,16 @@ impl Vm {
         true
     }
 
+    /// Charges `bytes` the VM already uses whatever the quota (memory a
+    /// pool of one of its sessions turned out to hold): later charges fail
+    /// while the VM is over its quota.
+    pub fn force_charge(&self, bytes: u64) {
+        let _ = self.page[0].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_add(bytes)));
+        if self.slot > 0 {
+            self.page[self.slot].fetch_add(bytes, Ordering::AcqRel);
+        }
+    }
+
     /// Gives `bytes` back.
     pub fn release(&self, bytes: u64) {
         let _ = self.page[0].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(bytes)));

@@ -165,3 +165,33 @@ fn a_captures_graph_is_the_drivers_until_the_capture_ends() {
     }
     drop(host);
 }
+
+#[test]
+fn memory_a_pool_keeps_counts_against_the_quota_until_it_is_given_back() {
+    let dir = scratch("pool-quota");
+    let sock = dir.join("h.sock");
+    let addr = format!("unix:{}", sock.display());
+    let host = start_host(&dir, &["--listen", &addr, "--backend", "emulated", "--quota", "64M"], &sock);
+    let (pools, libdir) = build_program(&dir, "pools");
+    let out = guest(&pools, &libdir, &addr).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "raise the release threshold: CUDA_SUCCESS",
+        "alloc async 40 MiB: CUDA_SUCCESS",
+        "free async: CUDA_SUCCESS",
+        "alloc async 40 MiB again (the pool's memory): CUDA_SUCCESS",
+        "free async again: CUDA_SUCCESS",
+        "synchronize: CUDA_SUCCESS",
+        "alloc 32 MiB while the pool keeps 40: CUDA_ERROR_OUT_OF_MEMORY",
+        "trim the pool: CUDA_SUCCESS",
+        "alloc 32 MiB after the trim: CUDA_SUCCESS",
+        "free: CUDA_SUCCESS",
+        "alloc async 40 MiB (threshold 0): CUDA_SUCCESS",
+        "free async (threshold 0): CUDA_SUCCESS",
+        "synchronize (threshold 0): CUDA_SUCCESS",
+        "alloc 32 MiB after the pool gave its memory back: CUDA_SUCCESS",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}\nhost log:\n{}", host.log());
+    }
+    drop(host);
+}

@@ -137,6 +137,7 @@ pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn synchronize(s: &mut Session) -> HResult {
     s.sync_point()?;
     s.backend.ctx_synchronize()?;
+    s.settle_pools();
     ok(Encoder::new())
 }
 

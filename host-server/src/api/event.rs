@@ -38,6 +38,7 @@ pub fn synchronize(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let raw = s.handles.raw(a.u64()?, Kind::Event)?;
     s.sync_point()?;
     s.backend.event_synchronize(raw)?;
+    s.settle_pools();
     ok(Encoder::new())
 }
 

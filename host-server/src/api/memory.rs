@@ -80,10 +80,47 @@ pub fn free(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         }
     }
     s.backend.mem_free(ptr)?;
-    if let Some(r) = s.allocations.remove(ptr) {
-        s.vm.release(r.len);
-    }
+    forget_allocation(s, ptr);
     ok(Encoder::new())
+}
+
+/// Forgets an allocation the backend freed: its bytes go back to the VM,
+/// or, for a pool allocation, stay charged as memory the pool keeps until
+/// the next synchronisation settles it ([`Session::settle_pools`]).
+fn forget_allocation(s: &mut Session, ptr: u64) {
+    if let Some(r) = s.allocations.remove(ptr) {
+        if s.pooled.remove(&ptr).is_some() {
+            s.pool_retained = s.pool_retained.saturating_add(r.len);
+        } else {
+            s.vm.release(r.len);
+        }
+    }
+}
+
+/// A stream-ordered allocation of `size` bytes with `alloc`: memory the
+/// session's pools keep (already charged) is counted first, the rest is
+/// charged as any allocation; the pointer is recorded as a pool's.
+pub(crate) fn pooled_alloc(
+    s: &mut Session,
+    size: u64,
+    alloc: impl FnOnce(&mut dyn crate::backend::Backend) -> crate::backend::CuResult<u64>,
+) -> HResult {
+    let reuse = size.min(s.pool_retained);
+    charge(s, size - reuse)?;
+    s.pool_retained -= reuse;
+    let ptr = match alloc(s.backend.as_mut()) {
+        Ok(p) => p,
+        Err(e) => {
+            s.vm.release(size - reuse);
+            s.pool_retained += reuse;
+            return Err(e.into());
+        }
+    };
+    s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
+    s.pooled.insert(ptr, size);
+    let mut e = Encoder::new();
+    e.u64(ptr);
+    ok(e)
 }
 
 /// `cuMemGetInfo_v2`: [] -> [free u64, total u64], within the quota.
@@ -335,7 +372,7 @@ pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut De
 pub fn alloc_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, stream) = (a.u64()?, a.u64()?);
     let stream = stream_raw(s, stream)?;
-    charged_alloc(s, size, |b| b.mem_alloc_async(size, stream))
+    pooled_alloc(s, size, |b| b.mem_alloc_async(size, stream))
 }
 
 /// `cuMemFreeAsync(_ptsz)`: [pointer u64, stream u64] -> [].
@@ -347,9 +384,7 @@ pub fn free_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     }
     let stream = stream_raw(s, stream)?;
     s.backend.mem_free_async(ptr, stream)?;
-    if let Some(r) = s.allocations.remove(ptr) {
-        s.vm.release(r.len);
-    }
+    forget_allocation(s, ptr);
     ok(Encoder::new())
 }
 

@@ -48,6 +48,7 @@ pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     }
     s.backend.mem_pool_destroy(entry.raw)?;
     s.handles.remove(id, Kind::Pool)?;
+    s.settle_pools();
     ok(Encoder::new())
 }
 
@@ -57,7 +58,7 @@ pub fn alloc_from_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, pool, stream) = (a.u64()?, a.u64()?, a.u64()?);
     let pool = s.handles.raw(pool, Kind::Pool)?;
     let stream = super::stream_raw(s, stream)?;
-    super::memory::charged_alloc(s, size, |b| b.mem_alloc_from_pool(size, pool, stream))
+    super::memory::pooled_alloc(s, size, |b| b.mem_alloc_from_pool(size, pool, stream))
 }
 
 /// `cuDeviceGetMemPool`: [device i32] -> [pool id u64].
@@ -90,6 +91,7 @@ pub fn default_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 pub fn trim(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (pool, keep) = (a.u64()?, a.u64()?);
     s.backend.mem_pool_trim(s.handles.raw(pool, Kind::Pool)?, keep)?;
+    s.settle_pools();
     ok(Encoder::new())
 }
 

@@ -39,6 +39,7 @@ pub fn synchronize(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let raw = stream_raw(s, a.u64()?)?;
     s.sync_point()?;
     s.backend.stream_synchronize(raw)?;
+    s.settle_pools();
     ok(Encoder::new())
 }
 

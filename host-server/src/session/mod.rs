@@ -116,6 +116,12 @@ pub struct Session {
     /// Mirrored page-locked guest memory: address -> the bytes the guest
     /// last had (to tell which mirrors the device changed).
     pub mirrors: std::collections::BTreeMap<u64, Vec<u8>>,
+    /// Live stream-ordered (pool) allocations: pointer -> bytes.
+    pub pooled: HashMap<u64, u64>,
+    /// Bytes charged to the VM for memory the session's pools keep beyond
+    /// its live pool allocations (freed with `cuMemFreeAsync`, not yet
+    /// released to the driver): settled at each synchronisation.
+    pub pool_retained: u64,
 }
 
 /// The largest module image a guest may send.
@@ -144,6 +150,8 @@ impl Session {
             reservations: std::collections::BTreeMap::new(),
             mem_handles: HashMap::new(),
             mirrors: std::collections::BTreeMap::new(),
+            pooled: HashMap::new(),
+            pool_retained: 0,
         }
     }
 
@@ -156,6 +164,37 @@ impl Session {
             Some(e) => Err(Fail::Cuda(e)),
             None => Ok(()),
         }
+    }
+
+    /// Settles the charge for memory the session's pools keep: after a
+    /// synchronisation (when the driver gives pools' unused memory back to
+    /// the system, down to their release thresholds) or a trim, the VM is
+    /// charged what the pools still reserve beyond the live pool
+    /// allocations — no more (what was released is given back) and no less
+    /// (what a pool kept stays charged, even over the quota, so that later
+    /// allocations fail).
+    pub fn settle_pools(&mut self) {
+        const RESERVED_MEM_CURRENT: u32 = 5;
+        let mut pools: Vec<crate::backend::Raw> = self.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::Pool).map(|(_, e)| e.raw).collect();
+        let devices = self.backend.device_count().unwrap_or(0);
+        for d in 0..devices {
+            pools.extend(self.backend.default_mem_pool(d).ok());
+            pools.extend(self.backend.device_mem_pool(d).ok());
+        }
+        pools.sort_unstable();
+        pools.dedup();
+        let reserved: u64 = pools.iter().map(|p| self.backend.mem_pool_get_attribute(*p, RESERVED_MEM_CURRENT).unwrap_or(0)).sum();
+        // Pool allocations that went with their context are gone.
+        let allocations = &self.allocations;
+        self.pooled.retain(|p, _| allocations.get(*p).is_some());
+        let live: u64 = self.pooled.values().sum();
+        let now = reserved.saturating_sub(live);
+        match now.cmp(&self.pool_retained) {
+            std::cmp::Ordering::Less => self.vm.release(self.pool_retained - now),
+            std::cmp::Ordering::Greater => self.vm.force_charge(now - self.pool_retained),
+            std::cmp::Ordering::Equal => {}
+        }
+        self.pool_retained = now;
     }
 
     /// Makes the guest thread's context (`ctx` id, 0 for none) current on
@@ -313,6 +352,8 @@ impl Session {
         }
         let objects = self.handles.newest_first();
         let ranges = self.allocations.all();
+        // What the pools keep goes with the session's contexts.
+        self.vm.release(std::mem::take(&mut self.pool_retained));
         let mut freed = 0u64;
         // Objects and memory inside contexts first, with their context current.
         for (id, e) in &objects {

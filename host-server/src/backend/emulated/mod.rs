@@ -73,12 +73,42 @@ pub struct Emulated {
     /// Created pools, and the device's current pool.
     pools: std::collections::HashSet<Raw>,
     current_pool: Raw,
+    /// Live pool allocations: pointer -> (pool, bytes).
+    pooled: HashMap<u64, (Raw, u64)>,
+    /// Bytes each pool keeps after frees, given back at synchronisations
+    /// down to the pool's release threshold (as the driver's pools do).
+    kept: HashMap<Raw, u64>,
 }
 
 /// The emulated device's one memory pool.
 const EMULATED_POOL: Raw = 0x9001;
 
 impl Emulated {
+    /// Bytes of live allocations from `pool`.
+    fn pool_live(&self, pool: Raw) -> u64 {
+        self.pooled.values().filter(|(p, _)| *p == pool).map(|(_, n)| n).sum()
+    }
+
+    /// A stream-ordered allocation from `pool`: what the pool keeps is used first.
+    fn pool_alloc(&mut self, pool: Raw, size: u64) -> CuResult<u64> {
+        let ptr = self.alloc_raw(size)?;
+        self.pooled.insert(ptr, (pool, size));
+        if let Some(k) = self.kept.get_mut(&pool) {
+            *k = k.saturating_sub(size);
+        }
+        Ok(ptr)
+    }
+
+    /// A synchronisation: pools give back what they keep beyond their
+    /// release thresholds (attribute 4, default 0).
+    fn release_pools(&mut self) {
+        const RELEASE_THRESHOLD: u32 = 4;
+        let attrs = &self.pool_attributes;
+        for (pool, k) in &mut self.kept {
+            *k = (*k).min(attrs.get(&(*pool, RELEASE_THRESHOLD)).copied().unwrap_or(0));
+        }
+    }
+
     /// A fresh emulated GPU with `total_memory` bytes of device memory.
     #[must_use]
     pub fn new(total_memory: u64) -> Self {
@@ -103,6 +133,8 @@ impl Emulated {
             g: graph::State::default(),
             pools: std::collections::HashSet::new(),
             current_pool: EMULATED_POOL,
+            pooled: HashMap::new(),
+            kept: HashMap::new(),
         }
     }
 
@@ -347,7 +379,9 @@ impl Backend for Emulated {
     }
 
     fn ctx_synchronize(&mut self) -> CuResult<()> {
-        self.context()
+        self.context()?;
+        self.release_pools();
+        Ok(())
     }
 
     fn ctx_get_limit(&mut self, limit: i32) -> CuResult<u64> {
@@ -416,6 +450,9 @@ impl Backend for Emulated {
         }
         let buf = self.memory.remove(&ptr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         self.used -= (buf.len() as u64).next_multiple_of(ALIGN);
+        if let Some((pool, len)) = self.pooled.remove(&ptr) {
+            *self.kept.entry(pool).or_default() += len;
+        }
         Ok(())
     }
 
@@ -429,7 +466,8 @@ impl Backend for Emulated {
         self.stream(stream)?;
         // Allocation nodes are not emulated.
         self.not_capturable(Some(stream))?;
-        self.alloc_raw(size)
+        let pool = self.current_pool;
+        self.pool_alloc(pool, size)
     }
 
     fn mem_free_async(&mut self, ptr: u64, stream: Raw) -> CuResult<()> {
@@ -465,7 +503,10 @@ impl Backend for Emulated {
         if pool != EMULATED_POOL && !self.pools.contains(&pool) {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
-        self.mem_alloc_async(size, stream)
+        self.context()?;
+        self.stream(stream)?;
+        self.not_capturable(Some(stream))?;
+        self.pool_alloc(pool, size)
     }
 
     fn device_mem_pool(&mut self, dev: i32) -> CuResult<Raw> {
@@ -482,8 +523,14 @@ impl Backend for Emulated {
         Ok(())
     }
 
-    fn mem_pool_trim(&mut self, pool: Raw, _keep: u64) -> CuResult<()> {
-        if pool == EMULATED_POOL || self.pools.contains(&pool) { Ok(()) } else { Err(CUresult::CUDA_ERROR_INVALID_VALUE) }
+    fn mem_pool_trim(&mut self, pool: Raw, keep: u64) -> CuResult<()> {
+        if pool != EMULATED_POOL && !self.pools.contains(&pool) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        if let Some(k) = self.kept.get_mut(&pool) {
+            *k = (*k).min(keep);
+        }
+        Ok(())
     }
 
     fn mem_pool_get_attribute(&mut self, pool: Raw, attr: u32) -> CuResult<u64> {
@@ -493,7 +540,8 @@ impl Backend for Emulated {
         cuvm_wire::pointer::pool_attribute_size(attr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         use cuvm_abi::CUmemPool_attribute as A;
         Ok(match A(attr) {
-            A::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT | A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT => self.used,
+            A::CU_MEMPOOL_ATTR_USED_MEM_CURRENT => self.pool_live(pool),
+            A::CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT => self.pool_live(pool) + self.kept.get(&pool).copied().unwrap_or(0),
             _ => self.pool_attributes.get(&(pool, attr)).copied().unwrap_or(0),
         })
     }
@@ -786,7 +834,9 @@ impl Backend for Emulated {
     fn stream_synchronize(&mut self, stream: Raw) -> CuResult<()> {
         self.context()?;
         self.stream(stream)?;
-        self.capture_sync(stream)
+        self.capture_sync(stream)?;
+        self.release_pools();
+        Ok(())
     }
 
     fn stream_query(&mut self, stream: Raw) -> CuResult<()> {
@@ -881,7 +931,9 @@ impl Backend for Emulated {
 
     fn event_synchronize(&mut self, event: Raw) -> CuResult<()> {
         self.ready()?;
-        self.events.get(&event).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+        self.events.get(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        self.release_pools();
+        Ok(())
     }
 
     fn event_query(&mut self, event: Raw) -> CuResult<()> {

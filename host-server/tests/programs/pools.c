@@ -1,0 +1,47 @@
+/* Memory a stream-ordered pool keeps after cuMemFreeAsync counts against the
+ * VM's quota until the pool gives it back: with the release threshold
+ * raised the pool keeps it across synchronisations, so an ordinary
+ * allocation that fits only without it fails, until the pool is trimmed.
+ * Run against a VM with a 64 MiB quota. Prints one line per step. */
+#include <cuda.h>
+#include <stdint.h>
+#include <stdio.h>
+
+static const char *name(CUresult r) {
+    const char *n = "?";
+    cuGetErrorName(r, &n);
+    return n;
+}
+
+#define MIB (1024ull * 1024ull)
+
+int main(void) {
+    CUdevice dev;
+    CUcontext ctx;
+    CUstream s;
+    CUmemoryPool pool;
+    if (cuInit(0) || cuDeviceGet(&dev, 0) || cuDevicePrimaryCtxRetain(&ctx, dev) || cuCtxSetCurrent(ctx) ||
+        cuStreamCreate(&s, CU_STREAM_NON_BLOCKING) || cuDeviceGetDefaultMemPool(&pool, dev)) {
+        printf("setup failed\n");
+        return 1;
+    }
+    cuuint64_t keep_all = UINT64_MAX;
+    printf("raise the release threshold: %s\n", name(cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep_all)));
+    CUdeviceptr a = 0, b = 0, c = 0;
+    printf("alloc async 40 MiB: %s\n", name(cuMemAllocAsync(&a, 40 * MIB, s)));
+    printf("free async: %s\n", name(cuMemFreeAsync(a, s)));
+    printf("alloc async 40 MiB again (the pool's memory): %s\n", name(cuMemAllocAsync(&b, 40 * MIB, s)));
+    printf("free async again: %s\n", name(cuMemFreeAsync(b, s)));
+    printf("synchronize: %s\n", name(cuStreamSynchronize(s)));
+    printf("alloc 32 MiB while the pool keeps 40: %s\n", name(cuMemAlloc(&c, 32 * MIB)));
+    printf("trim the pool: %s\n", name(cuMemPoolTrimTo(pool, 0)));
+    printf("alloc 32 MiB after the trim: %s\n", name(cuMemAlloc(&c, 32 * MIB)));
+    printf("free: %s\n", name(cuMemFree(c)));
+    cuuint64_t none = 0;
+    cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &none);
+    printf("alloc async 40 MiB (threshold 0): %s\n", name(cuMemAllocAsync(&a, 40 * MIB, s)));
+    printf("free async (threshold 0): %s\n", name(cuMemFreeAsync(a, s)));
+    printf("synchronize (threshold 0): %s\n", name(cuStreamSynchronize(s)));
+    printf("alloc 32 MiB after the pool gave its memory back: %s\n", name(cuMemAlloc(&c, 32 * MIB)));
+    return 0;
+}
