@@ -116,6 +116,8 @@ pub struct Session {
     /// Mirrored page-locked guest memory: address -> the bytes the guest
     /// last had (to tell which mirrors the device changed).
     pub mirrors: std::collections::BTreeMap<u64, Vec<u8>>,
+    /// Bytes charged for each created (mipmapped) array, by id.
+    pub array_charges: HashMap<u64, u64>,
 }
 
 /// The largest module image a guest may send.
@@ -144,6 +146,7 @@ impl Session {
             reservations: std::collections::BTreeMap::new(),
             mem_handles: HashMap::new(),
             mirrors: std::collections::BTreeMap::new(),
+            array_charges: HashMap::new(),
         }
     }
 
@@ -175,6 +178,10 @@ impl Session {
     pub fn forget_context(&mut self, ctx: u64) {
         for (id, _) in self.handles.remove_in_context(ctx) {
             self.functions.remove(&id);
+            // Arrays die with their context.
+            if let Some(bytes) = self.array_charges.remove(&id) {
+                self.vm.release(bytes);
+            }
         }
         let freed: u64 = self
             .allocations
@@ -332,6 +339,12 @@ impl Session {
                 // A capture's graph belongs to the driver until the capture ends.
                 Kind::Graph if e.parent == crate::api::CAPTURE_GRAPH => Ok(()),
                 Kind::Graph => self.backend.graph_destroy(e.raw),
+                Kind::TexObject => self.backend.tex_object_destroy(e.raw),
+                Kind::SurfObject => self.backend.surf_object_destroy(e.raw),
+                // Levels and planes belong to their array.
+                Kind::Array if e.parent != 0 => Ok(()),
+                Kind::Array => self.backend.array_destroy(e.raw),
+                Kind::MipmappedArray => self.backend.mipmapped_array_destroy(e.raw),
                 _ => Ok(()),
             };
             let _ = id;
@@ -357,6 +370,7 @@ impl Session {
             }
             freed += size;
         }
+        freed += std::mem::take(&mut self.array_charges).values().sum::<u64>();
         for (addr, bytes) in std::mem::take(&mut self.mirrors) {
             let _ = self.backend.mirror_unmap(addr, bytes.len() as u64);
         }
