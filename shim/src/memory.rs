@@ -578,29 +578,26 @@ fn side(kind: cuvm_abi::CUmemorytype, host: usize, device: u64) -> Result<Side, 
         M::CU_MEMORYTYPE_HOST => Ok(Side::Host(host)),
         M::CU_MEMORYTYPE_DEVICE => Ok(Side::Device(device)),
         M::CU_MEMORYTYPE_UNIFIED => Ok(if is_device(device) { Side::Device(device) } else { Side::Host(device as usize) }),
-        M::CU_MEMORYTYPE_ARRAY => {
-            log::warn!("cuMemcpy2D: CUDA arrays are not supported by cuvm yet");
-            Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
-        }
         _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
     }
 }
 
 /// `cuMemcpy3D_v2` and its async/per-thread variants: one 2D copy (`op2d`)
 /// per slice, in order on the same stream, so the host checks each slice's
-/// device range as any 2D copy's. CUDA arrays are not supported yet.
+/// device range as any 2D copy's. A copy with an array side is one
+/// forwarded 3D copy (`array::memcpy_3d`).
 ///
 /// # Safety
 /// `copy` null or valid, its host sides valid for the slices it names.
 pub unsafe fn memcpy_3d(op2d: u32, copy: *const cuvm_abi::CUDA_MEMCPY3D, stream: Option<u64>) -> CUresult {
-    use cuvm_abi::CUmemorytype as M;
     if copy.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
     // SAFETY: non-null, valid by the caller's contract.
     let c = unsafe { &*copy };
-    if c.srcMemoryType == M::CU_MEMORYTYPE_ARRAY || c.dstMemoryType == M::CU_MEMORYTYPE_ARRAY {
-        return crate::driver::not_supported("cuMemcpy3D with CUDA arrays");
+    if crate::array::has_array(c.srcMemoryType, c.dstMemoryType) {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::array::memcpy_3d(op2d, c, stream) };
     }
     if c.Depth > 1 && (c.Height > c.srcHeight || c.Height > c.dstHeight) {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
@@ -633,6 +630,13 @@ pub unsafe fn memcpy_3d(op2d: u32, copy: *const cuvm_abi::CUDA_MEMCPY3D, stream:
 /// # Safety
 /// `copy` is null or valid; its host sides are valid for the rows it names.
 pub unsafe fn memcpy_2d(op: u32, copy: *const cuvm_abi::CUDA_MEMCPY2D, stream: Option<u64>) -> CUresult {
+    // SAFETY: null or valid by the caller's contract.
+    if let Some(c) = unsafe { copy.as_ref() } {
+        if crate::array::has_array(c.srcMemoryType, c.dstMemoryType) {
+            // SAFETY: forwarded contract.
+            return unsafe { crate::array::memcpy_2d(op, c, stream) };
+        }
+    }
     remote::done((|| {
         if copy.is_null() {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);

@@ -21,7 +21,7 @@
 use cuvm_abi::CUresult;
 use cuvm_wire::array::{self, ArrayCopy, ArrayDesc, Resource, SPARSE, DEFERRED_MAPPING, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
 use cuvm_wire::frame::{self, CHUNK, FrameKind};
-use cuvm_wire::{DecodeError, Decoder, Encoder};
+use cuvm_wire::{DecodeError, Decoder, Encoder, ops};
 
 use super::stream_raw;
 use crate::backend::{Host2d, Raw, Side3d};
@@ -188,7 +188,10 @@ pub fn level(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 /// Checks one side of a copy and gives it with backend handles: device
 /// memory must lie in the session's allocations, an array must be the
 /// session's and hold the box.
-fn check_side(s: &mut Session, side: Side, pos: [u64; 3], extent: [u64; 3]) -> Result<Side, Fail> {
+/// `linear`: a 1D form (`cuMemcpyHtoA`...), whose range cuvm copies along
+/// the array's first row; one that would continue on the next rows of a 2D
+/// array is refused with `CUDA_ERROR_NOT_SUPPORTED` (logged).
+fn check_side(s: &mut Session, side: Side, pos: [u64; 3], extent: [u64; 3], linear: bool) -> Result<Side, Fail> {
     match side {
         Side::Host => Ok(Side::Host),
         Side::Device { ptr, pitch, height } => {
@@ -202,6 +205,11 @@ fn check_side(s: &mut Session, side: Side, pos: [u64; 3], extent: [u64; 3]) -> R
             let raw = s.handles.raw(id, Kind::Array)?;
             let bounds = s.backend.array_descriptor(raw, true)?.extent_bytes().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
             if !array::box_fits(pos, extent, bounds) {
+                let total = bounds.iter().try_fold(1u64, |acc, v| acc.checked_mul(*v)).unwrap_or(0);
+                if linear && pos[0].checked_add(extent[0]).is_some_and(|end| end <= total) {
+                    log::warn!("session {}: a 1D array copy across the rows of a 2D array is not supported by cuvm", s.id);
+                    return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into());
+                }
                 return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
             }
             Ok(Side::Array(raw))
@@ -228,8 +236,9 @@ pub fn memcpy(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decod
     };
     // Check everything before touching the data, but always drain it.
     let verdict = (|| -> Result<(ArrayCopy, Option<Raw>), Fail> {
-        let src = check_side(s, c.src, c.src_pos, c.extent)?;
-        let dst = check_side(s, c.dst, c.dst_pos, c.extent)?;
+        let linear = !matches!(op, ops::cuMemcpy3D_v2 | ops::cuMemcpy3D_v2_ptds | ops::cuMemcpy3DAsync_v2 | ops::cuMemcpy3DAsync_v2_ptsz);
+        let src = check_side(s, c.src, c.src_pos, c.extent, linear)?;
+        let dst = check_side(s, c.dst, c.dst_pos, c.extent, linear)?;
         let stream = if asynchronous { Some(stream_raw(s, stream)?) } else { None };
         if !asynchronous {
             s.sync_point()?;
