@@ -92,4 +92,6 @@ scenarios!(
     graphs_node_api,
     graphs_forked_capture,
     graphs_kernel_nodes,
+    arrays_and_textures,
+    texture_and_surface_kernels,
 );
