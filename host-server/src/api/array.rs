@@ -382,3 +382,155 @@ pub fn tex_view_desc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     e.bytes(&d);
     ok(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::emulated::Emulated;
+
+    /// A session over the emulated GPU with a context current and a quota.
+    fn session(quota: u64) -> Session {
+        let vm = std::sync::Arc::new(crate::vm::Vm::new("test".into(), Some(quota)).unwrap());
+        let mut s = Session::new(1, "test".into(), Box::new(Emulated::new(1 << 30)), vm);
+        s.backend.init(0).unwrap();
+        let raw = s.backend.ctx_create(0, 0).unwrap();
+        s.backend.ctx_set_current(raw).unwrap();
+        s.current = s.handles.insert(Entry { kind: Kind::Context, raw, ctx: 0, parent: 0 });
+        s.initialized = true;
+        s
+    }
+
+    fn body(f: impl FnOnce(&mut Encoder)) -> Vec<u8> {
+        let mut e = Encoder::new();
+        f(&mut e);
+        e.finish()
+    }
+
+    /// Runs a handler on `bytes`; the id it answers, or its error.
+    fn run(s: &mut Session, bytes: &[u8], h: impl FnOnce(&mut Session, &mut Decoder<'_>) -> HResult) -> Result<u64, CUresult> {
+        match h(s, &mut Decoder::new(bytes)) {
+            Ok(Reply::Body(e)) => Ok(Decoder::new(e.as_slice()).u64().unwrap_or(0)),
+            Ok(Reply::Sent) => Ok(0),
+            Err(Fail::Cuda(e)) => Err(e),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    fn desc(width: u64, height: u64, depth: u64, format: u32, channels: u32, flags: u32) -> Vec<u8> {
+        body(|e| ArrayDesc { width, height, depth, format, channels, flags }.encode(e))
+    }
+
+    #[test]
+    fn arrays_are_charged_until_destroyed() {
+        let mut s = session(1 << 20);
+        let a = run(&mut s, &desc(64, 16, 4, 0x20, 2, 0), |s, d| create(s, d, true)).unwrap();
+        assert_eq!(s.vm.used(), 64 * 16 * 4 * 8);
+        // Over the quota: refused, nothing more charged.
+        assert_eq!(run(&mut s, &desc(1024, 1024, 0, 0x20, 1, 0), |s, d| create(s, d, false)), Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY));
+        assert_eq!(s.vm.used(), 64 * 16 * 4 * 8);
+        let id = body(|e| {
+            e.u64(a);
+        });
+        run(&mut s, &id, destroy).unwrap();
+        assert_eq!(s.vm.used(), 0);
+        assert_eq!(run(&mut s, &id, destroy), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+    }
+
+    #[test]
+    fn what_cuvm_does_not_serve_is_refused_explicitly() {
+        let mut s = session(1 << 20);
+        // Block-compressed format, sparse and deferred-mapping arrays.
+        assert_eq!(run(&mut s, &desc(64, 64, 0, 0x91, 1, 0), |s, d| create(s, d, false)), Err(CUresult::CUDA_ERROR_NOT_SUPPORTED));
+        assert_eq!(run(&mut s, &desc(64, 64, 1, 0x20, 1, SPARSE), |s, d| create(s, d, true)), Err(CUresult::CUDA_ERROR_NOT_SUPPORTED));
+        assert_eq!(run(&mut s, &desc(64, 64, 1, 0x20, 1, DEFERRED_MAPPING), |s, d| create(s, d, true)), Err(CUresult::CUDA_ERROR_NOT_SUPPORTED));
+        // A known format with a bad channel count is the driver's error.
+        assert_eq!(run(&mut s, &desc(64, 64, 0, 0x20, 3, 0), |s, d| create(s, d, false)), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        assert_eq!(s.vm.used(), 0);
+    }
+
+    #[test]
+    fn bad_ids_and_foreign_memory_are_refused() {
+        let mut s = session(1 << 20);
+        // A context id is no array.
+        let ctx = body(|e| {
+            e.u64(s.current);
+        });
+        assert_eq!(run(&mut s, &ctx, destroy), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+        assert_eq!(run(&mut s, &ctx, |s, d| descriptor(s, d, true)), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+        // A texture over pitched memory the session does not own.
+        let foreign = Resource::Pitch2d { ptr: 0x7f00_0000_0000, format: 0x20, channels: 1, width: 16, height: 4, pitch: 64 };
+        let tex = body(|e| {
+            foreign.encode(0, e);
+            e.bytes(&[0; TEXTURE_DESC_SIZE]).bool(false);
+        });
+        assert_eq!(run(&mut s, &tex, tex_create), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        // The same memory, allocated: accepted; one byte short: refused.
+        let ptr = run(&mut s, &body(|e| {
+            e.u64(256);
+        }), super::super::memory::alloc)
+        .unwrap();
+        let fits = Resource::Pitch2d { ptr, format: 0x20, channels: 1, width: 16, height: 4, pitch: 64 };
+        let tex = body(|e| {
+            fits.encode(0, e);
+            e.bytes(&[0; TEXTURE_DESC_SIZE]).bool(false);
+        });
+        let obj = run(&mut s, &tex, tex_create).unwrap();
+        let past = Resource::Linear { ptr: ptr + 1, format: 0x20, channels: 1, size: 256 };
+        let tex = body(|e| {
+            past.encode(0, e);
+            e.bytes(&[0; TEXTURE_DESC_SIZE]).bool(false);
+        });
+        assert_eq!(run(&mut s, &tex, tex_create), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        // Objects are destroyed once, and only the session's own.
+        let value = |v: u64| {
+            body(|e| {
+                e.u64(v);
+            })
+        };
+        assert_eq!(run(&mut s, &value(obj), |s, d| object_destroy(s, d, Kind::SurfObject)), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        assert_eq!(run(&mut s, &value(obj + 1), |s, d| object_destroy(s, d, Kind::TexObject)), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        run(&mut s, &value(obj), |s, d| object_destroy(s, d, Kind::TexObject)).unwrap();
+        assert_eq!(run(&mut s, &value(obj), |s, d| object_resource(s, d, Kind::TexObject)), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+    }
+
+    #[test]
+    fn levels_belong_to_their_mipmapped_array() {
+        let mut s = session(1 << 20);
+        let mut b = desc(32, 32, 0, 0x20, 1, 0);
+        b.extend_from_slice(&3u32.to_le_bytes());
+        let m = run(&mut s, &b, mipmapped_create).unwrap();
+        assert_eq!(s.vm.used(), (32 * 32 + 16 * 16 + 8 * 8) * 4);
+        let level = run(&mut s, &body(|e| {
+            e.u64(m).u32(1);
+        }), level)
+        .unwrap();
+        let id = |v: u64| {
+            body(|e| {
+                e.u64(v);
+            })
+        };
+        assert_eq!(run(&mut s, &id(level), destroy), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
+        run(&mut s, &id(m), mipmapped_destroy).unwrap();
+        assert_eq!(s.vm.used(), 0);
+        assert_eq!(run(&mut s, &id(level), |s, d| descriptor(s, d, true)), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+    }
+
+    #[test]
+    fn cleanup_gives_the_charge_back() {
+        let mut s = session(1 << 20);
+        let a = run(&mut s, &desc(64, 64, 0, 0x01, 4, 0), |s, d| create(s, d, false)).unwrap();
+        let r = Resource::Array(a);
+        let tex = body(|e| {
+            r.encode(0, e);
+            e.bytes(&[0; TEXTURE_DESC_SIZE]).bool(false);
+        });
+        let obj = run(&mut s, &tex, tex_create).unwrap();
+        assert_eq!(s.vm.used(), 64 * 64 * 4);
+        let raw = s.handles.raw(a, Kind::Array).unwrap();
+        s.cleanup();
+        assert_eq!(s.vm.used(), 0);
+        // The backend destroyed both.
+        assert!(s.backend.tex_object_resource(obj).is_err());
+        assert_eq!(s.backend.array_descriptor(raw, true), Err(CUresult::CUDA_ERROR_INVALID_HANDLE));
+    }
+}
