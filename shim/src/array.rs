@@ -14,8 +14,9 @@
 use core::ffi::{c_uint, c_void};
 
 use cuvm_abi::{
-    CUDA_ARRAY_DESCRIPTOR, CUDA_ARRAY_MEMORY_REQUIREMENTS, CUDA_ARRAY_SPARSE_PROPERTIES, CUDA_ARRAY3D_DESCRIPTOR, CUDA_MEMCPY2D, CUDA_MEMCPY3D,
-    CUDA_RESOURCE_DESC, CUDA_RESOURCE_VIEW_DESC, CUDA_TEXTURE_DESC, CUarray, CUdeviceptr, CUmemorytype, CUmipmappedArray, CUresult,
+    CUDA_ARRAY_DESCRIPTOR, CUDA_ARRAY_MEMORY_REQUIREMENTS, CUDA_ARRAY_SPARSE_PROPERTIES, CUDA_ARRAY3D_DESCRIPTOR, CUDA_MEMCPY2D,
+    CUDA_MEMCPY3D, CUDA_RESOURCE_DESC, CUDA_RESOURCE_VIEW_DESC, CUDA_TEXTURE_DESC, CUarray, CUdeviceptr, CUmemorytype, CUmipmappedArray,
+    CUresult,
 };
 use cuvm_wire::array::{ArrayCopy, ArrayDesc, Resource, SPARSE_PROPERTIES_SIZE, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
 use cuvm_wire::{Decoder, Encoder, ops};
@@ -26,6 +27,7 @@ fn id<T>(h: *mut T) -> u64 {
     h as usize as u64
 }
 
+#[allow(clippy::cast_possible_truncation)] // 64-bit targets only, as the driver.
 fn handle<T>(id: u64) -> *mut T {
     id as usize as *mut T
 }
@@ -199,7 +201,7 @@ impl HostSide {
 }
 
 /// One side as the host sees it, and its guest memory if it is guest memory.
-#[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments, clippy::cast_possible_truncation)]
 fn side(
     kind: CUmemorytype,
     host: usize,

@@ -12,7 +12,9 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, array, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm};
+use crate::{
+    Shim, array, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm,
+};
 
 impl Driver for Shim {
     unsafe fn cuArrayCreate_v2(pHandle: *mut CUarray, pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR) -> CUresult {
@@ -39,7 +41,11 @@ impl Driver for Shim {
         unsafe { array::descriptor_3d(pArrayDescriptor, hArray) }
     }
 
-    unsafe fn cuArrayGetMemoryRequirements(memoryRequirements: *mut CUDA_ARRAY_MEMORY_REQUIREMENTS, array: CUarray, device: CUdevice) -> CUresult {
+    unsafe fn cuArrayGetMemoryRequirements(
+        memoryRequirements: *mut CUDA_ARRAY_MEMORY_REQUIREMENTS,
+        array: CUarray,
+        device: CUdevice,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { array::memory_requirements(ops::cuArrayGetMemoryRequirements, memoryRequirements, array as usize as u64, device) }
     }
@@ -54,7 +60,11 @@ impl Driver for Shim {
         unsafe { array::sub_array(ops::cuArrayGetPlane, pPlaneArray, hArray as usize as u64, planeIdx) }
     }
 
-    unsafe fn cuMipmappedArrayCreate(pHandle: *mut CUmipmappedArray, pMipmappedArrayDesc: *const CUDA_ARRAY3D_DESCRIPTOR, numMipmapLevels: c_uint) -> CUresult {
+    unsafe fn cuMipmappedArrayCreate(
+        pHandle: *mut CUmipmappedArray,
+        pMipmappedArrayDesc: *const CUDA_ARRAY3D_DESCRIPTOR,
+        numMipmapLevels: c_uint,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { array::mipmapped_create(pHandle, pMipmappedArrayDesc, numMipmapLevels) }
     }
@@ -68,87 +78,225 @@ impl Driver for Shim {
         unsafe { array::sub_array(ops::cuMipmappedArrayGetLevel, pLevelArray, hMipmappedArray as usize as u64, level) }
     }
 
-    unsafe fn cuMipmappedArrayGetMemoryRequirements(memoryRequirements: *mut CUDA_ARRAY_MEMORY_REQUIREMENTS, mipmap: CUmipmappedArray, device: CUdevice) -> CUresult {
+    unsafe fn cuMipmappedArrayGetMemoryRequirements(
+        memoryRequirements: *mut CUDA_ARRAY_MEMORY_REQUIREMENTS,
+        mipmap: CUmipmappedArray,
+        device: CUdevice,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memory_requirements(ops::cuMipmappedArrayGetMemoryRequirements, memoryRequirements, mipmap as usize as u64, device) }
+        unsafe {
+            array::memory_requirements(ops::cuMipmappedArrayGetMemoryRequirements, memoryRequirements, mipmap as usize as u64, device)
+        }
     }
 
-    unsafe fn cuMipmappedArrayGetSparseProperties(sparseProperties: *mut CUDA_ARRAY_SPARSE_PROPERTIES, mipmap: CUmipmappedArray) -> CUresult {
+    unsafe fn cuMipmappedArrayGetSparseProperties(
+        sparseProperties: *mut CUDA_ARRAY_SPARSE_PROPERTIES,
+        mipmap: CUmipmappedArray,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { array::sparse_properties(ops::cuMipmappedArrayGetSparseProperties, sparseProperties, mipmap as usize as u64) }
     }
 
     unsafe fn cuMemcpyHtoA_v2(dstArray: CUarray, dstOffset: usize, srcHost: *const c_void, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyHtoA_v2, array::End::Array(dstArray, dstOffset), array::End::Host(array::host(srcHost)), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoA_v2,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyAtoH_v2(dstHost: *mut c_void, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoH_v2, array::End::Host(array::host(dstHost)), array::End::Array(srcArray, srcOffset), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoH_v2,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyDtoA_v2(dstArray: CUarray, dstOffset: usize, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyDtoA_v2, array::End::Array(dstArray, dstOffset), array::End::Device(srcDevice), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(ops::cuMemcpyDtoA_v2, array::End::Array(dstArray, dstOffset), array::End::Device(srcDevice), ByteCount, None)
+        }
     }
 
     unsafe fn cuMemcpyAtoD_v2(dstDevice: CUdeviceptr, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoD_v2, array::End::Device(dstDevice), array::End::Array(srcArray, srcOffset), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(ops::cuMemcpyAtoD_v2, array::End::Device(dstDevice), array::End::Array(srcArray, srcOffset), ByteCount, None)
+        }
     }
 
     unsafe fn cuMemcpyAtoA_v2(dstArray: CUarray, dstOffset: usize, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoA_v2, array::End::Array(dstArray, dstOffset), array::End::Array(srcArray, srcOffset), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoA_v2,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyHtoA_v2_ptds(dstArray: CUarray, dstOffset: usize, srcHost: *const c_void, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyHtoA_v2_ptds, array::End::Array(dstArray, dstOffset), array::End::Host(array::host(srcHost)), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoA_v2_ptds,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyAtoH_v2_ptds(dstHost: *mut c_void, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoH_v2_ptds, array::End::Host(array::host(dstHost)), array::End::Array(srcArray, srcOffset), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoH_v2_ptds,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyDtoA_v2_ptds(dstArray: CUarray, dstOffset: usize, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyDtoA_v2_ptds, array::End::Array(dstArray, dstOffset), array::End::Device(srcDevice), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyDtoA_v2_ptds,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Device(srcDevice),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyAtoD_v2_ptds(dstDevice: CUdeviceptr, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoD_v2_ptds, array::End::Device(dstDevice), array::End::Array(srcArray, srcOffset), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoD_v2_ptds,
+                array::End::Device(dstDevice),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
     }
 
     unsafe fn cuMemcpyAtoA_v2_ptds(dstArray: CUarray, dstOffset: usize, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoA_v2_ptds, array::End::Array(dstArray, dstOffset), array::End::Array(srcArray, srcOffset), ByteCount, None) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoA_v2_ptds,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
     }
 
-    unsafe fn cuMemcpyHtoAAsync_v2(dstArray: CUarray, dstOffset: usize, srcHost: *const c_void, ByteCount: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemcpyHtoAAsync_v2(
+        dstArray: CUarray,
+        dstOffset: usize,
+        srcHost: *const c_void,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyHtoAAsync_v2, array::End::Array(dstArray, dstOffset), array::End::Host(array::host(srcHost)), ByteCount, Some(stream_id(hStream, false))) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoAAsync_v2,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                Some(stream_id(hStream, false)),
+            )
+        }
     }
 
-    unsafe fn cuMemcpyAtoHAsync_v2(dstHost: *mut c_void, srcArray: CUarray, srcOffset: usize, ByteCount: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemcpyAtoHAsync_v2(
+        dstHost: *mut c_void,
+        srcArray: CUarray,
+        srcOffset: usize,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoHAsync_v2, array::End::Host(array::host(dstHost)), array::End::Array(srcArray, srcOffset), ByteCount, Some(stream_id(hStream, false))) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoHAsync_v2,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                Some(stream_id(hStream, false)),
+            )
+        }
     }
 
-    unsafe fn cuMemcpyHtoAAsync_v2_ptsz(dstArray: CUarray, dstOffset: usize, srcHost: *const c_void, ByteCount: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemcpyHtoAAsync_v2_ptsz(
+        dstArray: CUarray,
+        dstOffset: usize,
+        srcHost: *const c_void,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyHtoAAsync_v2_ptsz, array::End::Array(dstArray, dstOffset), array::End::Host(array::host(srcHost)), ByteCount, Some(stream_id(hStream, true))) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoAAsync_v2_ptsz,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                Some(stream_id(hStream, true)),
+            )
+        }
     }
 
-    unsafe fn cuMemcpyAtoHAsync_v2_ptsz(dstHost: *mut c_void, srcArray: CUarray, srcOffset: usize, ByteCount: usize, hStream: CUstream) -> CUresult {
+    unsafe fn cuMemcpyAtoHAsync_v2_ptsz(
+        dstHost: *mut c_void,
+        srcArray: CUarray,
+        srcOffset: usize,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
-        unsafe { array::memcpy_1d(ops::cuMemcpyAtoHAsync_v2_ptsz, array::End::Host(array::host(dstHost)), array::End::Array(srcArray, srcOffset), ByteCount, Some(stream_id(hStream, true))) }
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoHAsync_v2_ptsz,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                Some(stream_id(hStream, true)),
+            )
+        }
     }
 
-    unsafe fn cuTexObjectCreate(pTexObject: *mut CUtexObject, pResDesc: *const CUDA_RESOURCE_DESC, pTexDesc: *const CUDA_TEXTURE_DESC, pResViewDesc: *const CUDA_RESOURCE_VIEW_DESC) -> CUresult {
+    unsafe fn cuTexObjectCreate(
+        pTexObject: *mut CUtexObject,
+        pResDesc: *const CUDA_RESOURCE_DESC,
+        pTexDesc: *const CUDA_TEXTURE_DESC,
+        pResViewDesc: *const CUDA_RESOURCE_VIEW_DESC,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { array::tex_create(pTexObject, pResDesc, pTexDesc, pResViewDesc) }
     }

@@ -134,13 +134,13 @@ pub fn element_bytes(format: u32, channels: u32) -> Option<u64> {
         return matches!(channels, 1 | 2 | 4).then_some(b * u64::from(channels));
     }
     let packed = match format {
-        0xc0 | 0xc6 => 1,        // UNORM/SNORM_INT8X1
-        0xc1 | 0xc7 => 2,        // INT8X2
-        0xc2 | 0xc8 => 4,        // INT8X4
-        0xc3 | 0xc9 => 2,        // INT16X1
-        0xc4 | 0xca => 4,        // INT16X2
-        0xc5 | 0xcb => 8,        // INT16X4
-        0x50 => 4,               // UNORM_INT_101010_2
+        0xc0 | 0xc6 => 1, // UNORM/SNORM_INT8X1
+        0xc1 | 0xc7 => 2, // INT8X2
+        0xc2 | 0xc8 => 4, // INT8X4
+        0xc3 | 0xc9 => 2, // INT16X1
+        0xc4 | 0xca => 4, // INT16X2
+        0xc5 | 0xcb => 8, // INT16X4
+        0x50 => 4,        // UNORM_INT_101010_2
         _ => return None,
     };
     (channels == 1).then_some(packed)
@@ -229,7 +229,14 @@ impl Resource {
             0 => Resource::Array(d.u64()?),
             1 => Resource::Mipmapped(d.u64()?),
             2 => Resource::Linear { ptr: d.u64()?, format: d.u32()?, channels: d.u32()?, size: d.u64()? },
-            3 => Resource::Pitch2d { ptr: d.u64()?, format: d.u32()?, channels: d.u32()?, width: d.u64()?, height: d.u64()?, pitch: d.u64()? },
+            3 => Resource::Pitch2d {
+                ptr: d.u64()?,
+                format: d.u32()?,
+                channels: d.u32()?,
+                width: d.u64()?,
+                height: d.u64()?,
+                pitch: d.u64()?,
+            },
             _ => return Ok(None),
         };
         Ok(Some((r, d.u32()?)))
@@ -291,8 +298,10 @@ impl Resource {
         Some((r, d.flags))
     }
 
-    /// As the driver's descriptor, array handles from their integer values.
+    /// As the driver's descriptor, array handles from their integer values
+    /// (64-bit targets only, as the driver).
     #[must_use]
+    #[allow(clippy::cast_possible_truncation)]
     pub fn to_desc(&self, flags: u32) -> cuvm_abi::CUDA_RESOURCE_DESC {
         use cuvm_abi::CUresourcetype as T;
         let mut d = cuvm_abi::CUDA_RESOURCE_DESC { flags, ..Default::default() };

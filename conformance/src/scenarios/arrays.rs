@@ -252,7 +252,9 @@ fn arrays_and_textures(api: &Api, t: &mut Transcript) -> Result<(), String> {
         reserved: [0; 16],
     };
     let mut texv = 0u64;
-    if t.call("cuTexObjectCreate(array, with a view)", cu!(api.cuTexObjectCreate(&mut texv, &array_resource(a), &tex_desc, &view))).is_success() {
+    if t.call("cuTexObjectCreate(array, with a view)", cu!(api.cuTexObjectCreate(&mut texv, &array_resource(a), &tex_desc, &view)))
+        .is_success()
+    {
         // SAFETY: all-zero is a valid view descriptor.
         let mut vd: CUDA_RESOURCE_VIEW_DESC = unsafe { std::mem::zeroed() };
         t.ok("cuTexObjectGetResourceViewDesc", cu!(api.cuTexObjectGetResourceViewDesc(&mut vd, texv)))?;
@@ -284,7 +286,10 @@ fn arrays_and_textures(api: &Api, t: &mut Transcript) -> Result<(), String> {
 
     // A surface object over an array made for load/store.
     let mut sa: CUarray = null_mut();
-    t.ok("cuArray3DCreate(64 x 16 float, surface load/store)", cu!(api.cuArray3DCreate_v2(&mut sa, &desc_3d(w, h, 0, FLOAT, 1, SURFACE_LDST))))?;
+    t.ok(
+        "cuArray3DCreate(64 x 16 float, surface load/store)",
+        cu!(api.cuArray3DCreate_v2(&mut sa, &desc_3d(w, h, 0, FLOAT, 1, SURFACE_LDST))),
+    )?;
     let mut surf = 0u64;
     t.ok("cuSurfObjectCreate", cu!(api.cuSurfObjectCreate(&mut surf, &array_resource(sa))))?;
     let mut r = CUDA_RESOURCE_DESC::default();
@@ -394,6 +399,7 @@ fn floats(bytes: &[u8]) -> Vec<f32> {
 fn kernels(api: &Api, t: &mut Transcript) -> Result<(), String> {
     setup(api, t)?;
     let (w, h) = (64usize, 16usize);
+    let (wu, hu) = (64u32, 16u32);
     let mut m = null_mut();
     t.ok("cuModuleLoadData(texture PTX)", cu!(api.cuModuleLoadData(&mut m, PTX.as_ptr().cast())))?;
     let mut f2 = null_mut();
@@ -416,9 +422,8 @@ fn kernels(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuTexObjectCreate(array)", cu!(api.cuTexObjectCreate(&mut tex, &array_resource(a), &point_texture(), std::ptr::null())))?;
     let mut out = 0u64;
     t.ok("cuMemAlloc(out)", cu!(api.cuMemAlloc_v2(&mut out, w * h * 4)))?;
-    let wu = w as u32;
     let mut args = [(&raw mut tex).cast(), (&raw mut out).cast(), (&raw const wu).cast_mut().cast()];
-    t.ok("cuLaunchKernel(tex2d_read)", cu!(api.cuLaunchKernel(f2, h as u32, 1, 1, wu, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    t.ok("cuLaunchKernel(tex2d_read)", cu!(api.cuLaunchKernel(f2, hu, 1, 1, wu, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
     t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
     let mut got = vec![0u8; w * h * 4];
     t.ok("cuMemcpyDtoH(out)", cu!(api.cuMemcpyDtoH_v2(got.as_mut_ptr().cast(), out, got.len())))?;
@@ -434,7 +439,7 @@ fn kernels(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuTexObjectCreate(linear)", cu!(api.cuTexObjectCreate(&mut texl, &lr, &point_texture(), std::ptr::null())))?;
     t.ok("cuMemsetD8(out, 0)", cu!(api.cuMemsetD8_v2(out, 0, w * h * 4)))?;
     let mut args = [(&raw mut texl).cast(), (&raw mut out).cast()];
-    t.ok("cuLaunchKernel(tex1d_fetch)", cu!(api.cuLaunchKernel(f1, h as u32, 1, 1, wu, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    t.ok("cuLaunchKernel(tex1d_fetch)", cu!(api.cuLaunchKernel(f1, hu, 1, 1, wu, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
     t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
     t.ok("cuMemcpyDtoH(out)", cu!(api.cuMemcpyDtoH_v2(got.as_mut_ptr().cast(), out, got.len())))?;
     t.check("tex1Dfetch reads the linear memory", floats(&got) == values)?;
@@ -445,7 +450,7 @@ fn kernels(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let mut surf = 0u64;
     t.ok("cuSurfObjectCreate", cu!(api.cuSurfObjectCreate(&mut surf, &array_resource(sa))))?;
     let mut args = [(&raw mut surf).cast(), (&raw const wu).cast_mut().cast()];
-    t.ok("cuLaunchKernel(surf_write)", cu!(api.cuLaunchKernel(fs, h as u32, 1, 1, wu, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    t.ok("cuLaunchKernel(surf_write)", cu!(api.cuLaunchKernel(fs, hu, 1, 1, wu, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
     t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
     let mut sback = vec![0u8; w * h * 4];
     let mut c = copy_2d(w * 4, h);

@@ -19,7 +19,7 @@
 //! in the session's allocations over its whole range.
 
 use cuvm_abi::CUresult;
-use cuvm_wire::array::{self, ArrayCopy, ArrayDesc, Resource, SPARSE, DEFERRED_MAPPING, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
+use cuvm_wire::array::{self, ArrayCopy, ArrayDesc, DEFERRED_MAPPING, Resource, SPARSE, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
 use cuvm_wire::frame::{self, CHUNK, FrameKind};
 use cuvm_wire::{DecodeError, Decoder, Encoder, ops};
 
@@ -442,7 +442,10 @@ mod tests {
         // Block-compressed format, sparse and deferred-mapping arrays.
         assert_eq!(run(&mut s, &desc(64, 64, 0, 0x91, 1, 0), |s, d| create(s, d, false)), Err(CUresult::CUDA_ERROR_NOT_SUPPORTED));
         assert_eq!(run(&mut s, &desc(64, 64, 1, 0x20, 1, SPARSE), |s, d| create(s, d, true)), Err(CUresult::CUDA_ERROR_NOT_SUPPORTED));
-        assert_eq!(run(&mut s, &desc(64, 64, 1, 0x20, 1, DEFERRED_MAPPING), |s, d| create(s, d, true)), Err(CUresult::CUDA_ERROR_NOT_SUPPORTED));
+        assert_eq!(
+            run(&mut s, &desc(64, 64, 1, 0x20, 1, DEFERRED_MAPPING), |s, d| create(s, d, true)),
+            Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
+        );
         // A known format with a bad channel count is the driver's error.
         assert_eq!(run(&mut s, &desc(64, 64, 0, 0x20, 3, 0), |s, d| create(s, d, false)), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
         assert_eq!(s.vm.used(), 0);
@@ -465,9 +468,13 @@ mod tests {
         });
         assert_eq!(run(&mut s, &tex, tex_create), Err(CUresult::CUDA_ERROR_INVALID_VALUE));
         // The same memory, allocated: accepted; one byte short: refused.
-        let ptr = run(&mut s, &body(|e| {
-            e.u64(256);
-        }), super::super::memory::alloc)
+        let ptr = run(
+            &mut s,
+            &body(|e| {
+                e.u64(256);
+            }),
+            super::super::memory::alloc,
+        )
         .unwrap();
         let fits = Resource::Pitch2d { ptr, format: 0x20, channels: 1, width: 16, height: 4, pitch: 64 };
         let tex = body(|e| {
@@ -500,9 +507,13 @@ mod tests {
         b.extend_from_slice(&3u32.to_le_bytes());
         let m = run(&mut s, &b, mipmapped_create).unwrap();
         assert_eq!(s.vm.used(), (32 * 32 + 16 * 16 + 8 * 8) * 4);
-        let level = run(&mut s, &body(|e| {
-            e.u64(m).u32(1);
-        }), level)
+        let level = run(
+            &mut s,
+            &body(|e| {
+                e.u64(m).u32(1);
+            }),
+            level,
+        )
         .unwrap();
         let id = |v: u64| {
             body(|e| {

@@ -383,7 +383,13 @@ pub trait Backend: Graphs + Send {
     }
     /// `cuTexObjectCreate`: resource (backend arrays), texture descriptor,
     /// optional view descriptor -> the object's value.
-    fn tex_object_create(&mut self, res: Resource, flags: u32, tex: &[u8; TEXTURE_DESC_SIZE], view: Option<&[u8; VIEW_DESC_SIZE]>) -> CuResult<u64> {
+    fn tex_object_create(
+        &mut self,
+        res: Resource,
+        flags: u32,
+        tex: &[u8; TEXTURE_DESC_SIZE],
+        view: Option<&[u8; VIEW_DESC_SIZE]>,
+    ) -> CuResult<u64> {
         Err(NOT_SUPPORTED)
     }
     fn tex_object_destroy(&mut self, obj: u64) -> CuResult<()> {

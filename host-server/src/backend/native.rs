@@ -13,8 +13,8 @@ use cuvm_abi::{
 };
 
 use super::{
-    ArrayCopy, ArrayDesc, ArraySide, Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw, Resource,
-    SPARSE_PROPERTIES_SIZE, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE,
+    ArrayCopy, ArrayDesc, ArraySide, Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw,
+    Resource, SPARSE_PROPERTIES_SIZE, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE,
 };
 
 /// A string that only cuvm's guest library contains, so that cuvm-host never
@@ -683,7 +683,13 @@ impl Backend for Native {
         }
     }
 
-    fn tex_object_create(&mut self, res: Resource, flags: u32, tex: &[u8; TEXTURE_DESC_SIZE], view: Option<&[u8; VIEW_DESC_SIZE]>) -> CuResult<u64> {
+    fn tex_object_create(
+        &mut self,
+        res: Resource,
+        flags: u32,
+        tex: &[u8; TEXTURE_DESC_SIZE],
+        view: Option<&[u8; VIEW_DESC_SIZE]>,
+    ) -> CuResult<u64> {
         let r = res.to_desc(flags);
         // SAFETY: both descriptors are plain structures of exactly these sizes.
         let t = unsafe { std::mem::transmute::<[u8; TEXTURE_DESC_SIZE], cuvm_abi::CUDA_TEXTURE_DESC>(*tex) };

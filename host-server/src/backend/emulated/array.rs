@@ -60,7 +60,9 @@ fn check(d: &ArrayDesc) -> CuResult<u64> {
     if layered && d.depth == 0 {
         return invalid;
     }
-    if d.flags & cuvm_wire::array::CUBEMAP != 0 && (d.width != d.height || d.depth == 0 || d.depth % 6 != 0 || (!layered && d.depth != 6)) {
+    if d.flags & cuvm_wire::array::CUBEMAP != 0
+        && (d.width != d.height || d.depth == 0 || !d.depth.is_multiple_of(6) || (!layered && d.depth != 6))
+    {
         return invalid;
     }
     Ok(bytes)
@@ -203,10 +205,8 @@ impl Emulated {
         let wl = Self::to_usize(w)?;
         let (src_bounds, dst_bounds) = (self.bounds(c.src)?, self.bounds(c.dst)?);
         for (side, pos, bounds) in [(c.src, c.src_pos, src_bounds), (c.dst, c.dst_pos, dst_bounds)] {
-            if let ArraySide::Array(_) = side {
-                if !cuvm_wire::array::box_fits(pos, c.extent, bounds) {
-                    return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
-                }
+            if matches!(side, ArraySide::Array(_)) && !cuvm_wire::array::box_fits(pos, c.extent, bounds) {
+                return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
             }
         }
         let packed_len = Self::to_usize(c.packed().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?)?;

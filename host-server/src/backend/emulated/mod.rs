@@ -644,7 +644,13 @@ impl Backend for Emulated {
         self.memcpy_array_impl(copy, host, stream)
     }
 
-    fn tex_object_create(&mut self, res: Resource, flags: u32, tex: &[u8; TEXTURE_DESC_SIZE], view: Option<&[u8; VIEW_DESC_SIZE]>) -> CuResult<u64> {
+    fn tex_object_create(
+        &mut self,
+        res: Resource,
+        flags: u32,
+        tex: &[u8; TEXTURE_DESC_SIZE],
+        view: Option<&[u8; VIEW_DESC_SIZE]>,
+    ) -> CuResult<u64> {
         self.object_create(res, flags, Some((*tex, view.copied())))
     }
 
