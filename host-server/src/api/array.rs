@@ -34,6 +34,18 @@ const MAX_COPY_BYTES: u64 = 1 << 30;
 /// Most mipmap levels (a 64K-wide array has 17).
 const MAX_LEVELS: u32 = 32;
 
+/// Logs `what` the first time it happens in this session's worker (each
+/// session has a worker process of its own).
+fn warn_once(flag: &std::sync::atomic::AtomicBool, session: u64, what: &str) {
+    if !flag.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        log::warn!("session {session}: {what} not supported by cuvm; answering CUDA_ERROR_NOT_SUPPORTED");
+    }
+}
+
+static SPARSE_ARRAYS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static UNKNOWN_FORMATS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static ROWS_1D: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn reply_id(id: u64) -> HResult {
     let mut e = Encoder::new();
     e.u64(id);
@@ -46,11 +58,11 @@ fn reply_id(id: u64) -> HResult {
 /// formats whose layout cuvm does not know (block-compressed, video).
 fn charge_for(s: &Session, desc: &ArrayDesc, levels: Option<u32>) -> Result<u64, Fail> {
     if desc.flags & (SPARSE | DEFERRED_MAPPING) != 0 {
-        log::warn!("session {}: sparse and deferred-mapping CUDA arrays are not supported by cuvm", s.id);
+        warn_once(&SPARSE_ARRAYS, s.id, "sparse and deferred-mapping CUDA arrays are");
         return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into());
     }
     if array::element_bytes(desc.format, 1).is_none() && array::element_bytes(desc.format, 4).is_none() {
-        log::warn!("session {}: CUDA arrays of format {:#x} are not supported by cuvm", s.id, desc.format);
+        warn_once(&UNKNOWN_FORMATS, s.id, &format!("CUDA arrays of format {:#x} (block-compressed, video) are", desc.format));
         return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into());
     }
     let bytes = match levels {
@@ -207,7 +219,7 @@ fn check_side(s: &mut Session, side: Side, pos: [u64; 3], extent: [u64; 3], line
             if !array::box_fits(pos, extent, bounds) {
                 let total = bounds.iter().try_fold(1u64, |acc, v| acc.checked_mul(*v)).unwrap_or(0);
                 if linear && pos[0].checked_add(extent[0]).is_some_and(|end| end <= total) {
-                    log::warn!("session {}: a 1D array copy across the rows of a 2D array is not supported by cuvm", s.id);
+                    warn_once(&ROWS_1D, s.id, "1D array copies (cuMemcpyHtoA...) across the rows of a 2D array are");
                     return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED.into());
                 }
                 return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
