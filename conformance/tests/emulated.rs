@@ -95,4 +95,6 @@ scenarios!(
     graphs_forked_capture,
     graphs_kernel_nodes,
     graphs_node_changes,
+    arrays_and_textures,
+    texture_and_surface_kernels,
 );

@@ -68,7 +68,7 @@ fn one_vm_at_its_quota_does_not_limit_another_vm() {
 }
 
 #[test]
-fn a_guest_cannot_name_another_guests_memory_or_streams() {
+fn a_guest_cannot_name_another_guests_memory_streams_arrays_or_textures() {
     let dir = scratch("no-peeking");
     let (a, b) = (dir.join("a.sock"), dir.join("b.sock"));
     let (addr_a, addr_b) = (format!("unix:{}", a.display()), format!("unix:{}", b.display()));
@@ -78,13 +78,17 @@ fn a_guest_cannot_name_another_guests_memory_or_streams() {
     let mut line = String::new();
     BufReader::new(holder.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
     let handles: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(handles.len(), 2, "holder printed {line:?}");
+    assert_eq!(handles.len(), 4, "holder printed {line:?}");
     // Another VM, and another process of the same VM: neither may use them.
     for addr in [&addr_b, &addr_a] {
-        let out = guest(&peek, &libdir, addr).args(["read", handles[0], handles[1]]).output().expect("run");
+        let out = guest(&peek, &libdir, addr).arg("read").args(&handles).output().expect("run");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("read: CUDA_ERROR_INVALID_VALUE"), "{addr}: {text}");
         assert!(text.contains("sync: CUDA_ERROR_INVALID_HANDLE"), "{addr}: {text}");
+        assert!(text.contains("array read: CUDA_ERROR_INVALID_HANDLE"), "{addr}: {text}");
+        assert!(text.contains("array destroy: CUDA_ERROR_INVALID_HANDLE"), "{addr}: {text}");
+        assert!(text.contains("texture query: CUDA_ERROR_INVALID_VALUE"), "{addr}: {text}");
+        assert!(text.contains("texture destroy: CUDA_ERROR_INVALID_VALUE"), "{addr}: {text}");
     }
     holder.kill().expect("kill");
     let _ = holder.wait();

@@ -12,9 +12,328 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm};
+use crate::{
+    Shim, array, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm,
+};
 
 impl Driver for Shim {
+    unsafe fn cuArrayCreate_v2(pHandle: *mut CUarray, pAllocateArray: *const CUDA_ARRAY_DESCRIPTOR) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::create(pHandle, pAllocateArray) }
+    }
+
+    unsafe fn cuArray3DCreate_v2(pHandle: *mut CUarray, pAllocateArray: *const CUDA_ARRAY3D_DESCRIPTOR) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::create_3d(pHandle, pAllocateArray) }
+    }
+
+    unsafe fn cuArrayDestroy(hArray: CUarray) -> CUresult {
+        array::destroy(ops::cuArrayDestroy, hArray as usize as u64)
+    }
+
+    unsafe fn cuArrayGetDescriptor_v2(pArrayDescriptor: *mut CUDA_ARRAY_DESCRIPTOR, hArray: CUarray) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::descriptor(pArrayDescriptor, hArray) }
+    }
+
+    unsafe fn cuArray3DGetDescriptor_v2(pArrayDescriptor: *mut CUDA_ARRAY3D_DESCRIPTOR, hArray: CUarray) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::descriptor_3d(pArrayDescriptor, hArray) }
+    }
+
+    unsafe fn cuArrayGetMemoryRequirements(
+        memoryRequirements: *mut CUDA_ARRAY_MEMORY_REQUIREMENTS,
+        array: CUarray,
+        device: CUdevice,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::memory_requirements(ops::cuArrayGetMemoryRequirements, memoryRequirements, array as usize as u64, device) }
+    }
+
+    unsafe fn cuArrayGetSparseProperties(sparseProperties: *mut CUDA_ARRAY_SPARSE_PROPERTIES, array: CUarray) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::sparse_properties(ops::cuArrayGetSparseProperties, sparseProperties, array as usize as u64) }
+    }
+
+    unsafe fn cuArrayGetPlane(pPlaneArray: *mut CUarray, hArray: CUarray, planeIdx: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::sub_array(ops::cuArrayGetPlane, pPlaneArray, hArray as usize as u64, planeIdx) }
+    }
+
+    unsafe fn cuMipmappedArrayCreate(
+        pHandle: *mut CUmipmappedArray,
+        pMipmappedArrayDesc: *const CUDA_ARRAY3D_DESCRIPTOR,
+        numMipmapLevels: c_uint,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::mipmapped_create(pHandle, pMipmappedArrayDesc, numMipmapLevels) }
+    }
+
+    unsafe fn cuMipmappedArrayDestroy(hMipmappedArray: CUmipmappedArray) -> CUresult {
+        array::destroy(ops::cuMipmappedArrayDestroy, hMipmappedArray as usize as u64)
+    }
+
+    unsafe fn cuMipmappedArrayGetLevel(pLevelArray: *mut CUarray, hMipmappedArray: CUmipmappedArray, level: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::sub_array(ops::cuMipmappedArrayGetLevel, pLevelArray, hMipmappedArray as usize as u64, level) }
+    }
+
+    unsafe fn cuMipmappedArrayGetMemoryRequirements(
+        memoryRequirements: *mut CUDA_ARRAY_MEMORY_REQUIREMENTS,
+        mipmap: CUmipmappedArray,
+        device: CUdevice,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memory_requirements(ops::cuMipmappedArrayGetMemoryRequirements, memoryRequirements, mipmap as usize as u64, device)
+        }
+    }
+
+    unsafe fn cuMipmappedArrayGetSparseProperties(
+        sparseProperties: *mut CUDA_ARRAY_SPARSE_PROPERTIES,
+        mipmap: CUmipmappedArray,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::sparse_properties(ops::cuMipmappedArrayGetSparseProperties, sparseProperties, mipmap as usize as u64) }
+    }
+
+    unsafe fn cuMemcpyHtoA_v2(dstArray: CUarray, dstOffset: usize, srcHost: *const c_void, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoA_v2,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyAtoH_v2(dstHost: *mut c_void, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoH_v2,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyDtoA_v2(dstArray: CUarray, dstOffset: usize, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(ops::cuMemcpyDtoA_v2, array::End::Array(dstArray, dstOffset), array::End::Device(srcDevice), ByteCount, None)
+        }
+    }
+
+    unsafe fn cuMemcpyAtoD_v2(dstDevice: CUdeviceptr, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(ops::cuMemcpyAtoD_v2, array::End::Device(dstDevice), array::End::Array(srcArray, srcOffset), ByteCount, None)
+        }
+    }
+
+    unsafe fn cuMemcpyAtoA_v2(dstArray: CUarray, dstOffset: usize, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoA_v2,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyHtoA_v2_ptds(dstArray: CUarray, dstOffset: usize, srcHost: *const c_void, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoA_v2_ptds,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyAtoH_v2_ptds(dstHost: *mut c_void, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoH_v2_ptds,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyDtoA_v2_ptds(dstArray: CUarray, dstOffset: usize, srcDevice: CUdeviceptr, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyDtoA_v2_ptds,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Device(srcDevice),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyAtoD_v2_ptds(dstDevice: CUdeviceptr, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoD_v2_ptds,
+                array::End::Device(dstDevice),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyAtoA_v2_ptds(dstArray: CUarray, dstOffset: usize, srcArray: CUarray, srcOffset: usize, ByteCount: usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoA_v2_ptds,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                None,
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyHtoAAsync_v2(
+        dstArray: CUarray,
+        dstOffset: usize,
+        srcHost: *const c_void,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoAAsync_v2,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                Some(stream_id(hStream, false)),
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyAtoHAsync_v2(
+        dstHost: *mut c_void,
+        srcArray: CUarray,
+        srcOffset: usize,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoHAsync_v2,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                Some(stream_id(hStream, false)),
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyHtoAAsync_v2_ptsz(
+        dstArray: CUarray,
+        dstOffset: usize,
+        srcHost: *const c_void,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyHtoAAsync_v2_ptsz,
+                array::End::Array(dstArray, dstOffset),
+                array::End::Host(array::host(srcHost)),
+                ByteCount,
+                Some(stream_id(hStream, true)),
+            )
+        }
+    }
+
+    unsafe fn cuMemcpyAtoHAsync_v2_ptsz(
+        dstHost: *mut c_void,
+        srcArray: CUarray,
+        srcOffset: usize,
+        ByteCount: usize,
+        hStream: CUstream,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe {
+            array::memcpy_1d(
+                ops::cuMemcpyAtoHAsync_v2_ptsz,
+                array::End::Host(array::host(dstHost)),
+                array::End::Array(srcArray, srcOffset),
+                ByteCount,
+                Some(stream_id(hStream, true)),
+            )
+        }
+    }
+
+    unsafe fn cuTexObjectCreate(
+        pTexObject: *mut CUtexObject,
+        pResDesc: *const CUDA_RESOURCE_DESC,
+        pTexDesc: *const CUDA_TEXTURE_DESC,
+        pResViewDesc: *const CUDA_RESOURCE_VIEW_DESC,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::tex_create(pTexObject, pResDesc, pTexDesc, pResViewDesc) }
+    }
+
+    unsafe fn cuTexObjectDestroy(texObject: CUtexObject) -> CUresult {
+        array::object_destroy(ops::cuTexObjectDestroy, texObject)
+    }
+
+    unsafe fn cuTexObjectGetResourceDesc(pResDesc: *mut CUDA_RESOURCE_DESC, texObject: CUtexObject) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::object_resource(ops::cuTexObjectGetResourceDesc, pResDesc, texObject) }
+    }
+
+    unsafe fn cuTexObjectGetTextureDesc(pTexDesc: *mut CUDA_TEXTURE_DESC, texObject: CUtexObject) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::tex_texture_desc(pTexDesc, texObject) }
+    }
+
+    unsafe fn cuTexObjectGetResourceViewDesc(pResViewDesc: *mut CUDA_RESOURCE_VIEW_DESC, texObject: CUtexObject) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::tex_view_desc(pResViewDesc, texObject) }
+    }
+
+    unsafe fn cuSurfObjectCreate(pSurfObject: *mut CUsurfObject, pResDesc: *const CUDA_RESOURCE_DESC) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::surf_create(pSurfObject, pResDesc) }
+    }
+
+    unsafe fn cuSurfObjectDestroy(surfObject: CUsurfObject) -> CUresult {
+        array::object_destroy(ops::cuSurfObjectDestroy, surfObject)
+    }
+
+    unsafe fn cuSurfObjectGetResourceDesc(pResDesc: *mut CUDA_RESOURCE_DESC, surfObject: CUsurfObject) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { array::object_resource(ops::cuSurfObjectGetResourceDesc, pResDesc, surfObject) }
+    }
+
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { context::create(pctx, flags, dev) }

@@ -19,6 +19,7 @@
 //! Logging goes through the `log` crate, configured from `CUVM_LOG` (or
 //! `RUST_LOG`), warnings only by default.
 
+pub mod array;
 pub mod auto;
 pub mod client;
 pub mod context;

@@ -578,29 +578,26 @@ fn side(kind: cuvm_abi::CUmemorytype, host: usize, device: u64) -> Result<Side, 
         M::CU_MEMORYTYPE_HOST => Ok(Side::Host(host)),
         M::CU_MEMORYTYPE_DEVICE => Ok(Side::Device(device)),
         M::CU_MEMORYTYPE_UNIFIED => Ok(if is_device(device) { Side::Device(device) } else { Side::Host(device as usize) }),
-        M::CU_MEMORYTYPE_ARRAY => {
-            log::warn!("cuMemcpy2D: CUDA arrays are not supported by cuvm yet");
-            Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
-        }
         _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
     }
 }
 
 /// `cuMemcpy3D_v2` and its async/per-thread variants: one 2D copy (`op2d`)
 /// per slice, in order on the same stream, so the host checks each slice's
-/// device range as any 2D copy's. CUDA arrays are not supported yet.
+/// device range as any 2D copy's. A copy with an array side is one
+/// forwarded 3D copy (`array::memcpy_3d`).
 ///
 /// # Safety
 /// `copy` null or valid, its host sides valid for the slices it names.
 pub unsafe fn memcpy_3d(op2d: u32, copy: *const cuvm_abi::CUDA_MEMCPY3D, stream: Option<u64>) -> CUresult {
-    use cuvm_abi::CUmemorytype as M;
     if copy.is_null() {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
     }
     // SAFETY: non-null, valid by the caller's contract.
     let c = unsafe { &*copy };
-    if c.srcMemoryType == M::CU_MEMORYTYPE_ARRAY || c.dstMemoryType == M::CU_MEMORYTYPE_ARRAY {
-        return crate::driver::not_supported("cuMemcpy3D with CUDA arrays");
+    if crate::array::has_array(c.srcMemoryType, c.dstMemoryType) {
+        // SAFETY: forwarded contract.
+        return unsafe { crate::array::memcpy_3d(op2d, c, stream) };
     }
     if c.Depth > 1 && (c.Height > c.srcHeight || c.Height > c.dstHeight) {
         return CUresult::CUDA_ERROR_INVALID_VALUE;
@@ -633,6 +630,13 @@ pub unsafe fn memcpy_3d(op2d: u32, copy: *const cuvm_abi::CUDA_MEMCPY3D, stream:
 /// # Safety
 /// `copy` is null or valid; its host sides are valid for the rows it names.
 pub unsafe fn memcpy_2d(op: u32, copy: *const cuvm_abi::CUDA_MEMCPY2D, stream: Option<u64>) -> CUresult {
+    // SAFETY: null or valid by the caller's contract.
+    if let Some(c) = unsafe { copy.as_ref() } {
+        if crate::array::has_array(c.srcMemoryType, c.dstMemoryType) {
+            // SAFETY: forwarded contract.
+            return unsafe { crate::array::memcpy_2d(op, c, stream) };
+        }
+    }
     remote::done((|| {
         if copy.is_null() {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
@@ -1051,9 +1055,21 @@ pub unsafe fn memcpy_batch(
     })())
 }
 
+/// An array's element size in bytes (from its descriptor).
+fn array_element(a: cuvm_abi::CUarray) -> Result<usize, CUresult> {
+    let mut d = cuvm_abi::CUDA_ARRAY3D_DESCRIPTOR::default();
+    // SAFETY: `d` is local.
+    let r = unsafe { crate::array::descriptor_3d(&mut d, a) };
+    if r != CUresult::CUDA_SUCCESS {
+        return Err(r);
+    }
+    cuvm_wire::array::element_bytes(d.Format.0, d.NumChannels).map(|n| n as usize).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+}
+
 /// `cuMemcpy3DBatchAsync_v2(_ptsz)`: each operation in order on the stream
-/// as a `cuMemcpy3D` (pointer operands, in bytes: unified addressing
-/// decides host or device). Array operands answer `CUDA_ERROR_NOT_SUPPORTED`.
+/// as a `cuMemcpy3D`. Extents, row lengths and array offsets count
+/// elements: the array's when a side is an array, bytes otherwise; pointer
+/// sides are host or device memory by unified addressing.
 ///
 /// # Safety
 /// `list` holds `n` operations; host sides valid.
@@ -1070,21 +1086,45 @@ pub unsafe fn memcpy_3d_batch(n: usize, list: *mut cuvm_abi::CUDA_MEMCPY3D_BATCH
         if w == 0 || h == 0 || d == 0 || o.srcAccessOrder.0 == 0 || o.srcAccessOrder.0 > 3 {
             return CUresult::CUDA_ERROR_INVALID_VALUE;
         }
-        if o.src.type_ != T::CU_MEMCPY_OPERAND_TYPE_POINTER || o.dst.type_ != T::CU_MEMCPY_OPERAND_TYPE_POINTER {
-            return crate::driver::not_supported("cuMemcpy3DBatchAsync with CUDA array operands");
-        }
-        // SAFETY: pointer operands, checked just above.
-        let (sp, dp) = unsafe { (o.src.op.ptr, o.dst.op.ptr) };
+        let array_of = |op: &cuvm_abi::CUmemcpy3DOperand| match op.type_ {
+            // SAFETY: the member the type names.
+            T::CU_MEMCPY_OPERAND_TYPE_ARRAY => Ok(Some(unsafe { op.op.array }.array)),
+            T::CU_MEMCPY_OPERAND_TYPE_POINTER => Ok(None),
+            _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+        };
+        let (sa, da) = match (array_of(&o.src), array_of(&o.dst)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(e), _) | (_, Err(e)) => return e,
+        };
+        let elem = match sa.or(da).map(array_element) {
+            None => 1,
+            Some(Ok(e)) => e,
+            Some(Err(e)) => return e,
+        };
         let mut c = cuvm_abi::CUDA_MEMCPY3D::default();
-        c.srcMemoryType = cuvm_abi::CUmemorytype::CU_MEMORYTYPE_UNIFIED;
-        c.srcDevice = sp.ptr;
-        c.srcPitch = if sp.rowLength == 0 { w } else { sp.rowLength };
-        c.srcHeight = if sp.layerHeight == 0 { h } else { sp.layerHeight };
-        c.dstMemoryType = cuvm_abi::CUmemorytype::CU_MEMORYTYPE_UNIFIED;
-        c.dstDevice = dp.ptr;
-        c.dstPitch = if dp.rowLength == 0 { w } else { dp.rowLength };
-        c.dstHeight = if dp.layerHeight == 0 { h } else { dp.layerHeight };
-        (c.WidthInBytes, c.Height, c.Depth) = (w, h, d);
+        let side = |op: &cuvm_abi::CUmemcpy3DOperand, array: Option<cuvm_abi::CUarray>| {
+            let mut s = (cuvm_abi::CUmemorytype::CU_MEMORYTYPE_UNIFIED, 0u64, core::ptr::null_mut(), 0usize, 0usize, [0usize; 3]);
+            if let Some(a) = array {
+                // SAFETY: the member the type names.
+                let off = unsafe { op.op.array }.offset;
+                s = (cuvm_abi::CUmemorytype::CU_MEMORYTYPE_ARRAY, 0, a, 0, 0, [off.x * elem, off.y, off.z]);
+            } else {
+                // SAFETY: the member the type names.
+                let p = unsafe { op.op.ptr };
+                let pitch = if p.rowLength == 0 { w } else { p.rowLength } * elem;
+                s.1 = p.ptr;
+                s.3 = pitch;
+                s.4 = if p.layerHeight == 0 { h } else { p.layerHeight };
+            }
+            s
+        };
+        let (st, sp, sarr, spitch, sheight, spos) = side(&o.src, sa);
+        let (dt, dp, darr, dpitch, dheight, dpos) = side(&o.dst, da);
+        (c.srcMemoryType, c.srcDevice, c.srcArray, c.srcPitch, c.srcHeight) = (st, sp, sarr, spitch, sheight);
+        [c.srcXInBytes, c.srcY, c.srcZ] = spos;
+        (c.dstMemoryType, c.dstDevice, c.dstArray, c.dstPitch, c.dstHeight) = (dt, dp, darr, dpitch, dheight);
+        [c.dstXInBytes, c.dstY, c.dstZ] = dpos;
+        (c.WidthInBytes, c.Height, c.Depth) = (w * elem, h, d);
         // SAFETY: forwarded contract.
         let r = unsafe { memcpy_3d(op2d, &c, Some(stream)) };
         if r != CUresult::CUDA_SUCCESS {

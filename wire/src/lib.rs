@@ -14,6 +14,7 @@
 //! transport would only add to [`transport`].
 
 pub mod address;
+pub mod array;
 pub mod codec;
 pub mod frame;
 pub mod fuzzing;

@@ -1,5 +1,6 @@
 //! The scenarios, one module per API area.
 
+mod arrays;
 mod context;
 mod device;
 mod export_tables;
@@ -27,6 +28,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(kernels::scenarios());
     v.extend(export_tables::scenarios());
     v.extend(graphs::scenarios());
+    v.extend(arrays::scenarios());
     v
 }
 

@@ -145,7 +145,7 @@ pub fn address_range(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 }
 
 /// Reads the next `Data` frame of call `seq`, of at most `max` bytes.
-fn read_chunk<'b>(conn: &mut Conn, seq: u64, max: usize, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Fail> {
+pub(crate) fn read_chunk<'b>(conn: &mut Conn, seq: u64, max: usize, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Fail> {
     let h = frame::read_frame(&mut conn.reader, buf)?;
     if h.kind != FrameKind::Data || h.seq != seq {
         return Err(Fail::Malformed(DecodeError::Invalid("expected a data frame of the same call")));

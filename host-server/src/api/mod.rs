@@ -3,6 +3,7 @@
 //! session), maps guest handles, checks device pointers, calls the backend
 //! and encodes the reply. Message layouts are in `wire/PROTOCOL.md`.
 
+mod array;
 mod auto;
 mod context;
 mod device;
@@ -158,6 +159,46 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         | ops::cuMemsetD2D8Async_ptsz
         | ops::cuMemsetD2D16Async_ptsz
         | ops::cuMemsetD2D32Async_ptsz => memory::memset(s, a, true),
+
+        ops::cuArrayCreate_v2 => array::create(s, a, false),
+        ops::cuArray3DCreate_v2 => array::create(s, a, true),
+        ops::cuArrayDestroy => array::destroy(s, a),
+        ops::cuArrayGetDescriptor_v2 => array::descriptor(s, a, false),
+        ops::cuArray3DGetDescriptor_v2 => array::descriptor(s, a, true),
+        ops::cuArrayGetMemoryRequirements => array::memory_requirements(s, a, false),
+        ops::cuArrayGetSparseProperties => array::sparse_properties(s, a, false),
+        ops::cuArrayGetPlane => array::plane(s, a),
+        ops::cuMipmappedArrayCreate => array::mipmapped_create(s, a),
+        ops::cuMipmappedArrayDestroy => array::mipmapped_destroy(s, a),
+        ops::cuMipmappedArrayGetLevel => array::level(s, a),
+        ops::cuMipmappedArrayGetMemoryRequirements => array::memory_requirements(s, a, true),
+        ops::cuMipmappedArrayGetSparseProperties => array::sparse_properties(s, a, true),
+        ops::cuMemcpy3D_v2
+        | ops::cuMemcpy3D_v2_ptds
+        | ops::cuMemcpyHtoA_v2
+        | ops::cuMemcpyHtoA_v2_ptds
+        | ops::cuMemcpyAtoH_v2
+        | ops::cuMemcpyAtoH_v2_ptds
+        | ops::cuMemcpyDtoA_v2
+        | ops::cuMemcpyDtoA_v2_ptds
+        | ops::cuMemcpyAtoD_v2
+        | ops::cuMemcpyAtoD_v2_ptds
+        | ops::cuMemcpyAtoA_v2
+        | ops::cuMemcpyAtoA_v2_ptds => array::memcpy(s, conn, op, seq, a, false),
+        ops::cuMemcpy3DAsync_v2
+        | ops::cuMemcpy3DAsync_v2_ptsz
+        | ops::cuMemcpyHtoAAsync_v2
+        | ops::cuMemcpyHtoAAsync_v2_ptsz
+        | ops::cuMemcpyAtoHAsync_v2
+        | ops::cuMemcpyAtoHAsync_v2_ptsz => array::memcpy(s, conn, op, seq, a, true),
+        ops::cuTexObjectCreate => array::tex_create(s, a),
+        ops::cuTexObjectDestroy => array::object_destroy(s, a, Kind::TexObject),
+        ops::cuTexObjectGetResourceDesc => array::object_resource(s, a, Kind::TexObject),
+        ops::cuTexObjectGetTextureDesc => array::tex_texture_desc(s, a),
+        ops::cuTexObjectGetResourceViewDesc => array::tex_view_desc(s, a),
+        ops::cuSurfObjectCreate => array::surf_create(s, a),
+        ops::cuSurfObjectDestroy => array::object_destroy(s, a, Kind::SurfObject),
+        ops::cuSurfObjectGetResourceDesc => array::object_resource(s, a, Kind::SurfObject),
 
         ops::cuModuleLoadData => module::load(s, conn, seq, a),
         ops::cuModuleUnload => module::unload(s, a),

@@ -18,6 +18,7 @@ pub mod native;
 pub use graph::{Copy3d, GraphNode, Graphs, KernelNode, Side3d};
 
 use cuvm_abi::CUresult;
+pub use cuvm_wire::array::{ArrayCopy, ArrayDesc, Resource, SPARSE_PROPERTIES_SIZE, Side as ArraySide, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
 
 /// A result carrying the driver's error code.
 pub type CuResult<T> = Result<T, CUresult>;
@@ -352,6 +353,78 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     fn memset(&mut self, op: Memset, stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // CUDA arrays, texture and surface objects.
+    /// `cuArrayCreate_v2` (`three_d` false: depth 0, no flags) or
+    /// `cuArray3DCreate_v2`.
+    fn array_create(&mut self, desc: &ArrayDesc, three_d: bool) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn array_destroy(&mut self, array: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuArrayGetDescriptor_v2` (`three_d` false) or `cuArray3DGetDescriptor_v2`.
+    fn array_descriptor(&mut self, array: Raw, three_d: bool) -> CuResult<ArrayDesc> {
+        Err(NOT_SUPPORTED)
+    }
+    /// (size, alignment) of `cuArrayGetMemoryRequirements` (or of a
+    /// mipmapped array).
+    fn array_memory_requirements(&mut self, array: Raw, mipmapped: bool, dev: i32) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `CUDA_ARRAY_SPARSE_PROPERTIES` as its bytes.
+    fn array_sparse_properties(&mut self, array: Raw, mipmapped: bool) -> CuResult<[u8; SPARSE_PROPERTIES_SIZE]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn array_plane(&mut self, array: Raw, plane: u32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mipmapped_array_create(&mut self, desc: &ArrayDesc, levels: u32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mipmapped_array_destroy(&mut self, array: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn mipmapped_array_level(&mut self, array: Raw, level: u32) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    /// A copy with an array side (`ArrayCopy` sides name backend arrays);
+    /// `host` is the packed host side, if any.
+    fn memcpy_array(&mut self, copy: &ArrayCopy, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuTexObjectCreate`: resource (backend arrays), texture descriptor,
+    /// optional view descriptor -> the object's value.
+    fn tex_object_create(
+        &mut self,
+        res: Resource,
+        flags: u32,
+        tex: &[u8; TEXTURE_DESC_SIZE],
+        view: Option<&[u8; VIEW_DESC_SIZE]>,
+    ) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn tex_object_destroy(&mut self, obj: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn tex_object_resource(&mut self, obj: u64) -> CuResult<(Resource, u32)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn tex_object_texture_desc(&mut self, obj: u64) -> CuResult<[u8; TEXTURE_DESC_SIZE]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn tex_object_view_desc(&mut self, obj: u64) -> CuResult<[u8; VIEW_DESC_SIZE]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn surf_object_create(&mut self, res: Resource, flags: u32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
+    fn surf_object_destroy(&mut self, obj: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn surf_object_resource(&mut self, obj: u64) -> CuResult<(Resource, u32)> {
         Err(NOT_SUPPORTED)
     }
 

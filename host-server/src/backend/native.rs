@@ -12,7 +12,10 @@ use cuvm_abi::{
     CUresult, CUstream, CUuuid,
 };
 
-use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw, StreamMemOp};
+use super::{
+    ArrayCopy, ArrayDesc, ArraySide, Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw,
+    Resource, SPARSE_PROPERTIES_SIZE, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE, StreamMemOp,
+};
 
 /// A string that only cuvm's guest library contains, so that cuvm-host never
 /// loads it in place of the real driver.
@@ -550,6 +553,193 @@ impl Backend for Native {
             (4, true, true) => call!(self.cuMemsetD2D32Async(op.dst, pitch, v, w, h, s)),
             _ => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
         }
+    }
+
+    fn array_create(&mut self, d: &ArrayDesc, three_d: bool) -> CuResult<Raw> {
+        let mut a: cuvm_abi::CUarray = std::ptr::null_mut();
+        if three_d {
+            let desc = d.to_3d().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+            call!(self.cuArray3DCreate_v2(&mut a, &desc))?;
+        } else {
+            let desc = d.to_2d().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+            call!(self.cuArrayCreate_v2(&mut a, &desc))?;
+        }
+        Ok(raw(a))
+    }
+
+    fn array_destroy(&mut self, a: Raw) -> CuResult<()> {
+        call!(self.cuArrayDestroy(ptr(a)))
+    }
+
+    fn array_descriptor(&mut self, a: Raw, three_d: bool) -> CuResult<ArrayDesc> {
+        if three_d {
+            let mut d = cuvm_abi::CUDA_ARRAY3D_DESCRIPTOR::default();
+            call!(self.cuArray3DGetDescriptor_v2(&mut d, ptr(a)))?;
+            Ok(ArrayDesc::from(&d))
+        } else {
+            // SAFETY: all-zero is a valid descriptor.
+            let mut d: cuvm_abi::CUDA_ARRAY_DESCRIPTOR = unsafe { std::mem::zeroed() };
+            call!(self.cuArrayGetDescriptor_v2(&mut d, ptr(a)))?;
+            Ok(ArrayDesc::from(&d))
+        }
+    }
+
+    fn array_memory_requirements(&mut self, a: Raw, mipmapped: bool, dev: i32) -> CuResult<(u64, u64)> {
+        // SAFETY: all-zero is a valid value of this plain structure.
+        let mut r: cuvm_abi::CUDA_ARRAY_MEMORY_REQUIREMENTS = unsafe { std::mem::zeroed() };
+        if mipmapped {
+            call!(self.cuMipmappedArrayGetMemoryRequirements(&mut r, ptr(a), dev))?;
+        } else {
+            call!(self.cuArrayGetMemoryRequirements(&mut r, ptr(a), dev))?;
+        }
+        Ok((r.size as u64, r.alignment as u64))
+    }
+
+    fn array_sparse_properties(&mut self, a: Raw, mipmapped: bool) -> CuResult<[u8; SPARSE_PROPERTIES_SIZE]> {
+        // SAFETY: all-zero is a valid value of this plain structure.
+        let mut p: cuvm_abi::CUDA_ARRAY_SPARSE_PROPERTIES = unsafe { std::mem::zeroed() };
+        if mipmapped {
+            call!(self.cuMipmappedArrayGetSparseProperties(&mut p, ptr(a)))?;
+        } else {
+            call!(self.cuArrayGetSparseProperties(&mut p, ptr(a)))?;
+        }
+        // SAFETY: a plain structure of exactly this many bytes.
+        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUDA_ARRAY_SPARSE_PROPERTIES, [u8; SPARSE_PROPERTIES_SIZE]>(p) })
+    }
+
+    fn array_plane(&mut self, a: Raw, plane: u32) -> CuResult<Raw> {
+        let mut p: cuvm_abi::CUarray = std::ptr::null_mut();
+        call!(self.cuArrayGetPlane(&mut p, ptr(a), plane))?;
+        Ok(raw(p))
+    }
+
+    fn mipmapped_array_create(&mut self, d: &ArrayDesc, levels: u32) -> CuResult<Raw> {
+        let desc = d.to_3d().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut m: cuvm_abi::CUmipmappedArray = std::ptr::null_mut();
+        call!(self.cuMipmappedArrayCreate(&mut m, &desc, levels))?;
+        Ok(raw(m))
+    }
+
+    fn mipmapped_array_destroy(&mut self, m: Raw) -> CuResult<()> {
+        call!(self.cuMipmappedArrayDestroy(ptr(m)))
+    }
+
+    fn mipmapped_array_level(&mut self, m: Raw, level: u32) -> CuResult<Raw> {
+        let mut a: cuvm_abi::CUarray = std::ptr::null_mut();
+        call!(self.cuMipmappedArrayGetLevel(&mut a, ptr(m), level))?;
+        Ok(raw(a))
+    }
+
+    fn memcpy_array(&mut self, c: &ArrayCopy, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
+        use cuvm_abi::CUmemorytype as M;
+        let mut p = cuvm_abi::CUDA_MEMCPY3D {
+            WidthInBytes: usize_of(c.extent[0])?,
+            Height: usize_of(c.extent[1])?,
+            Depth: usize_of(c.extent[2])?,
+            ..Default::default()
+        };
+        let (w, h) = (p.WidthInBytes, p.Height);
+        [p.srcXInBytes, p.srcY, p.srcZ] = [usize_of(c.src_pos[0])?, usize_of(c.src_pos[1])?, usize_of(c.src_pos[2])?];
+        [p.dstXInBytes, p.dstY, p.dstZ] = [usize_of(c.dst_pos[0])?, usize_of(c.dst_pos[1])?, usize_of(c.dst_pos[2])?];
+        // The packed host side: rows of the box's width, slices of its height.
+        let mut sync_after = false;
+        match c.src {
+            ArraySide::Host => {
+                let Host2d::Source(rows) = &host else { return Err(CUresult::CUDA_ERROR_INVALID_VALUE) };
+                (p.srcMemoryType, p.srcHost, p.srcPitch, p.srcHeight) = (M::CU_MEMORYTYPE_HOST, rows.as_ptr().cast(), w, h);
+                (p.srcXInBytes, p.srcY, p.srcZ) = (0, 0, 0);
+            }
+            ArraySide::Device { ptr: d, pitch, height } => {
+                (p.srcMemoryType, p.srcDevice, p.srcPitch, p.srcHeight) = (M::CU_MEMORYTYPE_DEVICE, d, usize_of(pitch)?, usize_of(height)?);
+            }
+            ArraySide::Array(a) => (p.srcMemoryType, p.srcArray) = (M::CU_MEMORYTYPE_ARRAY, ptr(a)),
+        }
+        match (c.dst, host) {
+            (ArraySide::Host, Host2d::Destination(rows)) => {
+                (p.dstMemoryType, p.dstHost, p.dstPitch, p.dstHeight) = (M::CU_MEMORYTYPE_HOST, rows.as_mut_ptr().cast(), w, h);
+                (p.dstXInBytes, p.dstY, p.dstZ) = (0, 0, 0);
+                sync_after = true;
+            }
+            (ArraySide::Host, _) => return Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+            (ArraySide::Device { ptr: d, pitch, height }, _) => {
+                (p.dstMemoryType, p.dstDevice, p.dstPitch, p.dstHeight) = (M::CU_MEMORYTYPE_DEVICE, d, usize_of(pitch)?, usize_of(height)?);
+            }
+            (ArraySide::Array(a), _) => (p.dstMemoryType, p.dstArray) = (M::CU_MEMORYTYPE_ARRAY, ptr(a)),
+        }
+        let host_side = sync_after || c.src == ArraySide::Host;
+        match stream {
+            Some(s) => {
+                if host_side {
+                    self.refuse_if_capturing(s)?;
+                }
+                call!(self.cuMemcpy3DAsync_v2(&p, ptr(s)))?;
+                // Host memory is ours only for this call.
+                if host_side {
+                    call!(self.cuStreamSynchronize(ptr(s)))?;
+                }
+                Ok(())
+            }
+            None => call!(self.cuMemcpy3D_v2(&p)),
+        }
+    }
+
+    fn tex_object_create(
+        &mut self,
+        res: Resource,
+        flags: u32,
+        tex: &[u8; TEXTURE_DESC_SIZE],
+        view: Option<&[u8; VIEW_DESC_SIZE]>,
+    ) -> CuResult<u64> {
+        let r = res.to_desc(flags);
+        // SAFETY: both descriptors are plain structures of exactly these sizes.
+        let t = unsafe { std::mem::transmute::<[u8; TEXTURE_DESC_SIZE], cuvm_abi::CUDA_TEXTURE_DESC>(*tex) };
+        // SAFETY: as above.
+        let v = view.map(|v| unsafe { std::mem::transmute::<[u8; VIEW_DESC_SIZE], cuvm_abi::CUDA_RESOURCE_VIEW_DESC>(*v) });
+        let mut obj: cuvm_abi::CUtexObject = 0;
+        call!(self.cuTexObjectCreate(&mut obj, &r, &t, v.as_ref().map_or(std::ptr::null(), std::ptr::from_ref)))?;
+        Ok(obj)
+    }
+
+    fn tex_object_destroy(&mut self, obj: u64) -> CuResult<()> {
+        call!(self.cuTexObjectDestroy(obj))
+    }
+
+    fn tex_object_resource(&mut self, obj: u64) -> CuResult<(Resource, u32)> {
+        let mut r = cuvm_abi::CUDA_RESOURCE_DESC::default();
+        call!(self.cuTexObjectGetResourceDesc(&mut r, obj))?;
+        Resource::from_desc(&r).ok_or(CUresult::CUDA_ERROR_UNKNOWN)
+    }
+
+    fn tex_object_texture_desc(&mut self, obj: u64) -> CuResult<[u8; TEXTURE_DESC_SIZE]> {
+        let mut t = cuvm_abi::CUDA_TEXTURE_DESC::default();
+        call!(self.cuTexObjectGetTextureDesc(&mut t, obj))?;
+        // SAFETY: a plain structure of exactly this many bytes.
+        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUDA_TEXTURE_DESC, [u8; TEXTURE_DESC_SIZE]>(t) })
+    }
+
+    fn tex_object_view_desc(&mut self, obj: u64) -> CuResult<[u8; VIEW_DESC_SIZE]> {
+        // SAFETY: all-zero is a valid value of this plain structure.
+        let mut v: cuvm_abi::CUDA_RESOURCE_VIEW_DESC = unsafe { std::mem::zeroed() };
+        call!(self.cuTexObjectGetResourceViewDesc(&mut v, obj))?;
+        // SAFETY: a plain structure of exactly this many bytes.
+        Ok(unsafe { std::mem::transmute::<cuvm_abi::CUDA_RESOURCE_VIEW_DESC, [u8; VIEW_DESC_SIZE]>(v) })
+    }
+
+    fn surf_object_create(&mut self, res: Resource, flags: u32) -> CuResult<u64> {
+        let r = res.to_desc(flags);
+        let mut obj: cuvm_abi::CUsurfObject = 0;
+        call!(self.cuSurfObjectCreate(&mut obj, &r))?;
+        Ok(obj)
+    }
+
+    fn surf_object_destroy(&mut self, obj: u64) -> CuResult<()> {
+        call!(self.cuSurfObjectDestroy(obj))
+    }
+
+    fn surf_object_resource(&mut self, obj: u64) -> CuResult<(Resource, u32)> {
+        let mut r = cuvm_abi::CUDA_RESOURCE_DESC::default();
+        call!(self.cuSurfObjectGetResourceDesc(&mut r, obj))?;
+        Resource::from_desc(&r).ok_or(CUresult::CUDA_ERROR_UNKNOWN)
     }
 
     fn pointer_attribute(&mut self, attrib: u32, p: u64) -> CuResult<Vec<u8>> {

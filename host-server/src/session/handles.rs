@@ -38,6 +38,17 @@ pub enum Kind {
     GraphNode,
     /// An object of the driver's tools-context export table (slot 51).
     ToolsObject,
+    /// `CUarray`: created (parent 0), or a mipmapped array's level or a
+    /// multi-planar array's plane (parent: the owner's id; never destroyed
+    /// on its own).
+    Array,
+    /// `CUmipmappedArray`.
+    MipmappedArray,
+    /// `CUtexObject`: the guest holds the driver's value (kernels read it),
+    /// so the entry's raw value is what the guest sends.
+    TexObject,
+    /// `CUsurfObject`, as texture objects.
+    SurfObject,
 }
 
 impl Kind {

@@ -122,6 +122,8 @@ pub struct Session {
     /// its live pool allocations (freed with `cuMemFreeAsync`, not yet
     /// released to the driver): settled at each synchronisation.
     pub pool_retained: u64,
+    /// Bytes charged for each created (mipmapped) array, by id.
+    pub array_charges: HashMap<u64, u64>,
 }
 
 /// The largest module image a guest may send.
@@ -152,6 +154,7 @@ impl Session {
             mirrors: std::collections::BTreeMap::new(),
             pooled: HashMap::new(),
             pool_retained: 0,
+            array_charges: HashMap::new(),
         }
     }
 
@@ -214,6 +217,10 @@ impl Session {
     pub fn forget_context(&mut self, ctx: u64) {
         for (id, _) in self.handles.remove_in_context(ctx) {
             self.functions.remove(&id);
+            // Arrays die with their context.
+            if let Some(bytes) = self.array_charges.remove(&id) {
+                self.vm.release(bytes);
+            }
         }
         let freed: u64 = self
             .allocations
@@ -374,6 +381,12 @@ impl Session {
                 // ends, a child node's graph to its node.
                 Kind::Graph if e.parent != 0 => Ok(()),
                 Kind::Graph => self.backend.graph_destroy(e.raw),
+                Kind::TexObject => self.backend.tex_object_destroy(e.raw),
+                Kind::SurfObject => self.backend.surf_object_destroy(e.raw),
+                // Levels and planes belong to their array.
+                Kind::Array if e.parent != 0 => Ok(()),
+                Kind::Array => self.backend.array_destroy(e.raw),
+                Kind::MipmappedArray => self.backend.mipmapped_array_destroy(e.raw),
                 _ => Ok(()),
             };
             let _ = id;
@@ -399,6 +412,7 @@ impl Session {
             }
             freed += size;
         }
+        freed += std::mem::take(&mut self.array_charges).values().sum::<u64>();
         for (addr, bytes) in std::mem::take(&mut self.mirrors) {
             let _ = self.backend.mirror_unmap(addr, bytes.len() as u64);
         }

@@ -4,6 +4,7 @@
 //! error codes; work completes at once, in order. Kernels cannot run:
 //! launches answer `CUDA_ERROR_NOT_SUPPORTED` (logged once).
 
+mod array;
 mod device;
 mod graph;
 pub mod image;
@@ -14,7 +15,10 @@ use std::time::Instant;
 
 use cuvm_abi::CUresult;
 
-use super::{Backend, Copy2d, Copy3d, CuResult, GraphNode, Host2d, LaunchConfig, Memset, ParamInfo, Raw, Side3d};
+use super::{
+    ArrayCopy, ArrayDesc, Backend, Copy2d, Copy3d, CuResult, GraphNode, Host2d, LaunchConfig, Memset, ParamInfo, Raw, Resource, Side3d,
+    TEXTURE_DESC_SIZE, VIEW_DESC_SIZE,
+};
 
 /// Device memory the emulated GPU has, unless configured otherwise.
 pub const DEFAULT_TOTAL_MEMORY: u64 = 8 << 30;
@@ -78,6 +82,8 @@ pub struct Emulated {
     /// Bytes each pool keeps after frees, given back at synchronisations
     /// down to the pool's release threshold (as the driver's pools do).
     kept: HashMap<Raw, u64>,
+    /// CUDA arrays, texture and surface objects.
+    a: array::State,
 }
 
 /// The emulated device's one memory pool.
@@ -135,6 +141,7 @@ impl Emulated {
             current_pool: EMULATED_POOL,
             pooled: HashMap::new(),
             kept: HashMap::new(),
+            a: array::State::default(),
         }
     }
 
@@ -678,6 +685,94 @@ impl Backend for Emulated {
             return Ok(());
         }
         self.fill(op)
+    }
+
+    fn array_create(&mut self, desc: &ArrayDesc, three_d: bool) -> CuResult<Raw> {
+        self.array_create_impl(desc, three_d)
+    }
+
+    fn array_destroy(&mut self, array: Raw) -> CuResult<()> {
+        self.array_destroy_impl(array)
+    }
+
+    fn array_descriptor(&mut self, array: Raw, three_d: bool) -> CuResult<ArrayDesc> {
+        self.array_descriptor_impl(array, three_d)
+    }
+
+    /// Only arrays made for deferred mapping have requirements, and the
+    /// emulated GPU makes none.
+    fn array_memory_requirements(&mut self, _array: Raw, _mipmapped: bool, _dev: i32) -> CuResult<(u64, u64)> {
+        self.ready()?;
+        Err(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    /// Only sparse arrays have sparse properties, and the emulated GPU
+    /// makes none.
+    fn array_sparse_properties(&mut self, _array: Raw, _mipmapped: bool) -> CuResult<[u8; super::SPARSE_PROPERTIES_SIZE]> {
+        self.ready()?;
+        Err(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    /// No emulated format is multi-planar.
+    fn array_plane(&mut self, _array: Raw, _plane: u32) -> CuResult<Raw> {
+        self.ready()?;
+        Err(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn mipmapped_array_create(&mut self, desc: &ArrayDesc, levels: u32) -> CuResult<Raw> {
+        self.mipmapped_create_impl(desc, levels)
+    }
+
+    fn mipmapped_array_destroy(&mut self, array: Raw) -> CuResult<()> {
+        self.mipmapped_destroy_impl(array)
+    }
+
+    fn mipmapped_array_level(&mut self, array: Raw, level: u32) -> CuResult<Raw> {
+        self.mipmapped_level_impl(array, level)
+    }
+
+    fn memcpy_array(&mut self, copy: &ArrayCopy, host: Host2d<'_>, stream: Option<Raw>) -> CuResult<()> {
+        self.memcpy_array_impl(copy, host, stream)
+    }
+
+    fn tex_object_create(
+        &mut self,
+        res: Resource,
+        flags: u32,
+        tex: &[u8; TEXTURE_DESC_SIZE],
+        view: Option<&[u8; VIEW_DESC_SIZE]>,
+    ) -> CuResult<u64> {
+        self.object_create(res, flags, Some((*tex, view.copied())))
+    }
+
+    fn tex_object_destroy(&mut self, obj: u64) -> CuResult<()> {
+        self.object_destroy(obj, true)
+    }
+
+    fn tex_object_resource(&mut self, obj: u64) -> CuResult<(Resource, u32)> {
+        self.object(obj, true).map(|o| (o.res, o.flags))
+    }
+
+    fn tex_object_texture_desc(&mut self, obj: u64) -> CuResult<[u8; TEXTURE_DESC_SIZE]> {
+        self.object(obj, true)?.tex.map(|t| t.0).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    /// The view the texture was made with (one made without: the
+    /// driver's default view is not emulated, `CUDA_ERROR_INVALID_VALUE`).
+    fn tex_object_view_desc(&mut self, obj: u64) -> CuResult<[u8; VIEW_DESC_SIZE]> {
+        self.object(obj, true)?.tex.and_then(|t| t.1).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn surf_object_create(&mut self, res: Resource, flags: u32) -> CuResult<u64> {
+        self.object_create(res, flags, None)
+    }
+
+    fn surf_object_destroy(&mut self, obj: u64) -> CuResult<()> {
+        self.object_destroy(obj, false)
+    }
+
+    fn surf_object_resource(&mut self, obj: u64) -> CuResult<(Resource, u32)> {
+        self.object(obj, false).map(|o| (o.res, o.flags))
     }
 
     fn pointer_attribute(&mut self, attrib: u32, ptr: u64) -> CuResult<Vec<u8>> {
