@@ -413,7 +413,7 @@ const PTX: &str = "\
     sust.b.2d.b32.trap [%rd1, {%r5, %r3}], {%f1};
     ret;
 }
-";
+\0";
 
 /// The red channel a kernel read, as bytes.
 fn floats(bytes: &[u8]) -> Vec<f32> {
