@@ -88,6 +88,8 @@ scenarios!(
     kernel_parameters_of_every_size,
     kernel_fault_reported_at_sync,
     kernel_launched_through_a_cukernel,
+    jit_link_and_launch,
+    jit_link_sessions,
     export_tables,
     tools_context_slots,
     graphs_stream_capture,

@@ -13,7 +13,7 @@ use cuvm_wire::ops;
 use crate::driver::Driver;
 use crate::remote::stream_id;
 use crate::{
-    Shim, array, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm,
+    Shim, array, context, device, errors, export_tables, graph, init, launch, library, link, memory, module, procaddress, stream, tensor, vmm,
 };
 
 impl Driver for Shim {
@@ -2497,5 +2497,44 @@ impl Driver for Shim {
     unsafe fn cuGraphExecNodeSetParams(hGraphExec: CUgraphExec, hNode: CUgraphNode, nodeParams: *mut CUgraphNodeParams) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { graph::set_node_generic(hGraphExec, hNode, nodeParams) }
+    }
+
+    unsafe fn cuLinkCreate(numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void, stateOut: *mut CUlinkState) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::create(numOptions, options, optionValues, stateOut) }
+    }
+
+    unsafe fn cuLinkAddData(state: CUlinkState, type_: CUjitInputType, data: *mut c_void, size: usize, name: *const c_char, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_data(state, type_, data, size, name, numOptions) }
+    }
+
+    unsafe fn cuLinkAddFile(state: CUlinkState, type_: CUjitInputType, path: *const c_char, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_file(state, type_, path, numOptions) }
+    }
+
+    unsafe fn cuLinkCreate_v2(numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void, stateOut: *mut CUlinkState) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::create(numOptions, options, optionValues, stateOut) }
+    }
+
+    unsafe fn cuLinkAddData_v2(state: CUlinkState, type_: CUjitInputType, data: *mut c_void, size: usize, name: *const c_char, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_data(state, type_, data, size, name, numOptions) }
+    }
+
+    unsafe fn cuLinkAddFile_v2(state: CUlinkState, type_: CUjitInputType, path: *const c_char, numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_file(state, type_, path, numOptions) }
+    }
+
+    unsafe fn cuLinkComplete(state: CUlinkState, cubinOut: *mut *mut c_void, sizeOut: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::complete(state, cubinOut, sizeOut) }
+    }
+
+    unsafe fn cuLinkDestroy(state: CUlinkState) -> CUresult {
+        link::destroy(state)
     }
 }

@@ -36,6 +36,7 @@ pub mod image;
 pub mod init;
 pub mod launch;
 pub mod library;
+pub mod link;
 pub mod logging;
 pub mod memory;
 mod mirror;

@@ -16,6 +16,8 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "kernel_parameters_of_every_size", needs_kernels: true, native_only: false, run: parameters },
         Scenario { name: "kernel_fault_reported_at_sync", needs_kernels: true, native_only: false, run: fault },
         Scenario { name: "kernel_launched_through_a_cukernel", needs_kernels: true, native_only: false, run: via_kernel },
+        Scenario { name: "jit_link_and_launch", needs_kernels: true, native_only: false, run: jit_link },
+        Scenario { name: "jit_link_sessions", needs_kernels: false, native_only: false, run: jit_sessions },
     ]
 }
 
@@ -273,5 +275,101 @@ fn via_kernel(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuMemFree a", cu!(api.cuMemFree_v2(da)))?;
     t.ok("cuMemFree c", cu!(api.cuMemFree_v2(dc)))?;
     t.ok("cuLibraryUnload", cu!(api.cuLibraryUnload(lib)))?;
+    teardown(api, t)
+}
+
+fn c_text(buf: &[u8]) -> String {
+    String::from_utf8_lossy(&buf[..buf.iter().position(|b| *b == 0).unwrap_or(buf.len())]).into_owned()
+}
+
+/// The JIT linker: PTX linked into a cubin with logs, the cubin loaded and
+/// launched; a bad input's error log.
+fn jit_link(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use std::ffi::c_void;
+
+    use cuvm_abi::{CUjit_option, CUjitInputType, CUlinkState};
+    setup(api, t)?;
+    let (mut info, mut error) = (vec![0u8; 8192], vec![0u8; 8192]);
+    let mut options = [CUjit_option(3), CUjit_option(4), CUjit_option(5), CUjit_option(6), CUjit_option(12), CUjit_option(2)];
+    let mut values: [*mut c_void; 6] =
+        [info.as_mut_ptr().cast(), 8192 as *mut c_void, error.as_mut_ptr().cast(), 8192 as *mut c_void, 1 as *mut c_void, null_mut()];
+    let mut link: CUlinkState = null_mut();
+    t.ok("cuLinkCreate_v2(logs, verbose, wall time)", cu!(api.cuLinkCreate_v2(6, options.as_mut_ptr(), values.as_mut_ptr(), &mut link)))?;
+    let ptx = super::modules::PTX;
+    t.ok(
+        "cuLinkAddData_v2(PTX)",
+        cu!(api.cuLinkAddData_v2(link, CUjitInputType(1), ptx.as_ptr().cast_mut().cast(), ptx.len(), c"vadd.ptx".as_ptr(), 0, null_mut(), null_mut())),
+    )?;
+    let (mut cubin, mut size): (*mut c_void, usize) = (null_mut(), 0);
+    t.ok("cuLinkComplete", cu!(api.cuLinkComplete(link, &mut cubin, &mut size)))?;
+    t.check("an ELF image came out", !cubin.is_null() && size > 4 && unsafe { std::slice::from_raw_parts(cubin.cast::<u8>(), 4) } == b"\x7fELF")?;
+    t.value("info log", c_text(&info));
+    t.check("the info log's size was reported", values[1] as usize > 0)?;
+    let mut m: CUmodule = null_mut();
+    t.ok("cuModuleLoadData(linked image)", cu!(api.cuModuleLoadData(&mut m, cubin)))?;
+    t.ok("cuLinkDestroy", cu!(api.cuLinkDestroy(link)))?;
+    let mut f: CUfunction = null_mut();
+    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    let n: u32 = 4096;
+    let bytes = n as usize * 4;
+    let a: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+    let (mut da, mut dc) = (0, 0);
+    t.ok("cuMemAlloc a", cu!(api.cuMemAlloc_v2(&mut da, bytes)))?;
+    t.ok("cuMemAlloc c", cu!(api.cuMemAlloc_v2(&mut dc, bytes)))?;
+    t.ok("upload", cu!(api.cuMemcpyHtoD_v2(da, a.as_ptr().cast(), bytes)))?;
+    let mut args = [(&raw mut da).cast(), (&raw mut da).cast(), (&raw mut dc).cast(), (&raw const n).cast_mut().cast()];
+    t.ok("cuLaunchKernel(linked vadd)", cu!(api.cuLaunchKernel(f, n / 256, 1, 1, 256, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    let mut c = vec![0f32; n as usize];
+    t.ok("download", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;
+    t.check("the linked kernel computed a + a", c.iter().zip(&a).all(|(c, a)| *c == a + a))?;
+    // A bad input: its error log says why.
+    let mut link2: CUlinkState = null_mut();
+    error.fill(0);
+    let mut values2: [*mut c_void; 6] =
+        [info.as_mut_ptr().cast(), 8192 as *mut c_void, error.as_mut_ptr().cast(), 8192 as *mut c_void, 0 as *mut c_void, null_mut()];
+    t.ok("cuLinkCreate_v2 (second)", cu!(api.cuLinkCreate_v2(6, options.as_mut_ptr(), values2.as_mut_ptr(), &mut link2)))?;
+    let bad = b".version 8.0\n.target sm_90\n.address_size 64\nthis is not ptx\n\0";
+    t.call(
+        "cuLinkAddData_v2(bad PTX)",
+        cu!(api.cuLinkAddData_v2(link2, CUjitInputType(1), bad.as_ptr().cast_mut().cast(), bad.len(), c"bad.ptx".as_ptr(), 0, null_mut(), null_mut())),
+    );
+    t.check("the error log says why", !c_text(&error).is_empty())?;
+    t.value("error log", c_text(&error));
+    t.ok("cuLinkDestroy (second)", cu!(api.cuLinkDestroy(link2)))?;
+    t.call("cuLinkCreate_v2(NULL out)", cu!(api.cuLinkCreate_v2(0, null_mut(), null_mut(), null_mut())));
+    t.ok("cuMemFree a", cu!(api.cuMemFree_v2(da)))?;
+    t.ok("cuMemFree c", cu!(api.cuMemFree_v2(dc)))?;
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+/// JIT link sessions without a launch: a PTX input linked, the image
+/// loaded as a module; bad handles and options.
+fn jit_sessions(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use std::ffi::c_void;
+
+    use cuvm_abi::{CUjit_option, CUjitInputType, CUlinkState};
+    setup(api, t)?;
+    let mut link: CUlinkState = null_mut();
+    t.ok("cuLinkCreate_v2(no options)", cu!(api.cuLinkCreate_v2(0, null_mut(), null_mut(), &mut link)))?;
+    let ptx = super::modules::PTX;
+    t.ok(
+        "cuLinkAddData_v2(PTX)",
+        cu!(api.cuLinkAddData_v2(link, CUjitInputType(1), ptx.as_ptr().cast_mut().cast(), ptx.len(), null_mut(), 0, null_mut(), null_mut())),
+    )?;
+    let (mut image, mut size): (*mut c_void, usize) = (null_mut(), 0);
+    t.ok("cuLinkComplete", cu!(api.cuLinkComplete(link, &mut image, &mut size)))?;
+    t.check("an image came out", !image.is_null() && size > 0)?;
+    let mut m: CUmodule = null_mut();
+    t.ok("cuModuleLoadData(linked image)", cu!(api.cuModuleLoadData(&mut m, image)))?;
+    let mut f: CUfunction = null_mut();
+    t.ok("cuModuleGetFunction(vadd)", cu!(api.cuModuleGetFunction(&mut f, m, c"vadd".as_ptr())))?;
+    t.call("cuLinkComplete(NULL out)", cu!(api.cuLinkComplete(link, null_mut(), &mut size)));
+    t.ok("cuLinkDestroy", cu!(api.cuLinkDestroy(link)))?;
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    let mut opt = [CUjit_option(7)];
+    let mut val: [*mut c_void; 1] = [3 as *mut c_void];
+    t.ok("cuLinkCreate_v2(optimization level 3)", cu!(api.cuLinkCreate_v2(1, opt.as_mut_ptr(), val.as_mut_ptr(), &mut link)))?;
+    t.ok("cuLinkDestroy", cu!(api.cuLinkDestroy(link)))?;
     teardown(api, t)
 }

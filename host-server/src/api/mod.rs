@@ -11,6 +11,7 @@ mod event;
 mod graph;
 mod init;
 mod launch;
+mod link;
 pub(crate) mod library;
 mod memory;
 mod mirror;
@@ -201,6 +202,11 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuSurfObjectGetResourceDesc => array::object_resource(s, a, Kind::SurfObject),
 
         ops::cuModuleLoadData => module::load(s, conn, seq, a),
+        ops::cuLinkCreate_v2 => link::create(s, a),
+        ops::cuLinkAddData_v2 => link::add(s, conn, seq, a),
+        ops::cuLinkComplete => link::complete(s, a),
+        ops::cuLinkDestroy => link::destroy(s, a),
+        ops::CUVM_LINK_IMAGE => link::image(s, conn, op, seq, a),
         ops::cuModuleUnload => module::unload(s, a),
         ops::cuModuleGetFunction => module::get_function(s, a),
         ops::cuModuleGetGlobal_v2 => module::get_global(s, a),

@@ -34,6 +34,21 @@ pub const NOT_SUPPORTED: CUresult = CUresult::CUDA_ERROR_NOT_SUPPORTED;
 pub const SPECIAL_STREAMS: [u64; 3] = [0, 1, 2];
 
 /// One kernel parameter: offset and size in the packed parameter buffer.
+/// What a JIT link session reports after adding an input or completing:
+/// its logs (up to the guest's buffer sizes), the wall time and the
+/// threads per block the compiler targeted (at completion).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LinkLogs {
+    /// The info log, without its terminator.
+    pub info: Vec<u8>,
+    /// The error log, without its terminator.
+    pub error: Vec<u8>,
+    /// `CU_JIT_WALL_TIME` (milliseconds).
+    pub wall_ms: f32,
+    /// `CU_JIT_THREADS_PER_BLOCK` as the compiler set it (0 if not asked).
+    pub threads: u32,
+}
+
 /// One stream memory operation (`CUstreamBatchMemOpParams`): wait for or
 /// write a 32/64-bit value, a memory barrier, a remote-writes flush.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -625,6 +640,26 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     fn stream_get_flags(&mut self, stream: Raw) -> CuResult<u32> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuLinkCreate`: a JIT link session with plain-valued options (id,
+    /// value) and log buffers of the given sizes (0: none).
+    fn link_create(&mut self, options: &[(u32, u64)], info_cap: usize, error_cap: usize) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuLinkAddData` of an input of `kind` (a `CUjitInputType`).
+    fn link_add(&mut self, link: Raw, kind: u32, data: Vec<u8>, name: &str) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    /// `cuLinkComplete`: the linked image.
+    fn link_complete(&mut self, link: Raw) -> CuResult<Vec<u8>> {
+        Err(NOT_SUPPORTED)
+    }
+    /// The logs and outputs of a link session now.
+    fn link_logs(&mut self, link: Raw) -> CuResult<LinkLogs> {
+        Err(NOT_SUPPORTED)
+    }
+    fn link_destroy(&mut self, link: Raw) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
     /// `cuStreamGetAttribute`: the 64-byte value.

@@ -44,6 +44,8 @@ pub enum LoadError {
 /// The real driver.
 pub struct Native {
     t: DriverTable,
+    /// JIT link sessions: the buffers and option values the driver writes to.
+    links: std::collections::HashMap<Raw, Box<link::NativeLink>>,
 }
 
 macro_rules! call {
@@ -66,6 +68,7 @@ fn raw<T>(p: *mut T) -> Raw {
 }
 
 mod graph;
+mod link;
 
 /// A function's or kernel's parameter layout, asked index by index until the
 /// driver answers `CUDA_ERROR_INVALID_VALUE` (past the last parameter).
@@ -124,7 +127,7 @@ impl Native {
             }
         }
         log::info!("native backend: {} ({} entry points)", file.display(), t.resolved());
-        Ok(Native { t })
+        Ok(Native { t, links: std::collections::HashMap::new() })
     }
 
     fn stream_arg(stream: Option<Raw>) -> CUstream {
@@ -1214,6 +1217,26 @@ impl Backend for Native {
         let mut f = 0;
         call!(self.cuStreamGetFlags(ptr(stream), &mut f))?;
         Ok(f)
+    }
+
+    fn link_create(&mut self, options: &[(u32, u64)], info_cap: usize, error_cap: usize) -> CuResult<Raw> {
+        self.link_create_native(options, info_cap, error_cap)
+    }
+
+    fn link_add(&mut self, link: Raw, kind: u32, data: Vec<u8>, name: &str) -> CuResult<()> {
+        self.link_add_native(link, kind, data, name)
+    }
+
+    fn link_complete(&mut self, link: Raw) -> CuResult<Vec<u8>> {
+        self.link_complete_native(link)
+    }
+
+    fn link_logs(&mut self, link: Raw) -> CuResult<super::LinkLogs> {
+        self.link_logs_native(link)
+    }
+
+    fn link_destroy(&mut self, link: Raw) -> CuResult<()> {
+        self.link_destroy_native(link)
     }
 
     fn stream_attribute(&mut self, stream: Raw, id: u32) -> CuResult<[u8; 64]> {

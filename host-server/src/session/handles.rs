@@ -49,6 +49,8 @@ pub enum Kind {
     TexObject,
     /// `CUsurfObject`, as texture objects.
     SurfObject,
+    /// `CUlinkState`: a JIT link session.
+    Link,
 }
 
 impl Kind {

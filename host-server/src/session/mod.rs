@@ -122,6 +122,9 @@ pub struct Session {
     /// its live pool allocations (freed with `cuMemFreeAsync`, not yet
     /// released to the driver): settled at each synchronisation.
     pub pool_retained: u64,
+    /// Linked images of completed JIT link sessions, by link id, until the
+    /// guest fetched them.
+    pub link_images: HashMap<u64, Vec<u8>>,
     /// Bytes charged for each created (mipmapped) array, by id.
     pub array_charges: HashMap<u64, u64>,
 }
@@ -154,6 +157,7 @@ impl Session {
             mirrors: std::collections::BTreeMap::new(),
             pooled: HashMap::new(),
             pool_retained: 0,
+            link_images: HashMap::new(),
             array_charges: HashMap::new(),
         }
     }
@@ -377,6 +381,7 @@ impl Session {
                 Kind::Library => self.backend.library_unload(e.raw),
                 Kind::Pool if e.parent == crate::api::POOL_CREATED => self.backend.mem_pool_destroy(e.raw),
                 Kind::GraphExec => self.backend.graph_exec_destroy(e.raw),
+                Kind::Link => self.backend.link_destroy(e.raw),
                 // A capture's graph belongs to the driver until the capture
                 // ends, a child node's graph to its node.
                 Kind::Graph if e.parent != 0 => Ok(()),

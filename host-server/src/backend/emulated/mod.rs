@@ -82,6 +82,8 @@ pub struct Emulated {
     /// Bytes each pool keeps after frees, given back at synchronisations
     /// down to the pool's release threshold (as the driver's pools do).
     kept: HashMap<Raw, u64>,
+    /// JIT link sessions: their inputs.
+    links: HashMap<Raw, Vec<Vec<u8>>>,
     /// CUDA arrays, texture and surface objects.
     a: array::State,
 }
@@ -141,6 +143,7 @@ impl Emulated {
             current_pool: EMULATED_POOL,
             pooled: HashMap::new(),
             kept: HashMap::new(),
+            links: HashMap::new(),
             a: array::State::default(),
         }
     }
@@ -560,6 +563,40 @@ impl Backend for Emulated {
         cuvm_wire::pointer::pool_attribute_size(attr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         self.pool_attributes.insert((pool, attr), value);
         Ok(())
+    }
+
+    fn link_create(&mut self, _options: &[(u32, u64)], _info_cap: usize, _error_cap: usize) -> CuResult<Raw> {
+        self.context()?;
+        let raw = self.raw();
+        self.links.insert(raw, Vec::new());
+        Ok(raw)
+    }
+
+    fn link_add(&mut self, link: Raw, _kind: u32, data: Vec<u8>, _name: &str) -> CuResult<()> {
+        self.links.get_mut(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.push(data);
+        Ok(())
+    }
+
+    /// There is no linker here: a session of exactly one input links to
+    /// that input (which the emulated module loader takes as it would).
+    fn link_complete(&mut self, link: Raw) -> CuResult<Vec<u8>> {
+        match self.links.get(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.as_slice() {
+            [one] => Ok(one.clone()),
+            [] => Err(CUresult::CUDA_ERROR_INVALID_VALUE),
+            _ => {
+                log::warn!("the emulated backend cannot link several inputs: CUDA_ERROR_NOT_SUPPORTED");
+                Err(CUresult::CUDA_ERROR_NOT_SUPPORTED)
+            }
+        }
+    }
+
+    fn link_logs(&mut self, link: Raw) -> CuResult<crate::backend::LinkLogs> {
+        self.links.get(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        Ok(crate::backend::LinkLogs::default())
+    }
+
+    fn link_destroy(&mut self, link: Raw) -> CuResult<()> {
+        self.links.remove(&link).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
     }
 
     fn stream_mem_ops(&mut self, stream: Raw, ops: &[crate::backend::StreamMemOp], _flags: u32) -> CuResult<()> {
