@@ -303,7 +303,9 @@ fn jit_link(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let (mut cubin, mut size): (*mut c_void, usize) = (null_mut(), 0);
     t.ok("cuLinkComplete", cu!(api.cuLinkComplete(link, &mut cubin, &mut size)))?;
     t.check("an ELF image came out", !cubin.is_null() && size > 4 && unsafe { std::slice::from_raw_parts(cubin.cast::<u8>(), 4) } == b"\x7fELF")?;
-    t.value("info log", c_text(&info));
+    // The whole log depends on the driver's JIT cache (a cached compile
+    // writes no ptxas lines), so only the linker's report is compared.
+    t.check("the info log reports vadd's resources", c_text(&info).contains("Function properties for 'vadd'"))?;
     t.check("the info log's size was reported", values[1] as usize > 0)?;
     let mut m: CUmodule = null_mut();
     t.ok("cuModuleLoadData(linked image)", cu!(api.cuModuleLoadData(&mut m, cubin)))?;
