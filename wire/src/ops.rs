@@ -61,14 +61,25 @@ pub const CUVM_MIRROR_WRITE: u32 = op_code("cuvm.mirrorWrite");
 /// synchronisation): [] -> [count u32, (address u64, bytes)*].
 pub const CUVM_MIRROR_READ: u32 = op_code("cuvm.mirrorRead");
 
+/// cuvm's own op: what a JIT linker has written so far (after each
+/// `cuLinkAddData_v2` and `cuLinkComplete`, which may fail with a log):
+/// [link id u64] -> [info log bytes, error log bytes, count u32, the
+/// creation options' value words u64*].
+pub const CUVM_LINK_LOGS: u32 = op_code("cuvm.linkLogs");
+/// cuvm's own op: the image of the last `cuLinkComplete` of a link, in Data
+/// frames as a device-to-host copy answers: [link id u64, size u64] -> [].
+pub const CUVM_LINK_IMAGE: u32 = op_code("cuvm.linkImage");
+
 /// cuvm's own ops (not driver entry points) and their names.
-pub const OWN: [(u32, &str); 6] = [
+pub const OWN: [(u32, &str); 8] = [
     (CUVM_PRIMARY_CONTEXT_HANDLE, "cuvm.primaryContextHandle"),
     (CUVM_TOOLS_CONTEXT_SLOT, "cuvm.toolsContextSlot"),
     (CUVM_MIRROR_MAP, "cuvm.mirrorMap"),
     (CUVM_MIRROR_UNMAP, "cuvm.mirrorUnmap"),
     (CUVM_MIRROR_WRITE, "cuvm.mirrorWrite"),
     (CUVM_MIRROR_READ, "cuvm.mirrorRead"),
+    (CUVM_LINK_LOGS, "cuvm.linkLogs"),
+    (CUVM_LINK_IMAGE, "cuvm.linkImage"),
 ];
 
 /// The name of the entry point with op code `op`, if any.

@@ -82,6 +82,7 @@ pub fn free(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     s.backend.mem_free(ptr)?;
     if let Some(r) = s.allocations.remove(ptr) {
         s.vm.release(r.len);
+        super::ipc::forget_memory(s, ptr);
     }
     ok(Encoder::new())
 }
@@ -349,6 +350,7 @@ pub fn free_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     s.backend.mem_free_async(ptr, stream)?;
     if let Some(r) = s.allocations.remove(ptr) {
         s.vm.release(r.len);
+        super::ipc::forget_memory(s, ptr);
     }
     ok(Encoder::new())
 }

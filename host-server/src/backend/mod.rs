@@ -172,6 +172,26 @@ pub struct Memset {
     pub height: u64,
 }
 
+/// The largest JIT log buffer the host gives the driver (a larger one asked
+/// for is given this size: the log is capped there).
+pub const MAX_JIT_LOG: u64 = 256 * 1024;
+
+/// A JIT option as it travels: `CUjit_option` and its value (a log
+/// buffer's value is ignored: the backend supplies its own buffer).
+pub type JitOption = (u32, u64);
+
+/// What a JIT linker has written so far: its logs and the values of its
+/// creation options (sizes filled, wall time...), in option order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkLogs {
+    /// The info log, up to its NUL.
+    pub info: Vec<u8>,
+    /// The error log, up to its NUL.
+    pub error: Vec<u8>,
+    /// Each creation option's value word now.
+    pub values: Vec<u64>,
+}
+
 /// The driver API as a session needs it.
 #[allow(unused_variables, missing_docs, clippy::missing_errors_doc)]
 pub trait Backend: Graphs + Send {
@@ -558,6 +578,43 @@ pub trait Backend: Graphs + Send {
         Err(NOT_SUPPORTED)
     }
     fn event_elapsed(&mut self, start: Raw, end: Raw) -> CuResult<f32> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // The JIT linker. Options are checked by the caller (`api::link`).
+    fn link_create(&mut self, options: &[JitOption]) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
+    /// Adds an input; answers the values of `options` after the call.
+    fn link_add_data(&mut self, link: Raw, kind: u32, data: &[u8], name: &str, options: &[JitOption]) -> CuResult<Vec<u64>> {
+        Err(NOT_SUPPORTED)
+    }
+    /// The linked image (a copy; the driver's stays with the link).
+    fn link_complete(&mut self, link: Raw) -> CuResult<Vec<u8>> {
+        Err(NOT_SUPPORTED)
+    }
+    fn link_logs(&mut self, link: Raw) -> CuResult<LinkLogs> {
+        Err(NOT_SUPPORTED)
+    }
+    fn link_destroy(&mut self, link: Raw) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+
+    // Interprocess handles (the driver's own; they never reach a guest).
+    fn ipc_get_mem_handle(&mut self, ptr: u64) -> CuResult<[u8; 64]> {
+        Err(NOT_SUPPORTED)
+    }
+    /// Maps another process's memory: (pointer, bytes mapped from it).
+    fn ipc_open_mem_handle(&mut self, handle: [u8; 64], flags: u32) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ipc_close_mem_handle(&mut self, ptr: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ipc_get_event_handle(&mut self, event: Raw) -> CuResult<[u8; 64]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ipc_open_event_handle(&mut self, handle: [u8; 64]) -> CuResult<Raw> {
         Err(NOT_SUPPORTED)
     }
 }

@@ -12,7 +12,7 @@ use cuvm_abi::{
     CUresult, CUstream, CUuuid,
 };
 
-use super::{Backend, Copy2d, CuResult, Host2d, LaunchConfig, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw};
+use super::{Backend, Copy2d, CuResult, Host2d, JitOption, LaunchConfig, LinkLogs, MemProp, Memset, NOT_SUPPORTED, ParamInfo, Raw};
 
 /// A string that only cuvm's guest library contains, so that cuvm-host never
 /// loads it in place of the real driver.
@@ -41,6 +41,67 @@ pub enum LoadError {
 /// The real driver.
 pub struct Native {
     t: DriverTable,
+    /// Live JIT linkers: what the driver keeps pointers to.
+    links: std::collections::HashMap<Raw, NativeLink>,
+}
+
+/// A linker's host-side storage, alive as long as the link state: the
+/// option arrays (the driver writes output values into them until the link
+/// is destroyed) and the log buffers that replace the guest's.
+struct NativeLink {
+    options: Box<[cuvm_abi::CUjit_option]>,
+    /// The `void *` words.
+    values: Box<[u64]>,
+    info: Box<[u8]>,
+    error: Box<[u8]>,
+}
+
+impl NativeLink {
+    /// Arrays for `options`; log buffers are the backend's own, of the sizes
+    /// asked (at most [`super::MAX_JIT_LOG`] bytes).
+    fn new(options: &[JitOption]) -> Self {
+        use cuvm_abi::CUjit_option as O;
+        let size_of = |which: O| {
+            options.iter().rev().find(|(o, _)| *o == which.0).map_or(0, |(_, v)| (*v).min(super::MAX_JIT_LOG))
+        };
+        let info_size = size_of(O::CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES);
+        let error_size = size_of(O::CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
+        // At least one byte each, so that the pointer is never dangling.
+        let mut info = vec![0u8; usize::try_from(info_size).unwrap_or(0).max(1)].into_boxed_slice();
+        let mut error = vec![0u8; usize::try_from(error_size).unwrap_or(0).max(1)].into_boxed_slice();
+        let values = options
+            .iter()
+            .map(|(o, v)| match O(*o) {
+                O::CU_JIT_INFO_LOG_BUFFER => info.as_mut_ptr() as u64,
+                O::CU_JIT_ERROR_LOG_BUFFER => error.as_mut_ptr() as u64,
+                O::CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES => info_size,
+                O::CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES => error_size,
+                _ => *v,
+            })
+            .collect();
+        NativeLink { options: options.iter().map(|(o, _)| O(*o)).collect(), values, info, error }
+    }
+}
+
+/// The text of a log buffer, up to its NUL.
+fn log_text(buf: &[u8]) -> Vec<u8> {
+    buf.split(|b| *b == 0).next().unwrap_or(&[]).to_vec()
+}
+
+/// A copy of `data` in 8-byte aligned storage (images must be aligned).
+fn aligned_copy(data: &[u8]) -> Vec<u64> {
+    let mut aligned = vec![0u64; data.len().div_ceil(8) + 1];
+    // SAFETY: `aligned` holds at least data.len() bytes.
+    unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), aligned.as_mut_ptr().cast::<u8>(), data.len()) };
+    aligned
+}
+
+fn handle_bytes(reserved: &[c_char; 64]) -> [u8; 64] {
+    reserved.map(|c| c as u8)
+}
+
+fn handle_chars(bytes: [u8; 64]) -> [c_char; 64] {
+    bytes.map(|b| b as c_char)
 }
 
 macro_rules! call {
@@ -121,7 +182,7 @@ impl Native {
             }
         }
         log::info!("native backend: {} ({} entry points)", file.display(), t.resolved());
-        Ok(Native { t })
+        Ok(Native { t, links: std::collections::HashMap::new() })
     }
 
     fn stream_arg(stream: Option<Raw>) -> CUstream {
@@ -1052,6 +1113,93 @@ impl Backend for Native {
         let mut ms = 0f32;
         call!(self.cuEventElapsedTime_v2(&mut ms, ptr(start), ptr(end)))?;
         Ok(ms)
+    }
+
+    fn link_create(&mut self, options: &[JitOption]) -> CuResult<Raw> {
+        let mut link = NativeLink::new(options);
+        let n = u32::try_from(options.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut state: cuvm_abi::CUlinkState = std::ptr::null_mut();
+        let (opts, vals) = (link.options.as_mut_ptr(), link.values.as_mut_ptr().cast::<*mut c_void>());
+        call!(self.cuLinkCreate_v2(n, opts, vals, &mut state))?;
+        self.links.insert(raw(state), link);
+        Ok(raw(state))
+    }
+
+    fn link_add_data(&mut self, link: Raw, kind: u32, data: &[u8], name: &str, options: &[JitOption]) -> CuResult<Vec<u64>> {
+        let name = CString::new(name).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut opts: Vec<cuvm_abi::CUjit_option> = options.iter().map(|(o, _)| cuvm_abi::CUjit_option(*o)).collect();
+        let mut vals: Vec<u64> = options.iter().map(|(_, v)| *v).collect();
+        let n = u32::try_from(options.len()).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let mut aligned = aligned_copy(data);
+        call!(self.cuLinkAddData_v2(
+            ptr(link),
+            cuvm_abi::CUjitInputType(kind),
+            aligned.as_mut_ptr().cast(),
+            data.len(),
+            name.as_ptr(),
+            n,
+            opts.as_mut_ptr(),
+            vals.as_mut_ptr().cast()
+        ))?;
+        Ok(vals)
+    }
+
+    fn link_complete(&mut self, link: Raw) -> CuResult<Vec<u8>> {
+        let (mut cubin, mut size): (*mut c_void, usize) = (std::ptr::null_mut(), 0);
+        call!(self.cuLinkComplete(ptr(link), &mut cubin, &mut size))?;
+        if cubin.is_null() || size as u64 > crate::session::MAX_MODULE_IMAGE {
+            return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY);
+        }
+        // SAFETY: the driver answered `size` bytes at `cubin`, owned by the link.
+        Ok(unsafe { std::slice::from_raw_parts(cubin.cast::<u8>(), size) }.to_vec())
+    }
+
+    fn link_logs(&mut self, link: Raw) -> CuResult<LinkLogs> {
+        let l = self.links.get(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        Ok(LinkLogs { info: log_text(&l.info), error: log_text(&l.error), values: l.values.to_vec() })
+    }
+
+    fn link_destroy(&mut self, link: Raw) -> CuResult<()> {
+        let r = call!(self.cuLinkDestroy(ptr(link)));
+        self.links.remove(&link);
+        r
+    }
+
+    fn ipc_get_mem_handle(&mut self, p: u64) -> CuResult<[u8; 64]> {
+        let mut h = cuvm_abi::CUipcMemHandle { reserved: [0; 64] };
+        call!(self.cuIpcGetMemHandle(&mut h, p))?;
+        Ok(handle_bytes(&h.reserved))
+    }
+
+    fn ipc_open_mem_handle(&mut self, handle: [u8; 64], flags: u32) -> CuResult<(u64, u64)> {
+        let h = cuvm_abi::CUipcMemHandle { reserved: handle_chars(handle) };
+        let mut p = 0;
+        call!(self.cuIpcOpenMemHandle_v2(&mut p, h, flags))?;
+        // The range the driver mapped, as it reports it.
+        let (mut base, mut size) = (0, 0usize);
+        if let Err(e) = call!(self.cuMemGetAddressRange_v2(&mut base, &mut size, p)) {
+            let _ = call!(self.cuIpcCloseMemHandle(p));
+            return Err(e);
+        }
+        let end = base.saturating_add(size as u64);
+        Ok((p, end.saturating_sub(p)))
+    }
+
+    fn ipc_close_mem_handle(&mut self, p: u64) -> CuResult<()> {
+        call!(self.cuIpcCloseMemHandle(p))
+    }
+
+    fn ipc_get_event_handle(&mut self, event: Raw) -> CuResult<[u8; 64]> {
+        let mut h = cuvm_abi::CUipcEventHandle { reserved: [0; 64] };
+        call!(self.cuIpcGetEventHandle(&mut h, ptr(event)))?;
+        Ok(handle_bytes(&h.reserved))
+    }
+
+    fn ipc_open_event_handle(&mut self, handle: [u8; 64]) -> CuResult<Raw> {
+        let h = cuvm_abi::CUipcEventHandle { reserved: handle_chars(handle) };
+        let mut e: CUevent = std::ptr::null_mut();
+        call!(self.cuIpcOpenEventHandle(&mut e, h))?;
+        Ok(raw(e))
     }
 }
 

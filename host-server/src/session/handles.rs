@@ -38,6 +38,8 @@ pub enum Kind {
     GraphNode,
     /// An object of the driver's tools-context export table (slot 51).
     ToolsObject,
+    /// `CUlinkState` (a JIT linker).
+    Link,
 }
 
 impl Kind {

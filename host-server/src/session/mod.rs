@@ -116,6 +116,9 @@ pub struct Session {
     /// Mirrored page-locked guest memory: address -> the bytes the guest
     /// last had (to tell which mirrors the device changed).
     pub mirrors: std::collections::BTreeMap<u64, Vec<u8>>,
+    /// The image of the last `cuLinkComplete` (link id, bytes), until the
+    /// guest fetches it.
+    pub link_image: Option<(u64, Vec<u8>)>,
 }
 
 /// The largest module image a guest may send.
@@ -144,6 +147,7 @@ impl Session {
             reservations: std::collections::BTreeMap::new(),
             mem_handles: HashMap::new(),
             mirrors: std::collections::BTreeMap::new(),
+            link_image: None,
         }
     }
 
@@ -184,6 +188,11 @@ impl Session {
             .map(|(_, r)| r.len)
             .sum();
         self.vm.release(freed);
+        for (start, r) in self.allocations.all() {
+            if r.ctx == ctx && r.owner == allocations::Owner::Allocation {
+                self.vm.ipc.remove(self.vm.slot(), crate::ipc::What::Memory, start);
+            }
+        }
         self.allocations.remove_context(ctx);
         if self.current == ctx {
             self.current = 0;
@@ -311,6 +320,8 @@ impl Session {
         if !self.initialized {
             return;
         }
+        // Nothing of this session can be opened any more.
+        self.vm.ipc.remove_slot(self.vm.slot());
         let objects = self.handles.newest_first();
         let ranges = self.allocations.all();
         let mut freed = 0u64;
@@ -332,6 +343,7 @@ impl Session {
                 // A capture's graph belongs to the driver until the capture ends.
                 Kind::Graph if e.parent == crate::api::CAPTURE_GRAPH => Ok(()),
                 Kind::Graph => self.backend.graph_destroy(e.raw),
+                Kind::Link => self.backend.link_destroy(e.raw),
                 _ => Ok(()),
             };
             let _ = id;
@@ -345,6 +357,12 @@ impl Session {
                 }
                 allocations::Owner::Mapping { .. } => {
                     let _ = self.backend.mem_unmap(*start, range.len);
+                }
+                allocations::Owner::Ipc { refs } => {
+                    self.enter_context(range.ctx);
+                    for _ in 0..refs {
+                        let _ = self.backend.ipc_close_mem_handle(*start);
+                    }
                 }
                 allocations::Owner::ModuleGlobal { .. } | allocations::Owner::Mirror => {}
             }

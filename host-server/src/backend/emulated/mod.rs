@@ -7,6 +7,7 @@
 mod device;
 mod graph;
 pub mod image;
+mod link;
 pub mod ptx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -14,7 +15,7 @@ use std::time::Instant;
 
 use cuvm_abi::CUresult;
 
-use super::{Backend, Copy2d, Copy3d, CuResult, GraphNode, Host2d, LaunchConfig, Memset, ParamInfo, Raw, Side3d};
+use super::{Backend, Copy2d, Copy3d, CuResult, GraphNode, Host2d, JitOption, LaunchConfig, LinkLogs, Memset, ParamInfo, Raw, Side3d};
 
 /// Device memory the emulated GPU has, unless configured otherwise.
 pub const DEFAULT_TOTAL_MEMORY: u64 = 8 << 30;
@@ -73,6 +74,7 @@ pub struct Emulated {
     /// Created pools, and the device's current pool.
     pools: std::collections::HashSet<Raw>,
     current_pool: Raw,
+    links: HashMap<Raw, link::Link>,
 }
 
 /// The emulated device's one memory pool.
@@ -103,6 +105,7 @@ impl Emulated {
             g: graph::State::default(),
             pools: std::collections::HashSet::new(),
             current_pool: EMULATED_POOL,
+            links: HashMap::new(),
         }
     }
 
@@ -940,5 +943,58 @@ impl Backend for Emulated {
             return Ok(0);
         }
         Ok((2048 / block).min(32))
+    }
+
+    fn link_create(&mut self, options: &[JitOption]) -> CuResult<Raw> {
+        self.context()?;
+        let raw = self.raw();
+        self.links.insert(raw, link::Link::new(options));
+        Ok(raw)
+    }
+
+    fn link_add_data(&mut self, l: Raw, kind: u32, data: &[u8], name: &str, options: &[JitOption]) -> CuResult<Vec<u64>> {
+        self.links.get_mut(&l).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.add(kind, data, name)?;
+        Ok(options.iter().map(|(_, v)| *v).collect())
+    }
+
+    fn link_complete(&mut self, l: Raw) -> CuResult<Vec<u8>> {
+        self.links.get_mut(&l).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.complete()
+    }
+
+    fn link_logs(&mut self, l: Raw) -> CuResult<LinkLogs> {
+        Ok(self.links.get(&l).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.logs())
+    }
+
+    fn link_destroy(&mut self, l: Raw) -> CuResult<()> {
+        self.links.remove(&l).map(|_| ()).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)
+    }
+
+    fn ipc_get_mem_handle(&mut self, ptr: u64) -> CuResult<[u8; 64]> {
+        self.context()?;
+        if !self.memory.contains_key(&ptr) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        Ok(link::handle(link::MEM_TAG, ptr))
+    }
+
+    fn ipc_open_mem_handle(&mut self, _: [u8; 64], _: u32) -> CuResult<(u64, u64)> {
+        self.context()?;
+        link::refuse_open("cuIpcOpenMemHandle")
+    }
+
+    fn ipc_close_mem_handle(&mut self, _: u64) -> CuResult<()> {
+        self.context()?;
+        Err(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn ipc_get_event_handle(&mut self, event: Raw) -> CuResult<[u8; 64]> {
+        self.ready()?;
+        link::check_exportable_event(self.events.get(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.flags)?;
+        Ok(link::handle(link::EVENT_TAG, event))
+    }
+
+    fn ipc_open_event_handle(&mut self, _: [u8; 64]) -> CuResult<Raw> {
+        self.context()?;
+        link::refuse_open("cuIpcOpenEventHandle")
     }
 }
