@@ -12,7 +12,7 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, export_tables, graph, init, launch, library, memory, module, procaddress, stream, tensor, vmm};
+use crate::{Shim, context, device, errors, export_tables, graph, init, ipc, launch, library, link, memory, module, procaddress, stream, tensor, vmm};
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
@@ -781,6 +781,35 @@ impl Driver for Shim {
         init::init(Flags)
     }
 
+    unsafe fn cuIpcCloseMemHandle(dptr: CUdeviceptr) -> CUresult {
+        ipc::close_mem_handle(dptr)
+    }
+
+    unsafe fn cuIpcGetEventHandle(pHandle: *mut CUipcEventHandle, event: CUevent) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::get_event_handle(pHandle, event) }
+    }
+
+    unsafe fn cuIpcGetMemHandle(pHandle: *mut CUipcMemHandle, dptr: CUdeviceptr) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::get_mem_handle(pHandle, dptr) }
+    }
+
+    unsafe fn cuIpcOpenEventHandle(phEvent: *mut CUevent, handle: CUipcEventHandle) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::open_event_handle(phEvent, handle) }
+    }
+
+    unsafe fn cuIpcOpenMemHandle(pdptr: *mut CUdeviceptr, handle: CUipcMemHandle, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::open_mem_handle(pdptr, handle, Flags) }
+    }
+
+    unsafe fn cuIpcOpenMemHandle_v2(pdptr: *mut CUdeviceptr, handle: CUipcMemHandle, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::open_mem_handle(pdptr, handle, Flags) }
+    }
+
     unsafe fn cuKernelGetAttribute(pi: *mut c_int, attrib: CUfunction_attribute, kernel: CUkernel, dev: CUdevice) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { library::get_attribute(pi, attrib, kernel, dev) }
@@ -1013,6 +1042,77 @@ impl Driver for Shim {
 
     unsafe fn cuLibraryUnload(library: CUlibrary) -> CUresult {
         library::unload(library)
+    }
+
+    unsafe fn cuLinkAddData(
+        state: CUlinkState,
+        type_: CUjitInputType,
+        data: *mut c_void,
+        size: usize,
+        name: *const c_char,
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_data(state, type_, data, size, name, numOptions, options, optionValues) }
+    }
+
+    unsafe fn cuLinkAddData_v2(
+        state: CUlinkState,
+        type_: CUjitInputType,
+        data: *mut c_void,
+        size: usize,
+        name: *const c_char,
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_data(state, type_, data, size, name, numOptions, options, optionValues) }
+    }
+
+    unsafe fn cuLinkAddFile(
+        state: CUlinkState,
+        type_: CUjitInputType,
+        path: *const c_char,
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_file(state, type_, path, numOptions, options, optionValues) }
+    }
+
+    unsafe fn cuLinkAddFile_v2(
+        state: CUlinkState,
+        type_: CUjitInputType,
+        path: *const c_char,
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+    ) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::add_file(state, type_, path, numOptions, options, optionValues) }
+    }
+
+    unsafe fn cuLinkComplete(state: CUlinkState, cubinOut: *mut *mut c_void, sizeOut: *mut usize) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::complete(state, cubinOut, sizeOut) }
+    }
+
+    unsafe fn cuLinkCreate(numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void, stateOut: *mut CUlinkState) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::create(numOptions, options, optionValues, stateOut) }
+    }
+
+    unsafe fn cuLinkCreate_v2(numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void, stateOut: *mut CUlinkState) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { link::create(numOptions, options, optionValues, stateOut) }
+    }
+
+    unsafe fn cuLinkDestroy(state: CUlinkState) -> CUresult {
+        link::destroy(state)
     }
 
     unsafe fn cuMemAddressFree(ptr: CUdeviceptr, size: usize) -> CUresult {
