@@ -86,6 +86,8 @@ scenarios!(
     kernel_parameters_of_every_size,
     kernel_fault_reported_at_sync,
     kernel_launched_through_a_cukernel,
+    link_ptx_logs_and_errors,
+    link_ptx_and_launch,
     export_tables,
     tools_context_slots,
     graphs_stream_capture,

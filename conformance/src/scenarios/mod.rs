@@ -5,6 +5,7 @@ mod device;
 mod export_tables;
 mod graphs;
 pub mod kernels;
+mod link;
 mod memory;
 pub mod modules;
 mod streams;
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Scenario> {
     v.extend(streams::scenarios());
     v.extend(modules::scenarios());
     v.extend(kernels::scenarios());
+    v.extend(link::scenarios());
     v.extend(export_tables::scenarios());
     v.extend(graphs::scenarios());
     v
