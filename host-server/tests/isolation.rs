@@ -204,14 +204,17 @@ fn ipc_handles_open_only_in_other_sessions_of_the_same_vm_and_die_with_what_they
     // Another process of the same VM: the handles pass cuvm's checks and reach
     // the backend (the emulated one cannot map another worker's memory).
     let text = open(&addr_a);
-    expect(&text, &[
-        "open mem: CUDA_ERROR_NOT_SUPPORTED",
-        "open event: CUDA_ERROR_NOT_SUPPORTED",
-        "open forged: CUDA_ERROR_INVALID_VALUE",
-        "open zeros: CUDA_ERROR_INVALID_VALUE",
-        "open mem as event: CUDA_ERROR_INVALID_VALUE",
-        "close not opened: CUDA_ERROR_INVALID_VALUE",
-    ]);
+    expect(
+        &text,
+        &[
+            "open mem: CUDA_ERROR_NOT_SUPPORTED",
+            "open event: CUDA_ERROR_NOT_SUPPORTED",
+            "open forged: CUDA_ERROR_INVALID_VALUE",
+            "open zeros: CUDA_ERROR_INVALID_VALUE",
+            "open mem as event: CUDA_ERROR_INVALID_VALUE",
+            "close not opened: CUDA_ERROR_INVALID_VALUE",
+        ],
+    );
     // Another VM: they name nothing there.
     expect(&open(&addr_b), &["open mem: CUDA_ERROR_INVALID_VALUE", "open event: CUDA_ERROR_INVALID_VALUE"]);
     // The buffer is freed: its handle dies; the event's lives on.

@@ -12,7 +12,9 @@ use cuvm_wire::ops;
 
 use crate::driver::Driver;
 use crate::remote::stream_id;
-use crate::{Shim, context, device, errors, export_tables, graph, init, ipc, launch, library, link, memory, module, procaddress, stream, tensor, vmm};
+use crate::{
+    Shim, context, device, errors, export_tables, graph, init, ipc, launch, library, link, memory, module, procaddress, stream, tensor, vmm,
+};
 
 impl Driver for Shim {
     unsafe fn cuCtxCreate(pctx: *mut CUcontext, flags: c_uint, dev: CUdevice) -> CUresult {
@@ -1101,12 +1103,22 @@ impl Driver for Shim {
         unsafe { link::complete(state, cubinOut, sizeOut) }
     }
 
-    unsafe fn cuLinkCreate(numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void, stateOut: *mut CUlinkState) -> CUresult {
+    unsafe fn cuLinkCreate(
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+        stateOut: *mut CUlinkState,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { link::create(numOptions, options, optionValues, stateOut) }
     }
 
-    unsafe fn cuLinkCreate_v2(numOptions: c_uint, options: *mut CUjit_option, optionValues: *mut *mut c_void, stateOut: *mut CUlinkState) -> CUresult {
+    unsafe fn cuLinkCreate_v2(
+        numOptions: c_uint,
+        options: *mut CUjit_option,
+        optionValues: *mut *mut c_void,
+        stateOut: *mut CUlinkState,
+    ) -> CUresult {
         // SAFETY: the caller upholds this entry point's contract, which is the callee's.
         unsafe { link::create(numOptions, options, optionValues, stateOut) }
     }

@@ -10,12 +10,12 @@ use cuvm_wire::{Encoder, ops};
 use crate::remote::{self, call, non_null, protocol};
 
 fn bytes_of(reserved: &[core::ffi::c_char; 64]) -> [u8; 64] {
-    reserved.map(|c| c as u8)
+    reserved.map(core::ffi::c_char::cast_unsigned)
 }
 
 fn chars_of(bytes: &[u8]) -> Result<[core::ffi::c_char; 64], CUresult> {
     let b: [u8; 64] = bytes.try_into().map_err(|_| protocol(cuvm_wire::DecodeError::Invalid("handle size")))?;
-    Ok(b.map(|x| x as core::ffi::c_char))
+    Ok(b.map(u8::cast_signed))
 }
 
 /// `cuIpcGetMemHandle`.

@@ -76,7 +76,7 @@ impl Options {
         for (i, (o, v)) in self.options.iter().zip(reported).enumerate() {
             if OUTPUTS.contains(o) {
                 // SAFETY: slot i of the caller's array, valid by contract.
-                unsafe { (self.values as *mut u64).add(i).cast::<u32>().write_unaligned(*v as u32) };
+                unsafe { (self.values as *mut u64).add(i).cast::<u32>().write_unaligned(u32::try_from(*v & 0xffff_ffff).unwrap_or(0)) };
             }
         }
     }
@@ -101,7 +101,13 @@ fn links<R>(f: impl FnOnce(&mut HashMap<u64, Link>) -> R) -> R {
 ///
 /// # Safety
 /// `options` and `values` hold `n` entries when `n > 0`.
-unsafe fn encode_options(e: &mut Encoder, n: c_uint, options: *mut O, values: *mut *mut c_void, for_input: bool) -> Result<Options, CUresult> {
+unsafe fn encode_options(
+    e: &mut Encoder,
+    n: c_uint,
+    options: *mut O,
+    values: *mut *mut c_void,
+    for_input: bool,
+) -> Result<Options, CUresult> {
     if n == 0 {
         e.u32(0);
         return Ok(Options::default());
@@ -273,7 +279,14 @@ pub unsafe fn add_data(
 ///
 /// # Safety
 /// `path` null or a C string; option arrays of `n` entries.
-pub unsafe fn add_file(state: CUlinkState, kind: CUjitInputType, path: *const c_char, n: c_uint, options: *mut O, values: *mut *mut c_void) -> CUresult {
+pub unsafe fn add_file(
+    state: CUlinkState,
+    kind: CUjitInputType,
+    path: *const c_char,
+    n: c_uint,
+    options: *mut O,
+    values: *mut *mut c_void,
+) -> CUresult {
     remote::done((|| {
         known(state)?;
         if path.is_null() {

@@ -43,7 +43,8 @@ impl Logged {
             ],
             values: [null_mut(); 6],
         });
-        l.values = [l.info.as_mut_ptr().cast(), LOG as *mut c_void, l.error.as_mut_ptr().cast(), LOG as *mut c_void, 1 as *mut c_void, null_mut()];
+        let word = std::ptr::without_provenance_mut::<c_void>;
+        l.values = [l.info.as_mut_ptr().cast(), word(LOG), l.error.as_mut_ptr().cast(), word(LOG), word(1), null_mut()];
         l
     }
 
@@ -70,7 +71,10 @@ fn logs_and_errors(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let state = create(api, t, &mut l)?;
     let ptx = PTX.as_bytes();
     let ty = CUjitInputType::CU_JIT_INPUT_PTX;
-    t.ok("cuLinkAddData(PTX)", cu!(api.cuLinkAddData_v2(state, ty, ptx.as_ptr().cast_mut().cast(), ptx.len(), c"a.ptx".as_ptr(), 0, null_mut(), null_mut())))?;
+    t.ok(
+        "cuLinkAddData(PTX)",
+        cu!(api.cuLinkAddData_v2(state, ty, ptx.as_ptr().cast_mut().cast(), ptx.len(), c"a.ptx".as_ptr(), 0, null_mut(), null_mut())),
+    )?;
     let file = std::env::temp_dir().join(format!("cuvm-link-{}.ptx", std::process::id()));
     let other = PTX.replace("vadd", "vadd2").replace("bump", "bump2").replace("counter", "counter2");
     std::fs::write(&file, other.trim_end_matches('\0')).map_err(|e| e.to_string())?;
@@ -84,7 +88,7 @@ fn logs_and_errors(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("cuLinkComplete", cu!(api.cuLinkComplete(state, &mut cubin, &mut size)))?;
     t.check("an image came back", !cubin.is_null() && size > 0)?;
     t.check("the info log size is within its buffer", l.filled(1) <= LOG)?;
-    let wall = f32::from_bits(l.values[5] as usize as u32);
+    let wall = f32::from_bits(u32::try_from(l.values[5] as usize & 0xffff_ffff).unwrap_or(0));
     t.check("the wall time is a time", wall.is_finite() && wall >= 0.0)?;
     let mut m: CUmodule = null_mut();
     t.ok("cuModuleLoadData(linked image)", cu!(api.cuModuleLoadData(&mut m, cubin)))?;
@@ -101,7 +105,16 @@ fn logs_and_errors(api: &Api, t: &mut Transcript) -> Result<(), String> {
     let garbage = b".version 8.0\n.target sm_75\n.address_size 64\n.visible .entry broken(.param .q99 x\n\0";
     t.call(
         "cuLinkAddData(garbage PTX)",
-        cu!(api.cuLinkAddData_v2(state, ty, garbage.as_ptr().cast_mut().cast(), garbage.len(), c"bad.ptx".as_ptr(), 0, null_mut(), null_mut())),
+        cu!(api.cuLinkAddData_v2(
+            state,
+            ty,
+            garbage.as_ptr().cast_mut().cast(),
+            garbage.len(),
+            c"bad.ptx".as_ptr(),
+            0,
+            null_mut(),
+            null_mut()
+        )),
     );
     let error = Logged::text(&bad.error);
     t.check("the error log says something", !error.is_empty() && bad.filled(3) <= LOG)?;
@@ -118,12 +131,15 @@ fn logs_and_errors(api: &Api, t: &mut Transcript) -> Result<(), String> {
 fn link_and_launch(api: &Api, t: &mut Transcript) -> Result<(), String> {
     setup(api, t)?;
     let mut opts = [O::CU_JIT_OPTIMIZATION_LEVEL, O::CU_JIT_TARGET_FROM_CUCONTEXT];
-    let mut vals: [*mut c_void; 2] = [3 as *mut c_void, null_mut()];
+    let mut vals: [*mut c_void; 2] = [std::ptr::without_provenance_mut(3), null_mut()];
     let mut state: CUlinkState = null_mut();
     t.ok("cuLinkCreate", cu!(api.cuLinkCreate_v2(2, opts.as_mut_ptr(), vals.as_mut_ptr(), &mut state)))?;
     let ptx = PTX.as_bytes();
     let ty = CUjitInputType::CU_JIT_INPUT_PTX;
-    t.ok("cuLinkAddData(PTX)", cu!(api.cuLinkAddData_v2(state, ty, ptx.as_ptr().cast_mut().cast(), ptx.len(), null_mut(), 0, null_mut(), null_mut())))?;
+    t.ok(
+        "cuLinkAddData(PTX)",
+        cu!(api.cuLinkAddData_v2(state, ty, ptx.as_ptr().cast_mut().cast(), ptx.len(), null_mut(), 0, null_mut(), null_mut())),
+    )?;
     let (mut cubin, mut size): (*mut c_void, usize) = (null_mut(), 0);
     t.ok("cuLinkComplete", cu!(api.cuLinkComplete(state, &mut cubin, &mut size)))?;
     let mut m: CUmodule = null_mut();
@@ -142,7 +158,10 @@ fn link_and_launch(api: &Api, t: &mut Transcript) -> Result<(), String> {
     t.ok("upload a", cu!(api.cuMemcpyHtoD_v2(da, a.as_ptr().cast(), bytes)))?;
     t.ok("upload b", cu!(api.cuMemcpyHtoD_v2(db, b.as_ptr().cast(), bytes)))?;
     let mut args = [(&raw mut da).cast(), (&raw mut db).cast(), (&raw mut dc).cast(), (&raw const n).cast_mut().cast()];
-    t.ok("cuLaunchKernel(linked vadd)", cu!(api.cuLaunchKernel(f, n / 256, 1, 1, 256, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())))?;
+    t.ok(
+        "cuLaunchKernel(linked vadd)",
+        cu!(api.cuLaunchKernel(f, n / 256, 1, 1, 256, 1, 1, 0, null_mut(), args.as_mut_ptr(), null_mut())),
+    )?;
     t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
     let mut c = vec![0f32; n as usize];
     t.ok("download c", cu!(api.cuMemcpyDtoH_v2(c.as_mut_ptr().cast(), dc, bytes)))?;

@@ -31,7 +31,8 @@ fn reply_handle(h: [u8; 64]) -> HResult {
 /// this session allocated (`cuMemAlloc`) can be exported.
 pub fn get_mem_handle(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let ptr = a.u64()?;
-    let (base, range) = s.allocations.containing(ptr).filter(|(_, r)| r.owner == Owner::Allocation).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    let (base, range) =
+        s.allocations.containing(ptr).filter(|(_, r)| r.owner == Owner::Allocation).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
     let driver = s.backend.ipc_get_mem_handle(ptr)?;
     reply_handle(s.vm.ipc.publish(s.vm.slot(), What::Memory, base, range.len, driver)?)
 }

@@ -61,9 +61,7 @@ impl NativeLink {
     /// asked (at most [`super::MAX_JIT_LOG`] bytes).
     fn new(options: &[JitOption]) -> Self {
         use cuvm_abi::CUjit_option as O;
-        let size_of = |which: O| {
-            options.iter().rev().find(|(o, _)| *o == which.0).map_or(0, |(_, v)| (*v).min(super::MAX_JIT_LOG))
-        };
+        let size_of = |which: O| options.iter().rev().find(|(o, _)| *o == which.0).map_or(0, |(_, v)| (*v).min(super::MAX_JIT_LOG));
         let info_size = size_of(O::CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES);
         let error_size = size_of(O::CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES);
         // At least one byte each, so that the pointer is never dangling.

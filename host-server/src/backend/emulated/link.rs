@@ -48,9 +48,7 @@ impl Link {
             return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
         }
         let text = data.split(|b| *b == 0).next().unwrap_or(&[]);
-        let parsed = std::str::from_utf8(text).map_err(|_| "not UTF-8 text".to_string()).and_then(|t| {
-            super::ptx::parse(t).map(|m| (t, m))
-        });
+        let parsed = std::str::from_utf8(text).map_err(|_| "not UTF-8 text".to_string()).and_then(|t| super::ptx::parse(t).map(|m| (t, m)));
         match parsed {
             Ok((t, m)) => {
                 self.ptx.push_str(t);
