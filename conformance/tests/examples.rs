@@ -2,7 +2,9 @@
 //! and run unmodified through cuvm's guest library against a cuvm-host with
 //! the emulated backend: every step up to the first kernel launch must work,
 //! and the launch must be refused with CUDA_ERROR_NOT_SUPPORTED (exit code
-//! 3), since the emulated backend cannot run kernels.
+//! 3), since the emulated backend cannot run kernels; 04-ipc opens
+//! interprocess handles in a forked child, which the emulated backend
+//! refuses (exit code 3 too).
 
 mod common;
 
@@ -70,4 +72,13 @@ fn examples_run_unmodified_through_cuvm_on_the_emulated_backend() {
     let pipe = get("03-streams-events");
     assert_eq!(pipe.1, 3, "{}", pipe.2);
     assert!(pipe.2.contains("kernel launch not supported on this device"), "{}", pipe.2);
+    let ipc = get("04-ipc");
+    assert_eq!(ipc.1, 3, "{}", ipc.2);
+    for line in [
+        "parent: exporting a timed event: CUDA_ERROR_INVALID_VALUE",
+        "parent: opening its own handle: CUDA_ERROR_INVALID_CONTEXT",
+        "child: interprocess handles cannot be opened on this device",
+    ] {
+        assert!(ipc.2.contains(line), "{line:?} missing:\n{}", ipc.2);
+    }
 }

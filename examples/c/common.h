@@ -23,7 +23,7 @@ static void check_at(CUresult r, const char *what, int line) {
 #define CHECK(call) check_at((call), #call, __LINE__)
 
 /* A launch: on a device that cannot run kernels, stop with EXIT_NO_KERNELS. */
-static void launch_at(CUresult r, const char *what, int line) {
+static inline void launch_at(CUresult r, const char *what, int line) {
     if (r == CUDA_ERROR_NOT_SUPPORTED) {
         printf("kernel launch not supported on this device: stopping before the first kernel (%s)\n", what);
         exit(EXIT_NO_KERNELS);
@@ -33,7 +33,7 @@ static void launch_at(CUresult r, const char *what, int line) {
 #define LAUNCH(call) launch_at((call), #call, __LINE__)
 
 /* Deterministic pseudo-random floats in [0, 1). */
-static float frand(unsigned *state) {
+static inline float frand(unsigned *state) {
     *state = *state * 1664525u + 1013904223u;
     return (float)(*state >> 8) / 16777216.0f;
 }

@@ -12,11 +12,13 @@
 //! Process model: the listener process holds no CUDA context; every guest
 //! connection is served by a worker process of its own (`--session-worker`,
 //! see [`listener`]), so that a fault or crash in one session cannot reach
-//! another; the sessions of a VM share its quota ([`vm`]).
+//! another; the sessions of a VM share its quota ([`vm`]) and its registry of
+//! interprocess handles ([`ipc`]).
 
 pub mod api;
 pub mod backend;
 pub mod config;
+pub mod ipc;
 pub mod listener;
 pub mod session;
 pub mod vm;

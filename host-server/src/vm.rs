@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 /// the listener creates and every worker of the VM maps): word 0 is the
 /// VM's total, and each worker also counts its own share in a slot of its
 /// own, so that the listener can take back what a worker that died held.
+/// The pages after the counters hold the VM's registry of interprocess
+/// handles ([`crate::ipc`]).
 #[derive(Debug)]
 pub struct Vm {
     /// Its name (from the transport).
@@ -22,6 +24,8 @@ pub struct Vm {
     /// Device memory it may hold, if limited.
     pub quota: Option<u64>,
     page: &'static [AtomicU64; SLOTS + 1],
+    /// The VM's interprocess handles, shared by its workers.
+    pub ipc: crate::ipc::Table,
     /// This worker's slot (0 in the listener, which charges nothing).
     slot: usize,
     fd: OwnedFd,
@@ -31,18 +35,23 @@ pub struct Vm {
 /// Sessions (worker processes) a VM can have at once.
 pub const SLOTS: usize = 511;
 const PAGE: usize = (SLOTS + 1) * 8;
+/// The memfd's size: the counters' page, then the interprocess handle table.
+const SHARED: usize = PAGE + crate::ipc::TABLE_BYTES;
 
-fn map_counter(fd: &OwnedFd) -> std::io::Result<&'static [AtomicU64; SLOTS + 1]> {
-    // SAFETY: maps a page of a memfd the size of which was set to PAGE; the
-    // mapping is never unmapped, so a 'static reference to it stays valid;
-    // page alignment satisfies AtomicU64's alignment, and the memory is only
-    // ever accessed atomically.
+type Shared = (&'static [AtomicU64; SLOTS + 1], crate::ipc::Table);
+
+fn map_counter(fd: &OwnedFd) -> std::io::Result<Shared> {
+    // SAFETY: maps a memfd the size of which was set to SHARED; the mapping
+    // is never unmapped, so 'static references to it stay valid; page
+    // alignment (PAGE is a multiple of 8) satisfies AtomicU64's alignment,
+    // and the memory is only ever accessed atomically.
     unsafe {
-        let p = libc::mmap(std::ptr::null_mut(), PAGE, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0);
+        let p = libc::mmap(std::ptr::null_mut(), SHARED, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0);
         if p == libc::MAP_FAILED {
             return Err(std::io::Error::last_os_error());
         }
-        Ok(&*p.cast::<[AtomicU64; SLOTS + 1]>())
+        let table = std::slice::from_raw_parts(p.cast::<u8>().add(PAGE).cast::<AtomicU64>(), crate::ipc::TABLE_BYTES / 8);
+        Ok((&*p.cast::<[AtomicU64; SLOTS + 1]>(), crate::ipc::Table::over(table)))
     }
 }
 
@@ -60,11 +69,11 @@ impl Vm {
         // SAFETY: a fresh descriptor we own.
         let fd = unsafe { OwnedFd::from_raw_fd(raw) };
         // SAFETY: a valid descriptor.
-        if unsafe { libc::ftruncate(fd.as_raw_fd(), PAGE as libc::off_t) } != 0 {
+        if unsafe { libc::ftruncate(fd.as_raw_fd(), SHARED as libc::off_t) } != 0 {
             return Err(std::io::Error::last_os_error());
         }
-        let page = map_counter(&fd)?;
-        Ok(Vm { name, quota, page, slot: 0, fd, free_slots: Mutex::new((1..=SLOTS).rev().collect()) })
+        let (page, ipc) = map_counter(&fd)?;
+        Ok(Vm { name, quota, page, ipc, slot: 0, fd, free_slots: Mutex::new((1..=SLOTS).rev().collect()) })
     }
 
     /// A slot for a new worker, if one is free.
@@ -73,11 +82,16 @@ impl Vm {
     }
 
     /// After a worker ended, however it ended: gives back what it still
-    /// held (nothing, if it cleaned up) and frees its slot.
+    /// held (nothing, if it cleaned up), removes its interprocess exports,
+    /// and frees its slot.
     pub fn reclaim(&self, slot: usize) -> u64 {
         let Some(counter) = self.page.get(slot).filter(|_| slot > 0) else {
             return 0;
         };
+        let exports = self.ipc.remove_slot(slot);
+        if exports > 0 {
+            log::info!("vm {:?}: removed {exports} interprocess exports of a worker that ended", self.name);
+        }
         let held = counter.swap(0, Ordering::AcqRel);
         let _ = self.page[0].fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(held)));
         self.free_slots.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(slot);
@@ -95,9 +109,15 @@ impl Vm {
     pub unsafe fn from_fd(name: String, quota: Option<u64>, fd: RawFd, slot: usize) -> std::io::Result<Self> {
         // SAFETY: the caller hands over ownership of an open descriptor.
         let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        let page = map_counter(&fd)?;
+        let (page, ipc) = map_counter(&fd)?;
         let slot = slot.min(SLOTS);
-        Ok(Vm { name, quota, page, slot, fd, free_slots: Mutex::new(Vec::new()) })
+        Ok(Vm { name, quota, page, ipc, slot, fd, free_slots: Mutex::new(Vec::new()) })
+    }
+
+    /// This worker's slot: one per session (0 in the listener).
+    #[must_use]
+    pub fn slot(&self) -> usize {
+        self.slot
     }
 
     /// The counter's descriptor, to pass to a worker.
@@ -229,5 +249,25 @@ mod tests {
         assert_eq!(vm.reclaim(slot), 70);
         assert_eq!(vm.used(), 0);
         assert!(vm.charge(100));
+    }
+
+    #[test]
+    fn workers_of_one_vm_share_its_ipc_table_and_a_dead_workers_exports_go() {
+        let vm = Vm::new("a".into(), None).unwrap();
+        let other_vm = Vm::new("b".into(), None).unwrap();
+        let open = |slot| {
+            // SAFETY: dup gives a descriptor that from_fd then owns.
+            let dup = unsafe { libc::dup(vm.counter_fd()) };
+            // SAFETY: an open descriptor of a VM counter, handed over.
+            unsafe { Vm::from_fd("a".into(), None, dup, slot) }.unwrap()
+        };
+        let (s1, s2) = (vm.take_slot().unwrap(), vm.take_slot().unwrap());
+        let (w1, w2) = (open(s1), open(s2));
+        let h = w1.ipc.publish(w1.slot(), crate::ipc::What::Memory, 0x7000, 4096, [5; 64]).unwrap();
+        let x = w2.ipc.lookup(&h, crate::ipc::What::Memory).unwrap();
+        assert_eq!((x.slot, x.driver), (s1, [5; 64]));
+        assert!(other_vm.ipc.lookup(&h, crate::ipc::What::Memory).is_err(), "another VM's table");
+        vm.reclaim(s1);
+        assert!(w2.ipc.lookup(&h, crate::ipc::What::Memory).is_err(), "gone with its worker");
     }
 }

@@ -196,6 +196,74 @@ fn memory_a_pool_keeps_counts_against_the_quota_until_it_is_given_back() {
         "alloc 32 MiB after the pool gave its memory back: CUDA_SUCCESS",
     ] {
         assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}\nhost log:\n{}", host.log());
+fn ipc_handles_open_only_in_other_sessions_of_the_same_vm_and_die_with_what_they_export() {
+    let dir = scratch("ipc");
+    let (a, b) = (dir.join("a.sock"), dir.join("b.sock"));
+    let (addr_a, addr_b) = (format!("unix:{}", a.display()), format!("unix:{}", b.display()));
+    let host = start_host(&dir, &["--listen", &addr_a, "--listen", &addr_b, "--backend", "emulated"], &b);
+    let (ipc, libdir) = build_program(&dir, "ipc");
+    let mut exporter = guest(&ipc, &libdir, &addr_a).arg("export").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("spawn");
+    let mut out = BufReader::new(exporter.stdout.take().expect("stdout"));
+    let mut lines = Vec::new();
+    while !lines.last().is_some_and(|l: &String| l.starts_with("event ")) {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).expect("read") > 0, "exporter ended early: {lines:?}\n{}", host.log());
+        lines.push(line.trim().to_string());
+    }
+    for want in [
+        "get mem: CUDA_SUCCESS",
+        "get event: CUDA_SUCCESS",
+        "get timed event: CUDA_ERROR_INVALID_VALUE",
+        "get unallocated: CUDA_ERROR_INVALID_VALUE",
+        "open own: CUDA_ERROR_INVALID_CONTEXT",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "missing {want:?} in {lines:?}");
+    }
+    let field = |prefix: &str| lines.iter().find_map(|l| l.strip_prefix(prefix)).expect("handle line").to_string();
+    let (mem, event) = (field("handles "), field("event "));
+    let open = |addr: &str| {
+        let out = guest(&ipc, &libdir, addr).args(["open", &mem, &event]).output().expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let expect = |text: &str, want: &[&str]| {
+        for w in want {
+            assert!(text.lines().any(|l| l == *w), "missing {w:?} in:\n{text}\nhost log:\n{}", host.log());
+        }
+    };
+    // Another process of the same VM: the handles pass cuvm's checks and reach
+    // the backend (the emulated one cannot map another worker's memory).
+    let text = open(&addr_a);
+    expect(
+        &text,
+        &[
+            "open mem: CUDA_ERROR_NOT_SUPPORTED",
+            "open event: CUDA_ERROR_NOT_SUPPORTED",
+            "open forged: CUDA_ERROR_INVALID_VALUE",
+            "open zeros: CUDA_ERROR_INVALID_VALUE",
+            "open mem as event: CUDA_ERROR_INVALID_VALUE",
+            "close not opened: CUDA_ERROR_INVALID_VALUE",
+        ],
+    );
+    // Another VM: they name nothing there.
+    expect(&open(&addr_b), &["open mem: CUDA_ERROR_INVALID_VALUE", "open event: CUDA_ERROR_INVALID_VALUE"]);
+    // The buffer is freed: its handle dies; the event's lives on.
+    let stdin = exporter.stdin.as_mut().expect("stdin");
+    std::io::Write::write_all(stdin, b"free\n").expect("write");
+    let mut line = String::new();
+    out.read_line(&mut line).expect("read");
+    assert_eq!(line.trim(), "free: CUDA_SUCCESS");
+    expect(&open(&addr_a), &["open mem: CUDA_ERROR_INVALID_VALUE", "open event: CUDA_ERROR_NOT_SUPPORTED"]);
+    // The exporter ends: nothing of it can be opened.
+    drop(exporter.stdin.take());
+    let _ = exporter.wait();
+    let start = Instant::now();
+    loop {
+        let text = open(&addr_a);
+        if text.lines().any(|l| l == "open event: CUDA_ERROR_INVALID_VALUE") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the event's export outlived its session:\n{text}");
+        std::thread::sleep(Duration::from_millis(50));
     }
     drop(host);
 }

@@ -13,7 +13,8 @@ use cuvm_wire::ops;
 use crate::driver::Driver;
 use crate::remote::stream_id;
 use crate::{
-    Shim, array, context, device, errors, export_tables, graph, init, launch, library, link, memory, module, procaddress, stream, tensor, vmm,
+    Shim, array, context, device, errors, export_tables, graph, init, ipc, launch, library, link, memory, module, procaddress, stream, tensor,
+    vmm,
 };
 
 impl Driver for Shim {
@@ -1098,6 +1099,35 @@ impl Driver for Shim {
 
     unsafe fn cuInit(Flags: c_uint) -> CUresult {
         init::init(Flags)
+    }
+
+    unsafe fn cuIpcCloseMemHandle(dptr: CUdeviceptr) -> CUresult {
+        ipc::close_mem_handle(dptr)
+    }
+
+    unsafe fn cuIpcGetEventHandle(pHandle: *mut CUipcEventHandle, event: CUevent) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::get_event_handle(pHandle, event) }
+    }
+
+    unsafe fn cuIpcGetMemHandle(pHandle: *mut CUipcMemHandle, dptr: CUdeviceptr) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::get_mem_handle(pHandle, dptr) }
+    }
+
+    unsafe fn cuIpcOpenEventHandle(phEvent: *mut CUevent, handle: CUipcEventHandle) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::open_event_handle(phEvent, handle) }
+    }
+
+    unsafe fn cuIpcOpenMemHandle(pdptr: *mut CUdeviceptr, handle: CUipcMemHandle, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::open_mem_handle(pdptr, handle, Flags) }
+    }
+
+    unsafe fn cuIpcOpenMemHandle_v2(pdptr: *mut CUdeviceptr, handle: CUipcMemHandle, Flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { ipc::open_mem_handle(pdptr, handle, Flags) }
     }
 
     unsafe fn cuKernelGetAttribute(pi: *mut c_int, attrib: CUfunction_attribute, kernel: CUkernel, dev: CUdevice) -> CUresult {

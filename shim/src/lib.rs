@@ -34,6 +34,7 @@ pub mod graph;
 pub mod guard;
 pub mod image;
 pub mod init;
+pub mod ipc;
 pub mod launch;
 pub mod library;
 pub mod link;

@@ -21,6 +21,7 @@ pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let raw = s.handles.raw(id, Kind::Event)?;
     s.backend.event_destroy(raw)?;
     s.handles.remove(id, Kind::Event)?;
+    super::ipc::forget_event(s, id);
     ok(Encoder::new())
 }
 

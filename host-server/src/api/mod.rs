@@ -10,6 +10,7 @@ mod device;
 mod event;
 mod graph;
 mod init;
+mod ipc;
 mod launch;
 mod link;
 pub(crate) mod library;
@@ -221,6 +222,12 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuFuncSetAttribute => module::func_set_attribute(s, a),
         ops::cuFuncSetCacheConfig => module::func_set_cache_config(s, a),
         ops::cuFuncGetName => module::func_name(s, a),
+
+        ops::cuIpcGetMemHandle => ipc::get_mem_handle(s, a),
+        ops::cuIpcOpenMemHandle_v2 => ipc::open_mem_handle(s, a),
+        ops::cuIpcCloseMemHandle => ipc::close_mem_handle(s, a),
+        ops::cuIpcGetEventHandle => ipc::get_event_handle(s, a),
+        ops::cuIpcOpenEventHandle => ipc::open_event_handle(s, a),
 
         ops::cuLibraryLoadData => library::load(s, conn, seq, a),
         ops::cuLibraryUnload => library::unload(s, a),

@@ -715,4 +715,22 @@ pub trait Backend: Graphs + Send {
     fn event_elapsed(&mut self, start: Raw, end: Raw) -> CuResult<f32> {
         Err(NOT_SUPPORTED)
     }
+
+    // Interprocess handles (the driver's own; they never reach a guest).
+    fn ipc_get_mem_handle(&mut self, ptr: u64) -> CuResult<[u8; 64]> {
+        Err(NOT_SUPPORTED)
+    }
+    /// Maps another process's memory: (pointer, bytes mapped from it).
+    fn ipc_open_mem_handle(&mut self, handle: [u8; 64], flags: u32) -> CuResult<(u64, u64)> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ipc_close_mem_handle(&mut self, ptr: u64) -> CuResult<()> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ipc_get_event_handle(&mut self, event: Raw) -> CuResult<[u8; 64]> {
+        Err(NOT_SUPPORTED)
+    }
+    fn ipc_open_event_handle(&mut self, handle: [u8; 64]) -> CuResult<Raw> {
+        Err(NOT_SUPPORTED)
+    }
 }

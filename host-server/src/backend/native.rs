@@ -48,6 +48,14 @@ pub struct Native {
     links: std::collections::HashMap<Raw, Box<link::NativeLink>>,
 }
 
+fn handle_bytes(reserved: &[c_char; 64]) -> [u8; 64] {
+    reserved.map(|c| c as u8)
+}
+
+fn handle_chars(bytes: [u8; 64]) -> [c_char; 64] {
+    bytes.map(|b| b as c_char)
+}
+
 macro_rules! call {
     ($self:ident . $name:ident ( $($arg:expr),* )) => {
         match $self.t.$name {
@@ -1345,6 +1353,43 @@ impl Backend for Native {
         let mut ms = 0f32;
         call!(self.cuEventElapsedTime_v2(&mut ms, ptr(start), ptr(end)))?;
         Ok(ms)
+    }
+
+    fn ipc_get_mem_handle(&mut self, p: u64) -> CuResult<[u8; 64]> {
+        let mut h = cuvm_abi::CUipcMemHandle { reserved: [0; 64] };
+        call!(self.cuIpcGetMemHandle(&mut h, p))?;
+        Ok(handle_bytes(&h.reserved))
+    }
+
+    fn ipc_open_mem_handle(&mut self, handle: [u8; 64], flags: u32) -> CuResult<(u64, u64)> {
+        let h = cuvm_abi::CUipcMemHandle { reserved: handle_chars(handle) };
+        let mut p = 0;
+        call!(self.cuIpcOpenMemHandle_v2(&mut p, h, flags))?;
+        // The range the driver mapped, as it reports it.
+        let (mut base, mut size) = (0, 0usize);
+        if let Err(e) = call!(self.cuMemGetAddressRange_v2(&mut base, &mut size, p)) {
+            let _ = call!(self.cuIpcCloseMemHandle(p));
+            return Err(e);
+        }
+        let end = base.saturating_add(size as u64);
+        Ok((p, end.saturating_sub(p)))
+    }
+
+    fn ipc_close_mem_handle(&mut self, p: u64) -> CuResult<()> {
+        call!(self.cuIpcCloseMemHandle(p))
+    }
+
+    fn ipc_get_event_handle(&mut self, event: Raw) -> CuResult<[u8; 64]> {
+        let mut h = cuvm_abi::CUipcEventHandle { reserved: [0; 64] };
+        call!(self.cuIpcGetEventHandle(&mut h, ptr(event)))?;
+        Ok(handle_bytes(&h.reserved))
+    }
+
+    fn ipc_open_event_handle(&mut self, handle: [u8; 64]) -> CuResult<Raw> {
+        let h = cuvm_abi::CUipcEventHandle { reserved: handle_chars(handle) };
+        let mut e: CUevent = std::ptr::null_mut();
+        call!(self.cuIpcOpenEventHandle(&mut e, h))?;
+        Ok(raw(e))
     }
 }
 

@@ -23,6 +23,12 @@ pub enum Owner {
         /// The generic allocation handle's id.
         handle: u64,
     },
+    /// Another session's memory, opened with `cuIpcOpenMemHandle` (not
+    /// charged: the exporting session's VM pays for it).
+    Ipc {
+        /// Opens not yet closed (the driver counts them too).
+        refs: u32,
+    },
 }
 
 /// One range.

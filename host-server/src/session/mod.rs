@@ -234,6 +234,11 @@ impl Session {
             .map(|(_, r)| r.len)
             .sum();
         self.vm.release(freed);
+        for (start, r) in self.allocations.all() {
+            if r.ctx == ctx && r.owner == allocations::Owner::Allocation {
+                self.vm.ipc.remove(self.vm.slot(), crate::ipc::What::Memory, start);
+            }
+        }
         self.allocations.remove_context(ctx);
         if self.current == ctx {
             self.current = 0;
@@ -361,6 +366,8 @@ impl Session {
         if !self.initialized {
             return;
         }
+        // Nothing of this session can be opened any more.
+        self.vm.ipc.remove_slot(self.vm.slot());
         let objects = self.handles.newest_first();
         let ranges = self.allocations.all();
         // What the pools keep goes with the session's contexts.
@@ -405,6 +412,12 @@ impl Session {
                 }
                 allocations::Owner::Mapping { .. } => {
                     let _ = self.backend.mem_unmap(*start, range.len);
+                }
+                allocations::Owner::Ipc { refs } => {
+                    self.enter_context(range.ctx);
+                    for _ in 0..refs {
+                        let _ = self.backend.ipc_close_mem_handle(*start);
+                    }
                 }
                 allocations::Owner::ModuleGlobal { .. } | allocations::Owner::Mirror => {}
             }

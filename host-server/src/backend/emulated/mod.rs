@@ -8,6 +8,7 @@ mod array;
 mod device;
 mod graph;
 pub mod image;
+mod ipc;
 pub mod ptx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -1167,5 +1168,34 @@ impl Backend for Emulated {
             return Ok(0);
         }
         Ok((2048 / block).min(32))
+    }
+
+    fn ipc_get_mem_handle(&mut self, ptr: u64) -> CuResult<[u8; 64]> {
+        self.context()?;
+        if !self.memory.contains_key(&ptr) {
+            return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
+        }
+        Ok(ipc::handle(ipc::MEM_TAG, ptr))
+    }
+
+    fn ipc_open_mem_handle(&mut self, _: [u8; 64], _: u32) -> CuResult<(u64, u64)> {
+        self.context()?;
+        ipc::refuse_open("cuIpcOpenMemHandle")
+    }
+
+    fn ipc_close_mem_handle(&mut self, _: u64) -> CuResult<()> {
+        self.context()?;
+        Err(CUresult::CUDA_ERROR_INVALID_VALUE)
+    }
+
+    fn ipc_get_event_handle(&mut self, event: Raw) -> CuResult<[u8; 64]> {
+        self.ready()?;
+        ipc::check_exportable_event(self.events.get(&event).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.flags)?;
+        Ok(ipc::handle(ipc::EVENT_TAG, event))
+    }
+
+    fn ipc_open_event_handle(&mut self, _: [u8; 64]) -> CuResult<Raw> {
+        self.context()?;
+        ipc::refuse_open("cuIpcOpenEventHandle")
     }
 }
