@@ -196,6 +196,11 @@ fn memory_a_pool_keeps_counts_against_the_quota_until_it_is_given_back() {
         "alloc 32 MiB after the pool gave its memory back: CUDA_SUCCESS",
     ] {
         assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}\nhost log:\n{}", host.log());
+    }
+    drop(host);
+}
+
+#[test]
 fn ipc_handles_open_only_in_other_sessions_of_the_same_vm_and_die_with_what_they_export() {
     let dir = scratch("ipc");
     let (a, b) = (dir.join("a.sock"), dir.join("b.sock"));
