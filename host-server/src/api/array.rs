@@ -67,12 +67,22 @@ fn charge_for(s: &Session, desc: &ArrayDesc, levels: Option<u32>) -> Result<u64,
     }
     let bytes = match levels {
         Some(n) => array::mipmapped_bytes(desc, n),
-        None => desc.bytes(),
+        None => desc.extent_bytes().and_then(|[row, h, d]| row.checked_next_multiple_of(ROW_ALIGN)?.checked_mul(h)?.checked_mul(d)),
     };
     // A known format with a wrong channel count, or an extent that
     // overflows: the driver's answer.
-    bytes.ok_or_else(|| CUresult::CUDA_ERROR_INVALID_VALUE.into())
+    let bytes = bytes.ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    // The driver's tiled layout pads in ways cuvm cannot measure: rows are
+    // counted at least ROW_ALIGN bytes wide and every array at least
+    // MIN_ARRAY_CHARGE, in MIN_ARRAY_CHARGE steps, so that many small or
+    // thin arrays cannot hold much more than they are charged.
+    Ok(bytes.checked_next_multiple_of(MIN_ARRAY_CHARGE).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?.max(MIN_ARRAY_CHARGE))
 }
+
+/// Row width an array is charged at least (bytes).
+const ROW_ALIGN: u64 = 512;
+/// Least charge of an array, and its granularity (bytes).
+const MIN_ARRAY_CHARGE: u64 = 64 * 1024;
 
 /// Charges `bytes`, creates with `create` (giving the charge back if it
 /// fails) and registers the object as `kind`.
@@ -433,13 +443,22 @@ mod tests {
     }
 
     #[test]
+    fn thin_arrays_are_charged_for_padded_rows() {
+        let mut s = session(1 << 30);
+        // 1 x 1 x 4096 one-byte elements: 4096 slices of a padded row.
+        run(&mut s, &desc(1, 1, 4096, 0x01, 1, 0), |s, d| create(s, d, true)).unwrap();
+        assert_eq!(s.vm.used(), 4096 * ROW_ALIGN);
+    }
+
+    #[test]
     fn arrays_are_charged_until_destroyed() {
         let mut s = session(1 << 20);
         let a = run(&mut s, &desc(64, 16, 4, 0x20, 2, 0), |s, d| create(s, d, true)).unwrap();
-        assert_eq!(s.vm.used(), 64 * 16 * 4 * 8);
+        // 16 x 4 rows of 512 bytes, charged at the least array charge.
+        assert_eq!(s.vm.used(), MIN_ARRAY_CHARGE);
         // Over the quota: refused, nothing more charged.
         assert_eq!(run(&mut s, &desc(1024, 1024, 0, 0x20, 1, 0), |s, d| create(s, d, false)), Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY));
-        assert_eq!(s.vm.used(), 64 * 16 * 4 * 8);
+        assert_eq!(s.vm.used(), MIN_ARRAY_CHARGE);
         let id = body(|e| {
             e.u64(a);
         });
@@ -518,7 +537,8 @@ mod tests {
         let mut b = desc(32, 32, 0, 0x20, 1, 0);
         b.extend_from_slice(&3u32.to_le_bytes());
         let m = run(&mut s, &b, mipmapped_create).unwrap();
-        assert_eq!(s.vm.used(), (32 * 32 + 16 * 16 + 8 * 8) * 4);
+        // (32 * 32 + 16 * 16 + 8 * 8) * 4 bytes, charged at the least array charge.
+        assert_eq!(s.vm.used(), MIN_ARRAY_CHARGE);
         let level = run(
             &mut s,
             &body(|e| {
@@ -548,7 +568,7 @@ mod tests {
             e.bytes(&[0; TEXTURE_DESC_SIZE]).bool(false);
         });
         let obj = run(&mut s, &tex, tex_create).unwrap();
-        assert_eq!(s.vm.used(), 64 * 64 * 4);
+        assert_eq!(s.vm.used(), MIN_ARRAY_CHARGE);
         let raw = s.handles.raw(a, Kind::Array).unwrap();
         s.cleanup();
         assert_eq!(s.vm.used(), 0);

@@ -63,6 +63,14 @@ pub fn open_mem_handle(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         let _ = s.backend.ipc_close_mem_handle(ptr);
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
+    // The opening session pays for the mapping as long as it keeps it: the
+    // exporter may free its allocation first, and the driver keeps the
+    // memory while it is mapped (both sessions are of one VM, so this counts
+    // the memory twice while both hold it, never less than once).
+    if refs == 1 && !s.vm.charge(len) {
+        let _ = s.backend.ipc_close_mem_handle(ptr);
+        return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
+    }
     s.allocations.insert(ptr, Range { len, ctx: s.current, owner: Owner::Ipc { refs } });
     let mut e = Encoder::new();
     e.u64(ptr).u64(len);
@@ -80,6 +88,7 @@ pub fn close_mem_handle(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let unmapped = refs <= 1;
     if unmapped {
         s.allocations.remove(ptr);
+        s.vm.release(range.len);
     } else {
         s.allocations.insert(ptr, Range { owner: Owner::Ipc { refs: refs - 1 }, ..range });
     }

@@ -20,6 +20,8 @@ const PLAIN_OPTIONS: [u32; 11] = [0, 1, 2, 7, 8, 9, 10, 11, 12, 13, 14];
 const MAX_OPTIONS: u32 = 32;
 /// Largest log buffer the host keeps per session.
 const MAX_LOG: u32 = 1 << 20;
+/// Most link sessions a guest session keeps at once.
+const MAX_LINKS: usize = 64;
 
 fn put_logs(e: &mut Encoder, code: CUresult, l: &LinkLogs) {
     e.u32(code.0).bytes(&l.info).bytes(&l.error).u32(l.wall_ms.to_bits()).u32(l.threads);
@@ -47,6 +49,10 @@ pub fn create(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (info, error) = (a.u32()?, a.u32()?);
     if info > MAX_LOG || error > MAX_LOG {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    if s.handles.newest_first().iter().filter(|(_, e)| e.kind == Kind::Link).count() >= MAX_LINKS {
+        log::info!("session {}: more than {MAX_LINKS} JIT link sessions at once are refused", s.id);
+        return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
     }
     let raw = s.backend.link_create(&options, info as usize, error as usize)?;
     let id = s.handles.insert(Entry { kind: Kind::Link, raw, ctx: s.current, parent: 0 });

@@ -99,6 +99,19 @@ fn forget_allocation(s: &mut Session, ptr: u64) {
     }
 }
 
+/// Refuses a stream-ordered allocation on a capturing stream: it would
+/// become a graph-owned allocation, made at each launch, which the VM's
+/// quota does not account for: `CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED`
+/// (the capture itself goes on; allocate before capturing).
+pub(crate) fn refuse_capture(s: &mut Session, stream: crate::backend::Raw) -> Result<(), Fail> {
+    const ACTIVE: u32 = 1;
+    if s.backend.stream_is_capturing(stream).is_ok_and(|st| st == ACTIVE) {
+        log::info!("session {}: a stream-ordered allocation during a capture (a graph-owned allocation) is refused", s.id);
+        return Err(CUresult::CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED.into());
+    }
+    Ok(())
+}
+
 /// A stream-ordered allocation of `size` bytes with `alloc`: memory the
 /// session's pools keep (already charged) is counted first, the rest is
 /// charged as any allocation; the pointer is recorded as a pool's.
@@ -120,6 +133,17 @@ pub(crate) fn pooled_alloc(
     };
     s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
     s.pooled.insert(ptr, size);
+    // What was counted as reused may have been kept by another pool: settle
+    // to what the pools really reserve now, and undo the allocation if that
+    // puts the VM over its quota.
+    s.settle_pools();
+    if s.vm.quota.is_some_and(|q| s.vm.used() > q) {
+        let _ = s.backend.mem_free(ptr);
+        forget_allocation(s, ptr);
+        s.settle_pools();
+        log::info!("session {}: stream-ordered allocation of {size} bytes refused: the session's pools hold the VM's quota", s.id);
+        return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
+    }
     let mut e = Encoder::new();
     e.u64(ptr);
     ok(e)
@@ -374,6 +398,7 @@ pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut De
 pub fn alloc_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, stream) = (a.u64()?, a.u64()?);
     let stream = stream_raw(s, stream)?;
+    refuse_capture(s, stream)?;
     pooled_alloc(s, size, |b| b.mem_alloc_async(size, stream))
 }
 

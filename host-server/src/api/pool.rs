@@ -58,6 +58,7 @@ pub fn alloc_from_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, pool, stream) = (a.u64()?, a.u64()?, a.u64()?);
     let pool = s.handles.raw(pool, Kind::Pool)?;
     let stream = super::stream_raw(s, stream)?;
+    super::memory::refuse_capture(s, stream)?;
     super::memory::pooled_alloc(s, size, |b| b.mem_alloc_from_pool(size, pool, stream))
 }
 

@@ -219,8 +219,17 @@ impl Session {
     /// Destroys what lived in context `ctx` (guest id) from the session's
     /// tables; the backend already freed it with the context.
     pub fn forget_context(&mut self, ctx: u64) {
-        for (id, _) in self.handles.remove_in_context(ctx) {
+        for (id, e) in self.handles.remove_in_context(ctx) {
             self.functions.remove(&id);
+            // Handles other sessions were given to its events die with them.
+            if e.kind == Kind::Event {
+                self.vm.ipc.remove(self.vm.slot(), crate::ipc::What::Event, id);
+            }
+            // A link session's host storage goes with its id.
+            if e.kind == Kind::Link {
+                let _ = self.backend.link_destroy(e.raw);
+                self.link_images.remove(&id);
+            }
             // Arrays die with their context.
             if let Some(bytes) = self.array_charges.remove(&id) {
                 self.vm.release(bytes);
@@ -230,7 +239,7 @@ impl Session {
             .allocations
             .all()
             .iter()
-            .filter(|(_, r)| r.ctx == ctx && r.owner == allocations::Owner::Allocation)
+            .filter(|(_, r)| r.ctx == ctx && matches!(r.owner, allocations::Owner::Allocation | allocations::Owner::Ipc { .. }))
             .map(|(_, r)| r.len)
             .sum();
         self.vm.release(freed);
@@ -418,6 +427,7 @@ impl Session {
                     for _ in 0..refs {
                         let _ = self.backend.ipc_close_mem_handle(*start);
                     }
+                    freed += range.len;
                 }
                 allocations::Owner::ModuleGlobal { .. } | allocations::Owner::Mirror => {}
             }

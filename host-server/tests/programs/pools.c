@@ -34,6 +34,16 @@ int main(void) {
     printf("free async again: %s\n", name(cuMemFreeAsync(b, s)));
     printf("synchronize: %s\n", name(cuStreamSynchronize(s)));
     printf("alloc 32 MiB while the pool keeps 40: %s\n", name(cuMemAlloc(&c, 32 * MIB)));
+    /* What the default pool keeps cannot pay for another pool's allocation. */
+    CUmemPoolProps props = {0};
+    props.allocType = CU_MEM_ALLOCATION_TYPE_PINNED;
+    props.location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+    props.location.id = 0;
+    CUmemoryPool other;
+    CUdeviceptr d = 0;
+    printf("create another pool: %s\n", name(cuMemPoolCreate(&other, &props)));
+    printf("alloc 40 MiB from the other pool: %s\n", name(cuMemAllocFromPoolAsync(&d, 40 * MIB, other, s)));
+    printf("destroy the other pool: %s\n", name(cuMemPoolDestroy(other)));
     printf("trim the pool: %s\n", name(cuMemPoolTrimTo(pool, 0)));
     printf("alloc 32 MiB after the trim: %s\n", name(cuMemAlloc(&c, 32 * MIB)));
     printf("free: %s\n", name(cuMemFree(c)));

@@ -574,7 +574,12 @@ impl Backend for Emulated {
     }
 
     fn link_add(&mut self, link: Raw, _kind: u32, data: Vec<u8>, _name: &str) -> CuResult<()> {
-        self.links.get_mut(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?.push(data);
+        let inputs = self.links.get_mut(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+        if !inputs.is_empty() {
+            log::warn!("the emulated backend cannot link several inputs: CUDA_ERROR_NOT_SUPPORTED");
+            return Err(CUresult::CUDA_ERROR_NOT_SUPPORTED);
+        }
+        inputs.push(data);
         Ok(())
     }
 

@@ -23,8 +23,6 @@ pub struct NativeLink {
     values: Vec<*mut c_void>,
     info: Vec<u8>,
     error: Vec<u8>,
-    /// Inputs stay alive with the session (the driver may read them late).
-    inputs: Vec<Vec<u8>>,
 }
 
 // SAFETY: the raw pointers point into this struct's own boxed buffers (or
@@ -48,7 +46,6 @@ impl Native {
             values: Vec::new(),
             info: vec![0; info_cap],
             error: vec![0; error_cap],
-            inputs: Vec::new(),
         });
         for (o, v) in options {
             l.options.push(CUjit_option(*o));
@@ -72,15 +69,23 @@ impl Native {
         Ok(id)
     }
 
-    pub(super) fn link_add_native(&mut self, link: Raw, kind: u32, mut data: Vec<u8>, name: &str) -> CuResult<()> {
-        let l = self.links.get_mut(&link).ok_or(CUresult::CUDA_ERROR_INVALID_HANDLE)?;
+    pub(super) fn link_add_native(&mut self, link: Raw, kind: u32, data: Vec<u8>, name: &str) -> CuResult<()> {
+        if !self.links.contains_key(&link) {
+            return Err(CUresult::CUDA_ERROR_INVALID_HANDLE);
+        }
         let name = CString::new(name).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        let (p, len) = (data.as_mut_ptr().cast::<c_void>(), data.len());
-        l.inputs.push(data);
+        // 8-byte aligned and followed by zeros, as images must be and PTX
+        // must end (a guest may leave out the terminator); the driver reads
+        // the input during the call.
+        let mut aligned = vec![0u64; data.len().div_ceil(8) + 1];
+        // SAFETY: `aligned` holds at least data.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), aligned.as_mut_ptr().cast::<u8>(), data.len()) };
         let f = self.t.cuLinkAddData_v2.ok_or(NOT_SUPPORTED)?;
-        // SAFETY: a live link state; the input and name outlive the call
-        // (the input lives with the session).
-        unsafe { f(ptr(link), CUjitInputType(kind), p, len, name.as_ptr(), 0, std::ptr::null_mut(), std::ptr::null_mut()) }.into_result()
+        // SAFETY: a live link state; the input and name outlive the call.
+        unsafe {
+            f(ptr(link), CUjitInputType(kind), aligned.as_mut_ptr().cast(), data.len(), name.as_ptr(), 0, std::ptr::null_mut(), std::ptr::null_mut())
+        }
+        .into_result()
     }
 
     pub(super) fn link_complete_native(&mut self, link: Raw) -> CuResult<Vec<u8>> {
