@@ -67,23 +67,37 @@ fn owned(s: &Session, g: u64) -> bool {
 }
 
 /// Forgets the ids of graph `g`'s nodes and of the graphs its child nodes
-/// hold (whose `parent` is their node's id), recursively.
+/// hold (whose `parent` is their node's id), at any depth (a work list, so
+/// that deep nesting cannot exhaust the stack).
 pub(crate) fn forget_nodes(s: &mut Session, g: u64) {
-    let nodes: Vec<u64> =
-        s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::GraphNode && e.parent == g).map(|(id, _)| id).collect();
-    for n in nodes {
-        forget_child(s, n);
-    }
-    s.handles.remove_children(Kind::GraphNode, g);
+    forget_graphs(s, vec![g], false);
 }
 
-/// Forgets the id of the graph child node `node` holds, if the guest has one.
+/// Forgets the id of the graph child node `node` holds, if the guest has
+/// one, with everything inside it.
 fn forget_child(s: &mut Session, node: u64) {
-    let held: Vec<u64> =
-        s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::Graph && e.parent == node).map(|(id, _)| id).collect();
-    for g in held {
-        forget_nodes(s, g);
-        let _ = s.handles.remove(g, Kind::Graph);
+    let held = held_graphs(s, &[node]);
+    forget_graphs(s, held, true);
+}
+
+/// The ids of the graphs the child nodes `nodes` hold.
+fn held_graphs(s: &Session, nodes: &[u64]) -> Vec<u64> {
+    s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::Graph && nodes.contains(&e.parent)).map(|(id, _)| id).collect()
+}
+
+/// Forgets the nodes of every graph in `work` and, through their child
+/// nodes, of the graphs they hold; the graph ids themselves too if `ids`
+/// (held graphs are always forgotten).
+fn forget_graphs(s: &mut Session, mut work: Vec<u64>, ids: bool) {
+    let top: Vec<u64> = work.clone();
+    while let Some(g) = work.pop() {
+        let nodes: Vec<u64> =
+            s.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::GraphNode && e.parent == g).map(|(id, _)| id).collect();
+        work.extend(held_graphs(s, &nodes));
+        s.handles.remove_children(Kind::GraphNode, g);
+        if ids || !top.contains(&g) {
+            let _ = s.handles.remove(g, Kind::Graph);
+        }
     }
 }
 

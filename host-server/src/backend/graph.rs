@@ -53,18 +53,19 @@ impl Side3d {
         let slice = self.pitch.checked_mul(self.height)?;
         let offset = |x: u64, y: u64, z: u64| z.checked_mul(slice)?.checked_add(y.checked_mul(self.pitch)?)?.checked_add(x);
         let first = offset(self.pos[0], self.pos[1], self.pos[2])?;
-        let last = offset(self.pos[0] + w, self.pos[1] + h - 1, self.pos[2] + d - 1)?;
+        let last = offset(self.pos[0].checked_add(w)?, self.pos[1].checked_add(h - 1)?, self.pos[2].checked_add(d - 1)?)?;
         self.ptr.checked_add(last)?;
-        Some((self.ptr + first, last - first))
+        Some((self.ptr.checked_add(first)?, last.checked_sub(first)?))
     }
 
     /// The address of row `y`, slice `z` of the box.
     #[must_use]
     pub fn row(&self, y: u64, z: u64) -> Option<u64> {
         let slice = self.pitch.checked_mul(self.height)?;
-        (self.pos[2] + z)
+        self.pos[2]
+            .checked_add(z)?
             .checked_mul(slice)?
-            .checked_add((self.pos[1] + y).checked_mul(self.pitch)?)?
+            .checked_add(self.pos[1].checked_add(y)?.checked_mul(self.pitch)?)?
             .checked_add(self.pos[0])?
             .checked_add(self.ptr)
     }
@@ -286,6 +287,14 @@ mod tests {
         assert_eq!(s.span([100, 3, 2]), Some((4096 + 512 + 8, 2 * 4096 + 3 * 512 + 108 - (4096 + 512 + 8))));
         assert_eq!(s.row(0, 0), Some(4096 + 512 + 8));
         assert_eq!(s.row(2, 1), Some(2 * 4096 + 3 * 512 + 8));
+    }
+
+    #[test]
+    fn positions_at_the_end_of_the_address_space_are_refused_not_wrapped() {
+        let s = Side3d { ptr: 0, pitch: 0, height: 0, pos: [u64::MAX, 0, 0] };
+        assert_eq!(s.span([1, 1, 1]), None);
+        let s = Side3d { ptr: 0, pitch: 64, height: 4, pos: [0, u64::MAX, 0] };
+        assert_eq!(s.row(1, 0), None);
     }
 
     #[test]
