@@ -99,4 +99,5 @@ scenarios!(
     graphs_node_changes,
     arrays_and_textures,
     texture_and_surface_kernels,
+    copies_over_one_gib,
 );

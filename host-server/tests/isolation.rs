@@ -197,6 +197,18 @@ fn memory_a_pool_keeps_counts_against_the_quota_until_it_is_given_back() {
         "free async (threshold 0): CUDA_SUCCESS",
         "synchronize (threshold 0): CUDA_SUCCESS",
         "alloc 32 MiB after the pool gave its memory back: CUDA_SUCCESS",
+        "free it: CUDA_SUCCESS",
+        "create a third pool: CUDA_SUCCESS",
+        "alloc 16 MiB from the third pool: CUDA_SUCCESS",
+        "destroy the third pool while its allocation lives: CUDA_SUCCESS",
+        "alloc async 16 MiB from the default pool: CUDA_SUCCESS",
+        "free it async: CUDA_SUCCESS",
+        "synchronize (the default pool keeps 16 MiB): CUDA_SUCCESS",
+        "alloc 40 MiB while 16 live and 16 kept: CUDA_ERROR_OUT_OF_MEMORY",
+        "free the destroyed pool's allocation: CUDA_SUCCESS",
+        "synchronize after that free: CUDA_SUCCESS",
+        "trim the default pool again: CUDA_SUCCESS",
+        "alloc 40 MiB after both were given back: CUDA_SUCCESS",
     ] {
         assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}\nhost log:\n{}", host.log());
     }

@@ -18,7 +18,7 @@ use cuvm_abi::{
     CUDA_MEMCPY3D, CUDA_RESOURCE_DESC, CUDA_RESOURCE_VIEW_DESC, CUDA_TEXTURE_DESC, CUarray, CUdeviceptr, CUmemorytype, CUmipmappedArray,
     CUresult,
 };
-use cuvm_wire::array::{ArrayCopy, ArrayDesc, Resource, SPARSE_PROPERTIES_SIZE, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
+use cuvm_wire::array::{ArrayCopy, ArrayDesc, MAX_PACKED, Resource, SPARSE_PROPERTIES_SIZE, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE, split};
 use cuvm_wire::{Decoder, Encoder, ops};
 
 use crate::remote::{self, call, call_bulk, non_null, post, protocol};
@@ -264,6 +264,30 @@ unsafe fn send(op: u32, mut c: ArrayCopy, src: Option<HostSide>, dst: Option<Hos
         return Ok(());
     }
     let packed = wu.checked_mul(hu).and_then(|v| v.checked_mul(du)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    if (src.is_some() || dst.is_some()) && packed as u64 > MAX_PACKED {
+        // More than one message may carry: in pieces, in order.
+        for (off, ext) in split(c.extent, MAX_PACKED) {
+            let shift = |pos: [u64; 3]| -> Result<[u64; 3], CUresult> {
+                let mut out = [0; 3];
+                for i in 0..3 {
+                    out[i] = pos[i].checked_add(off[i]).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+                }
+                Ok(out)
+            };
+            let host = |g: HostSide| -> Result<HostSide, CUresult> {
+                let shifted = shift(g.pos.map(|v| v as u64))?;
+                let mut pos = [0usize; 3];
+                for i in 0..3 {
+                    pos[i] = usize::try_from(shifted[i]).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+                }
+                Ok(HostSide { pos, ..g })
+            };
+            let piece = ArrayCopy { src_pos: shift(c.src_pos)?, dst_pos: shift(c.dst_pos)?, extent: ext, ..c };
+            // SAFETY: each piece lies in the caller's box.
+            unsafe { send(op, piece, src.map(host).transpose()?, dst.map(host).transpose()?, stream)? };
+        }
+        return Ok(());
+    }
     let mut rows = if src.is_some() || dst.is_some() { vec![0u8; packed] } else { Vec::new() };
     // The host side's box is the packed rows themselves.
     if src.is_some() {

@@ -511,7 +511,11 @@ pub unsafe fn node_type(node: CUgraphNode, out: *mut CUgraphNodeType) -> CUresul
 
 /// `cuGraphDestroyNode`.
 pub fn destroy_node(node: CUgraphNode) -> CUresult {
-    destroy(ops::cuGraphDestroyNode, id(node))
+    let r = destroy(ops::cuGraphDestroyNode, id(node));
+    if r == CUresult::CUDA_SUCCESS {
+        forget_kernel_args(id(node));
+    }
+    r
 }
 
 /// `cuGraphMemsetNodeGetParams`.
@@ -976,13 +980,51 @@ pub fn copy_kernel_attributes(dst: CUgraphNode, src: CUgraphNode) -> CUresult {
     })
 }
 
-/// Arguments of kernel nodes as `cuGraphKernelNodeGetParams` last gave
-/// them: the driver's `kernelParams` points into memory the node owns, so
-/// cuvm keeps each node's copy until the node is asked again.
+/// Arguments of kernel nodes as `cuGraphKernelNodeGetParams` gave them:
+/// the driver's `kernelParams` points into memory the node owns, valid
+/// while the node lives. cuvm keeps each answer (node, each parameter's
+/// bytes, the pointer array), oldest used first: asking again for the same
+/// arguments gives the same pointers; changed arguments are a new entry and
+/// the earlier ones stay valid (up to [`KEPT_PER_NODE`] per node). They go
+/// with `cuGraphDestroyNode`, or beyond [`KEPT_KERNEL_ARGS`] entries.
 static KERNEL_ARGS: std::sync::Mutex<Vec<(u64, Vec<Vec<u8>>, Vec<usize>)>> = std::sync::Mutex::new(Vec::new());
 
-/// Most nodes whose arguments are kept (the oldest are dropped beyond it).
-const KEPT_KERNEL_ARGS: usize = 4096;
+/// Most answers kept in all (the least recently asked are dropped beyond it).
+const KEPT_KERNEL_ARGS: usize = 1 << 16;
+
+/// Most distinct answers kept for one node.
+const KEPT_PER_NODE: usize = 8;
+
+/// Keeps `params` for `node` and returns the pointer array to give out.
+fn keep_kernel_args(node: u64, params: Vec<Vec<u8>>) -> *mut *mut core::ffi::c_void {
+    let mut kept = KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(i) = kept.iter().position(|(n, p, _)| *n == node && *p == params) {
+        let entry = kept.remove(i);
+        kept.push(entry);
+    } else {
+        if kept.iter().filter(|(n, _, _)| *n == node).count() >= KEPT_PER_NODE {
+            if let Some(i) = kept.iter().position(|(n, _, _)| *n == node) {
+                kept.remove(i);
+            }
+        }
+        if kept.len() >= KEPT_KERNEL_ARGS {
+            kept.remove(0);
+        }
+        // The pointer array and each parameter's bytes live in the kept
+        // entry; moving the Vecs into it does not move their buffers.
+        let pointers: Vec<usize> = params.iter().map(|p| p.as_ptr() as usize).collect();
+        kept.push((node, params, pointers));
+    }
+    match kept.last_mut() {
+        Some((_, _, pointers)) if !pointers.is_empty() => pointers.as_mut_ptr().cast(),
+        _ => core::ptr::null_mut(),
+    }
+}
+
+/// Forgets the arguments kept for a destroyed node.
+fn forget_kernel_args(node: u64) {
+    KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(n, _, _)| *n != node);
+}
 
 /// `cuGraphKernelNodeGetParams(_v2)`: the function, shape and arguments
 /// (each parameter's bytes, kept by cuvm for the node).
@@ -1009,16 +1051,7 @@ pub unsafe fn kernel_params(node: CUgraphNode, out: *mut CUDA_KERNEL_NODE_PARAMS
             let (off, size) = (d.u32().map_err(protocol)? as usize, d.u32().map_err(protocol)? as usize);
             params.push(args.get(off..off + size).ok_or(CUresult::CUDA_ERROR_UNKNOWN)?.to_vec());
         }
-        let mut kept = KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        kept.retain(|(n, _, _)| *n != id(node));
-        if kept.len() >= KEPT_KERNEL_ARGS {
-            kept.remove(0);
-        }
-        // The pointer array and each parameter's bytes live in the kept
-        // entry; moving the Vecs into it does not move their buffers.
-        let mut pointers: Vec<usize> = params.iter().map(|p| p.as_ptr() as usize).collect();
-        let kernel_params = if pointers.is_empty() { core::ptr::null_mut() } else { pointers.as_mut_ptr().cast() };
-        kept.push((id(node), params, pointers));
+        let kernel_params = keep_kernel_args(id(node), params);
         let p = CUDA_KERNEL_NODE_PARAMS {
             func: handle(func),
             gridDimX: dims[0],
@@ -1245,5 +1278,41 @@ pub unsafe fn set_node_generic(exec: CUgraphExec, node: CUgraphNode, params: *mu
             T::CU_GRAPH_NODE_TYPE_GRAPH if in_exec => exec_set_handle(ops::cuGraphExecChildGraphNodeSetParams, exec, node, id(u.graph.graph)),
             t => generic_refused(t),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept_for(node: u64) -> usize {
+        KERNEL_ARGS.lock().unwrap().iter().filter(|(n, _, _)| *n == node).count()
+    }
+
+    #[test]
+    fn kernel_node_arguments_stay_valid_while_the_node_lives() {
+        let node = 0x7e57_0001;
+        let first = keep_kernel_args(node, vec![vec![1, 2, 3, 4], vec![9; 8]]);
+        // Asked again with the same arguments: the same pointers.
+        assert_eq!(keep_kernel_args(node, vec![vec![1, 2, 3, 4], vec![9; 8]]), first);
+        // Changed arguments: new pointers, and the first ones still hold theirs.
+        let second = keep_kernel_args(node, vec![vec![5, 6, 7, 8], vec![9; 8]]);
+        assert_ne!(second, first);
+        // SAFETY: both pointer arrays are kept while the node lives.
+        unsafe {
+            assert_eq!(*(*first).cast::<[u8; 4]>(), [1, 2, 3, 4]);
+            assert_eq!(*(*second).cast::<[u8; 4]>(), [5, 6, 7, 8]);
+        }
+        assert_eq!(kept_for(node), 2);
+        // Only the last few distinct answers are kept per node.
+        for i in 0..20u8 {
+            keep_kernel_args(node, vec![vec![i]]);
+        }
+        assert_eq!(kept_for(node), KEPT_PER_NODE);
+        // No parameters: a null array.
+        assert!(keep_kernel_args(0x7e57_0002, Vec::new()).is_null());
+        forget_kernel_args(node);
+        forget_kernel_args(0x7e57_0002);
+        assert_eq!(kept_for(node), 0);
     }
 }

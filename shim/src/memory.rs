@@ -659,6 +659,23 @@ pub unsafe fn memcpy_2d(op: u32, copy: *const cuvm_abi::CUDA_MEMCPY2D, stream: O
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
         let packed = w.checked_mul(h).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        let host_side = matches!(src, Side::Host(_)) || matches!(dst, Side::Host(_));
+        if host_side && packed as u64 > cuvm_wire::array::MAX_PACKED && !matches!((&src, &dst), (Side::Host(_), Side::Host(_))) {
+            // More than one message may carry: in pieces, in order.
+            for (off, ext) in cuvm_wire::array::split([w as u64, h as u64, 1], cuvm_wire::array::MAX_PACKED) {
+                let mut p = *c;
+                let add = |a: usize, b: u64| usize::try_from(b).ok().and_then(|b| a.checked_add(b)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE);
+                (p.srcXInBytes, p.srcY) = (add(c.srcXInBytes, off[0])?, add(c.srcY, off[1])?);
+                (p.dstXInBytes, p.dstY) = (add(c.dstXInBytes, off[0])?, add(c.dstY, off[1])?);
+                (p.WidthInBytes, p.Height) = (ext[0] as usize, ext[1] as usize);
+                // SAFETY: each piece lies in the caller's rows.
+                let r = unsafe { memcpy_2d(op, &p, stream) };
+                if r != CUresult::CUDA_SUCCESS {
+                    return Err(r);
+                }
+            }
+            return Ok(());
+        }
         let mut e = Encoder::new();
         let header = |e: &mut Encoder, dir: u8, d: u64, dp: usize, s: u64, sp: usize| {
             e.u8(dir).u64(d).u64(dp as u64).u64(s).u64(sp as u64).u64(w as u64).u64(h as u64).u64(stream.unwrap_or(0));

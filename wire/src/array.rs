@@ -423,9 +423,90 @@ pub fn box_fits(pos: [u64; 3], extent: [u64; 3], bounds: [u64; 3]) -> bool {
     pos.iter().zip(extent).zip(bounds).all(|((p, e), b)| p.checked_add(e).is_some_and(|end| end <= b))
 }
 
+/// The most bytes a copy's host side may pack into one message (the host
+/// refuses more): larger copies are sent as several, see [`split`].
+pub const MAX_PACKED: u64 = 1 << 30;
+
+/// The sub-boxes a box of `extent` (width in bytes, rows, slices) is sent
+/// as so that none packs more than `max` bytes: (offset, extent) pairs in
+/// order (x fastest), covering the box exactly once. Whole slices are
+/// grouped where they fit, else whole rows, else a row is cut in pieces of
+/// `max` bytes (a multiple of every element size where `max` is a power of
+/// two of at least 16). An empty box or a `max` of 0 gives nothing.
+pub fn split(extent: [u64; 3], max: u64) -> impl Iterator<Item = ([u64; 3], [u64; 3])> {
+    let [w, h, d] = extent;
+    let mut done = w == 0 || h == 0 || d == 0 || max == 0;
+    let step = if done {
+        [1, 1, 1]
+    } else if w > max {
+        [max, 1, 1]
+    } else if w.checked_mul(h).is_none_or(|n| n > max) {
+        [w, max / w, 1]
+    } else {
+        [w, h, max / (w * h)]
+    };
+    let mut at = [0u64; 3];
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let off = at;
+        let ext = [(w - at[0]).min(step[0]), (h - at[1]).min(step[1]), (d - at[2]).min(step[2])];
+        at[0] += ext[0];
+        if at[0] == w {
+            at[0] = 0;
+            at[1] += ext[1];
+            if at[1] == h {
+                at[1] = 0;
+                at[2] += ext[2];
+                done = at[2] == d;
+            }
+        }
+        Some((off, ext))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every byte of the box once, in order, and no piece over `max`.
+    fn covers(extent: [u64; 3], max: u64) -> usize {
+        let [w, h, d] = extent;
+        let mut seen = vec![0u8; (w * h * d) as usize];
+        let mut n = 0;
+        for (off, ext) in split(extent, max) {
+            assert!(ext.iter().product::<u64>() <= max, "{ext:?} over {max}");
+            assert!(ext.iter().all(|v| *v > 0));
+            for z in off[2]..off[2] + ext[2] {
+                for y in off[1]..off[1] + ext[1] {
+                    for x in off[0]..off[0] + ext[0] {
+                        seen[((z * h + y) * w + x) as usize] += 1;
+                    }
+                }
+            }
+            n += 1;
+        }
+        assert!(seen.iter().all(|c| *c == 1), "{extent:?} by {max}: not covered exactly once");
+        n
+    }
+
+    #[test]
+    fn split_copies_cover_the_box_once_in_pieces_of_at_most_max() {
+        assert_eq!(covers([4, 3, 2], 100), 1);
+        assert_eq!(covers([4, 3, 5], 24), 3); // two slices per piece
+        assert_eq!(covers([4, 7, 2], 8), 8); // two rows per piece
+        assert_eq!(covers([10, 3, 2], 4), 18); // rows cut in three
+        assert_eq!(covers([16, 1, 1], 16), 1);
+        assert_eq!(covers([17, 1, 1], 16), 2);
+        assert_eq!(split([0, 3, 2], 8).count(), 0);
+        assert_eq!(split([3, 3, 2], 0).count(), 0);
+        // Boxes too big to pack in memory still split without overflow.
+        let big = split([u64::MAX, 2, 1], MAX_PACKED);
+        assert_eq!(big.take(3).map(|(off, ext)| (off[0], ext[0])).collect::<Vec<_>>(), [(0, MAX_PACKED), (MAX_PACKED, MAX_PACKED), (2 * MAX_PACKED, MAX_PACKED)]);
+        let (off, ext) = split([1 << 20, 1 << 40, 1], MAX_PACKED).nth(1).unwrap();
+        assert_eq!((off, ext), ([0, 1 << 10, 0], [1 << 20, 1 << 10, 1]));
+    }
 
     #[test]
     fn descriptor_sizes_are_the_driver_structures() {

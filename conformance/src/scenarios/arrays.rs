@@ -2,7 +2,8 @@
 //! and read back with 2D, 3D and 1D copies (host, device and array sides,
 //! sync and async), mipmap levels, descriptors, texture objects over an
 //! array, pitched and linear memory, a surface object, bad input; and, on a
-//! GPU, kernels that read through textures and write through a surface.
+//! GPU, kernels that read through textures and write through a surface;
+//! and 2D copies whose host side is larger than one cuvm message carries.
 
 use std::ptr::null_mut;
 
@@ -19,6 +20,7 @@ pub fn scenarios() -> Vec<Scenario> {
     vec![
         Scenario { name: "arrays_and_textures", needs_kernels: false, native_only: false, run: arrays_and_textures },
         Scenario { name: "texture_and_surface_kernels", needs_kernels: true, native_only: false, run: kernels },
+        Scenario { name: "copies_over_one_gib", needs_kernels: false, native_only: false, run: copies_over_one_gib },
     ]
 }
 
@@ -493,5 +495,63 @@ fn kernels(api: &Api, t: &mut Transcript) -> Result<(), String> {
         t.ok("cuMemFree", cu!(api.cuMemFree_v2(p)))?;
     }
     t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+/// `n` bytes (a multiple of 8) of xorshift output, 8 at a time.
+fn random_words(n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out = vec![0u8; n];
+    for chunk in out.chunks_exact_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// 2D copies of 1088 MiB between host memory and a CUDA array, and between
+/// host memory and linear device memory, as one row and as 1088 rows: cuvm
+/// sends a host side of more than 1 GiB as several messages.
+fn copies_over_one_gib(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    setup(api, t)?;
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    // 65536 float4 per row (1 MiB), 1088 rows.
+    let (w, h) = (65536usize, 1088usize);
+    let row = w * 16;
+    let total = row * h;
+    let data = random_words(total, 41);
+    let mut back = vec![0u8; total];
+    let mut a: CUarray = null_mut();
+    t.ok("cuArrayCreate(65536 x 1088 float4)", cu!(api.cuArrayCreate_v2(&mut a, &desc_2d(w, h, FLOAT, 4))))?;
+    let mut c = copy_2d(row, h);
+    host_src(&mut c, &data, row);
+    array_dst(&mut c, a);
+    t.ok("cuMemcpy2D 1088 MiB host -> array", cu!(api.cuMemcpy2D_v2(&c)))?;
+    let mut c = copy_2d(row, h);
+    array_src(&mut c, a);
+    host_dst(&mut c, &mut back, row);
+    t.ok("cuMemcpy2DAsync 1088 MiB array -> host", cu!(api.cuMemcpy2DAsync_v2(&c, s)))?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    t.check("1088 MiB round-trip through an array", back == data)?;
+    t.ok("cuArrayDestroy", cu!(api.cuArrayDestroy(a)))?;
+
+    // Linear memory: in as one 1088 MiB row, out as 1088 rows of 1 MiB.
+    let mut d = 0u64;
+    t.ok("cuMemAlloc(1088 MiB)", cu!(api.cuMemAlloc_v2(&mut d, total)))?;
+    let mut c = copy_2d(total, 1);
+    host_src(&mut c, &data, total);
+    (c.dstMemoryType, c.dstDevice, c.dstPitch) = (CUmemorytype::CU_MEMORYTYPE_DEVICE, d, total);
+    t.ok("cuMemcpy2DAsync one 1088 MiB row host -> device", cu!(api.cuMemcpy2DAsync_v2(&c, s)))?;
+    back.fill(0);
+    let mut c = copy_2d(row, h);
+    (c.srcMemoryType, c.srcDevice, c.srcPitch) = (CUmemorytype::CU_MEMORYTYPE_DEVICE, d, row);
+    host_dst(&mut c, &mut back, row);
+    t.ok("cuMemcpy2D 1088 rows device -> host", cu!(api.cuMemcpy2D_v2(&c)))?;
+    t.check("1088 MiB round-trip through linear memory", back == data)?;
+    t.ok("cuMemFree", cu!(api.cuMemFree_v2(d)))?;
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
     teardown(api, t)
 }

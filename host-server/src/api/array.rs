@@ -28,8 +28,8 @@ use crate::backend::{Host2d, Raw, Side3d};
 use crate::session::handles::{Entry, Kind};
 use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
 
-/// The largest packed host side of one copy (as for 2D copies).
-const MAX_COPY_BYTES: u64 = 1 << 30;
+/// The largest packed host side of one copy (the guest splits larger ones).
+const MAX_COPY_BYTES: u64 = cuvm_wire::array::MAX_PACKED;
 
 /// Most mipmap levels (a 64K-wide array has 17).
 const MAX_LEVELS: u32 = 32;

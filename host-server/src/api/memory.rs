@@ -114,10 +114,12 @@ pub(crate) fn refuse_capture(s: &mut Session, stream: crate::backend::Raw) -> Re
 
 /// A stream-ordered allocation of `size` bytes with `alloc`: memory the
 /// session's pools keep (already charged) is counted first, the rest is
-/// charged as any allocation; the pointer is recorded as a pool's.
+/// charged as any allocation; the pointer is recorded with its pool
+/// (`pool`, or for `None` the one the driver reports).
 pub(crate) fn pooled_alloc(
     s: &mut Session,
     size: u64,
+    pool: Option<crate::backend::Raw>,
     alloc: impl FnOnce(&mut dyn crate::backend::Backend) -> crate::backend::CuResult<u64>,
 ) -> HResult {
     let reuse = size.min(s.pool_retained);
@@ -132,7 +134,14 @@ pub(crate) fn pooled_alloc(
         }
     };
     s.allocations.insert(ptr, Range { len: size, ctx: s.current, owner: Owner::Allocation });
-    s.pooled.insert(ptr, size);
+    // The pool it came from (for `cuMemAllocAsync`, the device's current
+    // pool, as the driver reports it).
+    let pool = pool.or_else(|| {
+        const MEMPOOL_HANDLE: u32 = 17;
+        let v = s.backend.pointer_attribute(MEMPOOL_HANDLE, ptr).ok()?;
+        Some(u64::from_le_bytes(v.get(..8)?.try_into().ok()?))
+    });
+    s.pooled.insert(ptr, (size, pool.unwrap_or(0)));
     // What was counted as reused may have been kept by another pool: settle
     // to what the pools really reserve now, and undo the allocation if that
     // puts the VM over its quota.
@@ -321,8 +330,9 @@ fn extent_2d(pitch: u64, width: u64, height: u64) -> Result<u64, Fail> {
     Ok(pitch.checked_mul(height - 1).and_then(|v| v.checked_add(width)).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?)
 }
 
-/// The largest packed 2D transfer accepted in one call.
-const MAX_2D_BYTES: u64 = 1 << 30;
+/// The largest packed 2D transfer accepted in one call (the guest splits
+/// larger ones).
+const MAX_2D_BYTES: u64 = cuvm_wire::array::MAX_PACKED;
 
 /// `cuMemcpy2D(_Async/Unaligned)_v2`: [direction u8 (1 HtoD, 2 DtoH, 3 DtoD),
 /// dst u64, dst pitch u64, src u64, src pitch u64, width u64, height u64,
@@ -399,7 +409,7 @@ pub fn alloc_async(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let (size, stream) = (a.u64()?, a.u64()?);
     let stream = stream_raw(s, stream)?;
     refuse_capture(s, stream)?;
-    pooled_alloc(s, size, |b| b.mem_alloc_async(size, stream))
+    pooled_alloc(s, size, None, |b| b.mem_alloc_async(size, stream))
 }
 
 /// `cuMemFreeAsync(_ptsz)`: [pointer u64, stream u64] -> [].

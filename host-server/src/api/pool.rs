@@ -59,7 +59,7 @@ pub fn alloc_from_pool(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     let pool = s.handles.raw(pool, Kind::Pool)?;
     let stream = super::stream_raw(s, stream)?;
     super::memory::refuse_capture(s, stream)?;
-    super::memory::pooled_alloc(s, size, |b| b.mem_alloc_from_pool(size, pool, stream))
+    super::memory::pooled_alloc(s, size, Some(pool), |b| b.mem_alloc_from_pool(size, pool, stream))
 }
 
 /// `cuDeviceGetMemPool`: [device i32] -> [pool id u64].

@@ -116,8 +116,9 @@ pub struct Session {
     /// Mirrored page-locked guest memory: address -> the bytes the guest
     /// last had (to tell which mirrors the device changed).
     pub mirrors: std::collections::BTreeMap<u64, Vec<u8>>,
-    /// Live stream-ordered (pool) allocations: pointer -> bytes.
-    pub pooled: HashMap<u64, u64>,
+    /// Live stream-ordered (pool) allocations: pointer -> (bytes, the
+    /// backend pool they came from; 0 where the driver did not say).
+    pub pooled: HashMap<u64, (u64, crate::backend::Raw)>,
     /// Bytes charged to the VM for memory the session's pools keep beyond
     /// its live pool allocations (freed with `cuMemFreeAsync`, not yet
     /// released to the driver): settled at each synchronisation.
@@ -190,12 +191,21 @@ impl Session {
         }
         pools.sort_unstable();
         pools.dedup();
-        let reserved: u64 = pools.iter().map(|p| self.backend.mem_pool_get_attribute(*p, RESERVED_MEM_CURRENT).unwrap_or(0)).sum();
         // Pool allocations that went with their context are gone.
         let allocations = &self.allocations;
         self.pooled.retain(|p, _| allocations.get(*p).is_some());
-        let live: u64 = self.pooled.values().sum();
-        let now = reserved.saturating_sub(live);
+        // Per pool: what it reserves beyond its own live allocations. A
+        // destroyed pool's live allocations (the driver frees the pool when
+        // they are freed) are charged as allocations and take nothing from
+        // what the other pools keep.
+        let mut now = 0u64;
+        for p in &pools {
+            let reserved = self.backend.mem_pool_get_attribute(*p, RESERVED_MEM_CURRENT).unwrap_or(0);
+            let live: u64 = self.pooled.values().filter(|(_, pool)| pool == p).map(|(n, _)| n).sum();
+            now = now.saturating_add(reserved.saturating_sub(live));
+        }
+        let unknown: u64 = self.pooled.values().filter(|(_, pool)| *pool == 0).map(|(n, _)| n).sum();
+        let now = now.saturating_sub(unknown);
         match now.cmp(&self.pool_retained) {
             std::cmp::Ordering::Less => self.vm.release(self.pool_retained - now),
             std::cmp::Ordering::Greater => self.vm.force_charge(now - self.pool_retained),

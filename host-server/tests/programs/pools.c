@@ -53,5 +53,22 @@ int main(void) {
     printf("free async (threshold 0): %s\n", name(cuMemFreeAsync(a, s)));
     printf("synchronize (threshold 0): %s\n", name(cuStreamSynchronize(s)));
     printf("alloc 32 MiB after the pool gave its memory back: %s\n", name(cuMemAlloc(&c, 32 * MIB)));
+    printf("free it: %s\n", name(cuMemFree(c)));
+    /* A destroyed pool's live allocation counts as an allocation until it
+     * is freed, and takes nothing from what another pool keeps. */
+    CUmemoryPool third;
+    CUdeviceptr e = 0, f = 0, g = 0;
+    printf("create a third pool: %s\n", name(cuMemPoolCreate(&third, &props)));
+    printf("alloc 16 MiB from the third pool: %s\n", name(cuMemAllocFromPoolAsync(&e, 16 * MIB, third, s)));
+    printf("destroy the third pool while its allocation lives: %s\n", name(cuMemPoolDestroy(third)));
+    cuMemPoolSetAttribute(pool, CU_MEMPOOL_ATTR_RELEASE_THRESHOLD, &keep_all);
+    printf("alloc async 16 MiB from the default pool: %s\n", name(cuMemAllocAsync(&f, 16 * MIB, s)));
+    printf("free it async: %s\n", name(cuMemFreeAsync(f, s)));
+    printf("synchronize (the default pool keeps 16 MiB): %s\n", name(cuStreamSynchronize(s)));
+    printf("alloc 40 MiB while 16 live and 16 kept: %s\n", name(cuMemAlloc(&g, 40 * MIB)));
+    printf("free the destroyed pool's allocation: %s\n", name(cuMemFreeAsync(e, s)));
+    printf("synchronize after that free: %s\n", name(cuStreamSynchronize(s)));
+    printf("trim the default pool again: %s\n", name(cuMemPoolTrimTo(pool, 0)));
+    printf("alloc 40 MiB after both were given back: %s\n", name(cuMemAlloc(&g, 40 * MIB)));
     return 0;
 }

@@ -462,7 +462,10 @@ impl Backend for Emulated {
         let buf = self.memory.remove(&ptr).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
         self.used -= (buf.len() as u64).next_multiple_of(ALIGN);
         if let Some((pool, len)) = self.pooled.remove(&ptr) {
-            *self.kept.entry(pool).or_default() += len;
+            // A destroyed pool keeps nothing: it goes with its last allocation.
+            if pool == EMULATED_POOL || self.pools.contains(&pool) {
+                *self.kept.entry(pool).or_default() += len;
+            }
         }
         Ok(())
     }
@@ -504,6 +507,7 @@ impl Backend for Emulated {
         if !self.pools.remove(&pool) {
             return Err(CUresult::CUDA_ERROR_INVALID_VALUE);
         }
+        self.kept.remove(&pool);
         if self.current_pool == pool {
             self.current_pool = EMULATED_POOL;
         }
@@ -835,6 +839,7 @@ impl Backend for Emulated {
             P::CU_POINTER_ATTRIBUTE_RANGE_SIZE | P::CU_POINTER_ATTRIBUTE_MAPPING_SIZE => len,
             P::CU_POINTER_ATTRIBUTE_MAPPED | P::CU_POINTER_ATTRIBUTE_IS_LEGACY_CUDA_IPC_CAPABLE => 1,
             P::CU_POINTER_ATTRIBUTE_ACCESS_FLAGS => 3,
+            P::CU_POINTER_ATTRIBUTE_MEMPOOL_HANDLE => self.pooled.get(&base).map_or(0, |(pool, _)| *pool),
             P::CU_POINTER_ATTRIBUTE_HOST_POINTER => return Err(CUresult::CUDA_ERROR_INVALID_VALUE),
             _ => 0,
         };
