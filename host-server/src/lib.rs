@@ -13,7 +13,9 @@
 //! connection is served by a worker process of its own (`--session-worker`,
 //! see [`listener`]), so that a fault or crash in one session cannot reach
 //! another; the sessions of a VM share its quota ([`vm`]) and its registry of
-//! interprocess handles ([`ipc`]).
+//! interprocess handles ([`ipc`]). A worker whose guest has gone but which
+//! is held in the driver (a wait or a kernel that never ends) is ended by its
+//! [`watchdog`], so that the driver frees what it held.
 
 pub mod api;
 pub mod backend;
@@ -22,3 +24,4 @@ pub mod ipc;
 pub mod listener;
 pub mod session;
 pub mod vm;
+pub mod watchdog;

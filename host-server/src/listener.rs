@@ -204,6 +204,16 @@ impl WorkerArgs {
         let vm = unsafe { crate::vm::Vm::from_fd(self.vm.clone(), self.quota, self.vm_fd, self.vm_slot) }
             .map_err(|e| format!("worker: cannot map the vm counter: {e}"))?;
         let backend = factory()?;
+        let session = self.session;
+        crate::watchdog::watch(self.conn_fd, crate::watchdog::GRACE, move || {
+            log::warn!(
+                "session {session}: the guest left {:?} ago and its worker is still held in the driver (a wait or a kernel that never ends): ending the worker so that the driver frees its contexts and memory",
+                crate::watchdog::GRACE
+            );
+            // SAFETY: ends this process at once; nothing of it is needed now.
+            unsafe { libc::_exit(3) };
+        })
+        .map_err(|e| format!("worker: cannot start the hang-up watchdog: {e}"))?;
         let token = std::env::var("CUVM_HOST_TOKEN").ok().map(String::into_bytes);
         Session::new(self.session, self.peer, backend, Arc::new(vm)).serve(stream, token.as_deref());
         Ok(())

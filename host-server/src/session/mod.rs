@@ -332,8 +332,9 @@ impl Session {
         for (name, value) in &hello.settings {
             // Names are from GUEST_SETTINGS and values checked by the decoder.
             log::info!("session {} ({}): the guest sets {name}={value}", self.id, self.peer);
-            // SAFETY: each session runs in a worker process of its own, single
-            // threaded until the guest's cuInit (which comes later); the
+            // SAFETY: each session runs in a worker process of its own, whose
+            // only other thread until the guest's cuInit (which comes later)
+            // is the hang-up watchdog, which reads no environment; the
             // driver reads these variables when it initialises.
             unsafe { std::env::set_var(name, value) };
         }
