@@ -145,6 +145,10 @@ gpu-bundle: headers $(RUNTIME)
 	$(CC) -O2 bench/socketpair.c -o gpu-bundle/bench/socketpair
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
 	mkdir -p gpu-bundle/compat && cp -r compat/run.sh compat/cases gpu-bundle/compat/
+	for p in pools stall; do \
+	  $(CC) -Wall -Wextra -O2 -I$(HEADERS) host-server/tests/programs/$$p.c -o gpu-bundle/bin/$$p -Lgpu-bundle/lib -lcuda || exit 1; \
+	done
+	mkdir -p gpu-bundle/checks && cp scripts/checks/*.sh gpu-bundle/checks/
 	@du -sh gpu-bundle
 
 ## The compatibility runner: on a GPU machine, every case (nvcc-built
