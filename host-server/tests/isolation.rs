@@ -216,6 +216,48 @@ fn memory_a_pool_keeps_counts_against_the_quota_until_it_is_given_back() {
 }
 
 #[test]
+fn managed_memory_is_one_pointer_for_the_cpu_and_the_device() {
+    let dir = scratch("managed");
+    let sock = dir.join("h.sock");
+    let addr = format!("unix:{}", sock.display());
+    let host = start_host(&dir, &["--listen", &addr, "--backend", "emulated"], &sock);
+    let (managed, libdir) = build_program(&dir, "managed");
+    let out = guest(&managed, &libdir, &addr).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "managed memory: 1",
+        "alloc 0 bytes: CUDA_ERROR_INVALID_VALUE",
+        "alloc with bad flags: CUDA_ERROR_INVALID_VALUE",
+        "alloc managed: CUDA_SUCCESS",
+        "address range: CUDA_SUCCESS",
+        "it is the allocation: yes",
+        "copy managed -> device: CUDA_SUCCESS",
+        "the device saw the CPU's bytes: yes",
+        "memset a page on the device: CUDA_SUCCESS",
+        "the CPU sees the memset: yes",
+        "and the page before is as it was: yes",
+        "memset async on a stream: CUDA_SUCCESS",
+        "synchronize: CUDA_SUCCESS",
+        "the CPU sees it after synchronising: yes",
+        "htod into the last part: CUDA_SUCCESS",
+        "the CPU sees it: yes",
+        "copy managed -> device again: CUDA_SUCCESS",
+        "the device saw the CPU's new writes: yes",
+        "a second managed allocation: CUDA_SUCCESS",
+        "copy it over the first: CUDA_SUCCESS",
+        "synchronize the context: CUDA_SUCCESS",
+        "the CPU sees the copy: yes",
+        "free: CUDA_SUCCESS",
+        "free again: CUDA_ERROR_INVALID_VALUE",
+        "free the second: CUDA_SUCCESS",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in:\n{text}\nhost log:\n{}", host.log());
+    }
+    assert!(out.status.success(), "exit {:?}:\n{text}", out.status);
+    drop(host);
+}
+
+#[test]
 fn ipc_handles_open_only_in_other_sessions_of_the_same_vm_and_die_with_what_they_export() {
     let dir = scratch("ipc");
     let (a, b) = (dir.join("a.sock"), dir.join("b.sock"));

@@ -150,9 +150,11 @@ impl Client {
     /// The host's result code, or [`LOST`] when the connection breaks.
     pub fn call_bulk(&self, op: u32, ctx: u64, body: &[u8], data: Option<&[u8]>, sink: Option<&mut [u8]>) -> Result<ReplyBody, CUresult> {
         crate::mirror::before_call(self, op, ctx)?;
+        crate::managed::before_call(self, op, ctx)?;
         let r = self.exchange(op, ctx, body, data, sink);
         if r.is_ok() {
             crate::mirror::after_call(self, op, ctx)?;
+            crate::managed::after_call(self, op, ctx)?;
         }
         r
     }
@@ -225,6 +227,7 @@ impl Client {
     /// [`LOST`] when the connection breaks.
     pub fn post(&self, op: u32, ctx: u64, body: &[u8], data: Option<&[u8]>) -> Result<(), CUresult> {
         crate::mirror::before_call(self, op, ctx)?;
+        crate::managed::before_call(self, op, ctx)?;
         let mut conn = self.lock()?;
         let seq = self.next_seq();
         let written = (|| -> Result<(), frame::FrameError> {

@@ -1426,6 +1426,11 @@ impl Driver for Shim {
         memory::host_free(p)
     }
 
+    unsafe fn cuMemAllocManaged(dptr: *mut CUdeviceptr, bytesize: usize, flags: c_uint) -> CUresult {
+        // SAFETY: the caller upholds this entry point's contract, which is the callee's.
+        unsafe { crate::managed::alloc(dptr, bytesize, flags) }
+    }
+
     unsafe fn cuMemFree_v2(dptr: CUdeviceptr) -> CUresult {
         memory::free(dptr)
     }

@@ -39,6 +39,7 @@ pub mod launch;
 pub mod library;
 pub mod link;
 pub mod logging;
+pub mod managed;
 pub mod memory;
 mod mirror;
 pub mod module;

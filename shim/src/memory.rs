@@ -123,6 +123,9 @@ pub unsafe fn alloc_pitch(dptr: *mut CUdeviceptr, pitch: *mut usize, width: usiz
 
 /// `cuMemFree_v2`.
 pub fn free(dptr: CUdeviceptr) -> CUresult {
+    if crate::managed::is_managed(dptr) {
+        return crate::managed::free(dptr);
+    }
     let mut e = Encoder::new();
     e.u64(dptr);
     let r = call(ops::cuMemFree_v2, &e).map(|_| ());

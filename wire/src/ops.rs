@@ -65,8 +65,20 @@ pub const CUVM_MIRROR_READ: u32 = op_code("cuvm.mirrorRead");
 /// (`cuLinkComplete` answers its size first). [link id u64] -> Data frames.
 pub const CUVM_LINK_IMAGE: u32 = op_code("cuvm.linkImage");
 
+/// cuvm's own op: the guest's bytes of part of a managed allocation (sent
+/// before device work when it changed there): [address u64, length u64]
+/// followed by that many bytes in Data frames -> [] (posted).
+pub const CUVM_MANAGED_WRITE: u32 = op_code("cuvm.managedWrite");
+/// The parts of managed allocations the device changed since the guest
+/// last had them (after a synchronisation); the host keeps their bytes for
+/// [`CUVM_MANAGED_FETCH`]: [] -> [count u32, (address u64, length u64)*].
+pub const CUVM_MANAGED_CHANGES: u32 = op_code("cuvm.managedChanges");
+/// Bytes of a changed part, as the last [`CUVM_MANAGED_CHANGES`] saw them:
+/// [address u64, length u64] -> Data frames, as `cuMemcpyDtoH`.
+pub const CUVM_MANAGED_FETCH: u32 = op_code("cuvm.managedFetch");
+
 /// cuvm's own ops (not driver entry points) and their names.
-pub const OWN: [(u32, &str); 7] = [
+pub const OWN: [(u32, &str); 10] = [
     (CUVM_PRIMARY_CONTEXT_HANDLE, "cuvm.primaryContextHandle"),
     (CUVM_TOOLS_CONTEXT_SLOT, "cuvm.toolsContextSlot"),
     (CUVM_MIRROR_MAP, "cuvm.mirrorMap"),
@@ -74,6 +86,9 @@ pub const OWN: [(u32, &str); 7] = [
     (CUVM_MIRROR_WRITE, "cuvm.mirrorWrite"),
     (CUVM_MIRROR_READ, "cuvm.mirrorRead"),
     (CUVM_LINK_IMAGE, "cuvm.linkImage"),
+    (CUVM_MANAGED_WRITE, "cuvm.managedWrite"),
+    (CUVM_MANAGED_CHANGES, "cuvm.managedChanges"),
+    (CUVM_MANAGED_FETCH, "cuvm.managedFetch"),
 ];
 
 /// The name of the entry point with op code `op`, if any.

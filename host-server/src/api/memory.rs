@@ -90,6 +90,7 @@ pub fn free(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 fn forget_allocation(s: &mut Session, ptr: u64) {
     // Handles other sessions were given to it die with it.
     super::ipc::forget_memory(s, ptr);
+    s.managed.remove(&ptr);
     if let Some(r) = s.allocations.remove(ptr) {
         if s.pooled.remove(&ptr).is_some() {
             s.pool_retained = s.pool_retained.saturating_add(r.len);

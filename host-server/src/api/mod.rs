@@ -13,6 +13,7 @@ mod init;
 mod ipc;
 mod launch;
 mod link;
+mod managed;
 pub(crate) mod library;
 mod memory;
 mod mirror;
@@ -208,6 +209,10 @@ pub fn dispatch(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Dec
         ops::cuLinkComplete => link::complete(s, a),
         ops::cuLinkDestroy => link::destroy(s, a),
         ops::CUVM_LINK_IMAGE => link::image(s, conn, op, seq, a),
+        ops::cuMemAllocManaged => managed::alloc(s, a),
+        ops::CUVM_MANAGED_WRITE => managed::write(s, conn, seq, a),
+        ops::CUVM_MANAGED_CHANGES => managed::changes(s),
+        ops::CUVM_MANAGED_FETCH => managed::fetch(s, conn, seq, a),
         ops::cuModuleUnload => module::unload(s, a),
         ops::cuModuleGetFunction => module::get_function(s, a),
         ops::cuModuleGetGlobal_v2 => module::get_global(s, a),

@@ -313,6 +313,10 @@ pub trait Backend: Graphs + Send {
     fn mem_free(&mut self, ptr: u64) -> CuResult<()> {
         Err(NOT_SUPPORTED)
     }
+    /// Managed memory (`flags`: `CU_MEM_ATTACH_GLOBAL` or `_HOST`).
+    fn mem_alloc_managed(&mut self, size: u64, flags: u32) -> CuResult<u64> {
+        Err(NOT_SUPPORTED)
+    }
     fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
         Err(NOT_SUPPORTED)
     }

@@ -405,6 +405,12 @@ impl Backend for Native {
         call!(self.cuMemFree_v2(p))
     }
 
+    fn mem_alloc_managed(&mut self, size: u64, flags: u32) -> CuResult<u64> {
+        let mut p = 0;
+        call!(self.cuMemAllocManaged(&mut p, usize_of(size)?, flags))?;
+        Ok(p)
+    }
+
     fn mem_get_info(&mut self) -> CuResult<(u64, u64)> {
         let (mut free, mut total) = (0usize, 0usize);
         call!(self.cuMemGetInfo_v2(&mut free, &mut total))?;

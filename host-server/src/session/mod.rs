@@ -128,6 +128,9 @@ pub struct Session {
     pub link_images: HashMap<u64, Vec<u8>>,
     /// Bytes charged for each created (mipmapped) array, by id.
     pub array_charges: HashMap<u64, u64>,
+    /// Managed allocations: address -> the bytes the guest last had
+    /// (`api::managed`).
+    pub managed: std::collections::BTreeMap<u64, Vec<u8>>,
 }
 
 /// The largest module image a guest may send.
@@ -160,6 +163,7 @@ impl Session {
             pool_retained: 0,
             link_images: HashMap::new(),
             array_charges: HashMap::new(),
+            managed: std::collections::BTreeMap::new(),
         }
     }
 

@@ -45,10 +45,11 @@ pub fn attribute(attrib: i32) -> Option<i32> {
         CUdevice_attribute::CU_DEVICE_ATTRIBUTE_STREAM_PRIORITIES_SUPPORTED => 1,
         CUdevice_attribute::CU_DEVICE_ATTRIBUTE_COOPERATIVE_LAUNCH => 1,
         CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_DEVICE_ID | CUdevice_attribute::CU_DEVICE_ATTRIBUTE_PCI_BUS_ID => 0,
-        // Managed and mapped host memory do not exist on a remote device.
-        CUdevice_attribute::CU_DEVICE_ATTRIBUTE_MANAGED_MEMORY
-        | CUdevice_attribute::CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY
-        | CUdevice_attribute::CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS => 0,
+        // Managed memory moves between the guest and the device at device
+        // work and synchronisations (no concurrent access); mapped host
+        // memory does not exist on a remote device.
+        CUdevice_attribute::CU_DEVICE_ATTRIBUTE_MANAGED_MEMORY => 1,
+        CUdevice_attribute::CU_DEVICE_ATTRIBUTE_CAN_MAP_HOST_MEMORY | CUdevice_attribute::CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS => 0,
         _ => 0,
     })
 }

@@ -444,6 +444,16 @@ impl Backend for Emulated {
         self.alloc_raw(size)
     }
 
+    fn mem_alloc_managed(&mut self, size: u64, _flags: u32) -> CuResult<u64> {
+        // Emulated memory is the worker's: managed or not, the same; on a
+        // page of its own, as the guest maps its copy at the address.
+        self.context()?;
+        self.next_address = self.next_address.checked_next_multiple_of(1 << 16).ok_or(CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        let p = self.alloc_raw(size)?;
+        self.next_address = self.next_address.checked_next_multiple_of(1 << 16).ok_or(CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+        Ok(p)
+    }
+
     fn mem_alloc_pitch(&mut self, width: u64, height: u64, elem_size: u32) -> CuResult<(u64, u64)> {
         self.context()?;
         if width == 0 || height == 0 || !matches!(elem_size, 4 | 8 | 16) {

@@ -1,0 +1,182 @@
+//! Managed memory (`cuMemAllocManaged`). The host allocates real managed
+//! memory; the guest maps memory of its own at the same address, so one
+//! pointer works in the guest's code and in kernels. The two copies are
+//! kept coherent as on a device without concurrent managed access: before
+//! device work the guest sends the pages it changed
+//! ([`ops::CUVM_MANAGED_WRITE`]); after a synchronisation it asks which
+//! pages the device changed ([`ops::CUVM_MANAGED_CHANGES`]) and fetches
+//! them ([`ops::CUVM_MANAGED_FETCH`]). The host keeps, per allocation, the
+//! bytes the guest last had, to tell what the device changed.
+
+use cuvm_abi::CUresult;
+use cuvm_wire::frame::{self, CHUNK, FrameKind};
+use cuvm_wire::{DecodeError, Decoder, Encoder, ops};
+
+use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
+
+/// Most bytes of managed memory one session may hold (the host keeps a copy
+/// of each allocation's bytes).
+pub const MAX_MANAGED: u64 = 4 << 30;
+/// The unit changes are found and sent in.
+pub const PAGE: usize = 4096;
+/// Most changed ranges one answer lists (beyond it, whole allocations).
+const MAX_RANGES: usize = 1 << 16;
+
+/// `CU_MEM_ATTACH_GLOBAL`, `CU_MEM_ATTACH_HOST`.
+const ATTACH_GLOBAL: u32 = 1;
+const ATTACH_HOST: u32 = 2;
+
+/// `cuMemAllocManaged`: [size u64, flags u32] -> [pointer u64]; charged to
+/// the VM like any allocation, zeroed (as the guest's copy starts).
+pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
+    let (size, flags) = (a.u64()?, a.u32()?);
+    a.finish()?;
+    if size == 0 || (flags != ATTACH_GLOBAL && flags != ATTACH_HOST) {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    let held: u64 = s.managed.values().map(|v| v.len() as u64).sum();
+    if held.saturating_add(size) > MAX_MANAGED {
+        log::info!("session {}: managed allocation of {size} bytes refused: at most {MAX_MANAGED} bytes of managed memory per session", s.id);
+        return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
+    }
+    let len = usize::try_from(size).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(len).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
+    copy.resize(len, 0);
+    let reply = super::memory::charged_alloc(s, size, |b| {
+        let p = b.mem_alloc_managed(size, flags)?;
+        // The guest's copy starts zeroed: so does this one.
+        let zero = crate::backend::Memset { dst: p, pitch: size, value: 0, elem_size: 1, width: size, height: 1 };
+        if let Err(e) = b.memset(zero, None) {
+            let _ = b.mem_free(p);
+            return Err(e);
+        }
+        Ok(p)
+    })?;
+    let ptr = match &reply {
+        Reply::Body(body) => Decoder::new(body.as_slice()).u64()?,
+        Reply::Sent => return Err(CUresult::CUDA_ERROR_UNKNOWN.into()),
+    };
+    s.managed.insert(ptr, copy);
+    Ok(reply)
+}
+
+/// The managed allocation holding `[addr, addr + len)`: its base.
+fn find(s: &Session, addr: u64, len: u64) -> Result<u64, Fail> {
+    let (&base, copy) = s.managed.range(..=addr).next_back().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    let end = addr.checked_add(len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    if len == 0 || end > base + copy.len() as u64 {
+        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+    }
+    Ok(base)
+}
+
+/// `CUVM_MANAGED_WRITE`: [address u64, length u64] + Data frames -> []
+/// (posted): written to the device's copy and remembered as the guest's.
+pub fn write(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
+    let (addr, len) = (a.u64()?, a.u64()?);
+    a.finish()?;
+    let verdict = find(s, addr, len);
+    let Ok(base) = verdict else {
+        // The bytes cannot be skipped without knowing they are sane.
+        if len > MAX_MANAGED {
+            return Err(Fail::Malformed(DecodeError::TooLong { len, max: MAX_MANAGED }));
+        }
+        let mut left = len;
+        let mut buf = Vec::new();
+        while left > 0 {
+            let want = usize::try_from(left.min(CHUNK as u64)).unwrap_or(CHUNK);
+            left -= super::memory::read_chunk(conn, seq, want, &mut buf)?.len() as u64;
+        }
+        return Err(verdict.err().unwrap_or(Fail::Cuda(CUresult::CUDA_ERROR_INVALID_VALUE)));
+    };
+    let mut offset = 0u64;
+    let mut buf = Vec::new();
+    let mut failed = None;
+    while offset < len {
+        let want = usize::try_from((len - offset).min(CHUNK as u64)).unwrap_or(CHUNK);
+        let chunk = super::memory::read_chunk(conn, seq, want, &mut buf)?;
+        let at = usize::try_from(addr - base + offset).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+        if let Some(copy) = s.managed.get_mut(&base) {
+            copy[at..at + chunk.len()].copy_from_slice(chunk);
+        }
+        if failed.is_none() {
+            failed = s.backend.memcpy_htod(addr + offset, chunk, None).err();
+        }
+        offset += chunk.len() as u64;
+    }
+    match failed {
+        Some(e) => Err(e.into()),
+        None => ok(Encoder::new()),
+    }
+}
+
+/// `CUVM_MANAGED_CHANGES`: [] -> [count u32, (address u64, length u64)*]:
+/// the page runs whose device bytes differ from the guest's, which become
+/// the guest's (to be fetched).
+pub fn changes(s: &mut Session) -> HResult {
+    // Allocations that went with their context are gone.
+    let allocations = &s.allocations;
+    s.managed.retain(|p, _| allocations.get(*p).is_some());
+    let mut ranges: Vec<(u64, u64)> = Vec::new();
+    let bases: Vec<u64> = s.managed.keys().copied().collect();
+    let mut now = Vec::new();
+    for base in bases {
+        let len = s.managed[&base].len();
+        now.resize(len, 0);
+        s.backend.memcpy_dtoh(&mut now, base, None)?;
+        let Some(copy) = s.managed.get_mut(&base) else { continue };
+        let mut run: Option<(usize, usize)> = None;
+        for start in (0..len).step_by(PAGE) {
+            let end = (start + PAGE).min(len);
+            if copy[start..end] != now[start..end] {
+                run = Some(run.map_or((start, end), |(a, _)| (a, end)));
+            } else if let Some((a, b)) = run.take() {
+                ranges.push((base + a as u64, (b - a) as u64));
+            }
+        }
+        if let Some((a, b)) = run {
+            ranges.push((base + a as u64, (b - a) as u64));
+        }
+        copy.copy_from_slice(&now);
+    }
+    if ranges.len() > MAX_RANGES {
+        // Too scattered to list: whole allocations that changed.
+        let mut whole: Vec<(u64, u64)> = Vec::new();
+        for (addr, _) in &ranges {
+            if let Some((&base, copy)) = s.managed.range(..=*addr).next_back() {
+                if whole.last().is_none_or(|(b, _)| *b != base) {
+                    whole.push((base, copy.len() as u64));
+                }
+            }
+        }
+        ranges = whole;
+    }
+    let mut e = Encoder::new();
+    e.u32(u32::try_from(ranges.len()).map_err(|_| CUresult::CUDA_ERROR_UNKNOWN)?);
+    for (addr, len) in ranges {
+        e.u64(addr).u64(len);
+    }
+    ok(e)
+}
+
+/// `CUVM_MANAGED_FETCH`: [address u64, length u64] -> Data frames of the
+/// bytes the last [`changes`] saw.
+pub fn fetch(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
+    let (addr, len) = (a.u64()?, a.u64()?);
+    a.finish()?;
+    let base = find(s, addr, len)?;
+    let at = usize::try_from(addr - base).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    let n = usize::try_from(len).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
+    let op = ops::CUVM_MANAGED_FETCH;
+    send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
+    let bytes = &s.managed[&base][at..at + n];
+    for chunk in bytes.chunks(CHUNK) {
+        let mut buf = Vec::with_capacity(4 + chunk.len());
+        buf.extend_from_slice(&0u32.to_le_bytes());
+        buf.extend_from_slice(chunk);
+        frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &buf)?;
+    }
+    std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
+    Ok(Reply::Sent)
+}
