@@ -143,9 +143,10 @@ gpu-bundle: headers $(RUNTIME)
 	$(CC) -Wall -O2 -I$(HEADERS) scripts/probes/capture-copy.c -o gpu-bundle/probe/capture-copy -Lgpu-bundle/lib -lcuda
 	$(CC) -Wall -O2 -shared -fPIC scripts/probes/table-trace.c -o gpu-bundle/probe/table-trace.so -ldl
 	$(CC) -O2 bench/socketpair.c -o gpu-bundle/bench/socketpair
+	$(CC) -Wall -Wextra -O2 -I$(HEADERS) bench/managed-bench.c -o gpu-bundle/bench/managed-bench -Lgpu-bundle/lib -lcuda
 	cp scripts/gpu-run.sh gpu-bundle/run.sh
 	mkdir -p gpu-bundle/compat && cp -r compat/run.sh compat/cases gpu-bundle/compat/
-	for p in pools stall; do \
+	for p in pools stall managed; do \
 	  $(CC) -Wall -Wextra -O2 -I$(HEADERS) host-server/tests/programs/$$p.c -o gpu-bundle/bin/$$p -Lgpu-bundle/lib -lcuda || exit 1; \
 	done
 	mkdir -p gpu-bundle/checks && cp scripts/checks/*.sh gpu-bundle/checks/

@@ -100,4 +100,5 @@ scenarios!(
     arrays_and_textures,
     texture_and_surface_kernels,
     copies_over_one_gib,
+    managed_memory_with_kernels,
 );

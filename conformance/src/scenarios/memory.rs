@@ -23,6 +23,7 @@ pub fn scenarios() -> Vec<Scenario> {
         Scenario { name: "memory_pinned_host", needs_kernels: false, native_only: false, run: pinned_host },
         Scenario { name: "memory_small_pinned_as_device_memory", needs_kernels: false, native_only: false, run: small_pinned },
         Scenario { name: "kernel_on_small_pinned_memory", needs_kernels: true, native_only: false, run: kernel_on_small_pinned },
+        Scenario { name: "managed_memory_with_kernels", needs_kernels: true, native_only: false, run: managed_with_kernels },
         Scenario { name: "two_processes_at_once", needs_kernels: false, native_only: false, run: two_processes },
         Scenario { name: "pointer_attributes_and_peer_copy", needs_kernels: false, native_only: false, run: pointer_attributes },
     ]
@@ -692,6 +693,81 @@ fn kernel_on_small_pinned(api: &Api, t: &mut Transcript) -> Result<(), String> {
     for b in bufs {
         t.ok("cuMemFreeHost", cu!(api.cuMemFreeHost(b)))?;
     }
+    t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
+    teardown(api, t)
+}
+
+/// Managed memory: one pointer for the CPU and kernels; what the CPU wrote
+/// before a launch is seen by the kernel, what the kernel wrote is seen
+/// after a synchronisation; memsets and copies on it; pointer attributes.
+#[allow(clippy::cast_precision_loss)]
+fn managed_with_kernels(api: &Api, t: &mut Transcript) -> Result<(), String> {
+    use cuvm_abi::{CUdevice_attribute as A, CUpointer_attribute as P};
+    setup(api, t)?;
+    let mut v = -1;
+    t.ok("cuDeviceGetAttribute(MANAGED_MEMORY)", cu!(api.cuDeviceGetAttribute(&mut v, A::CU_DEVICE_ATTRIBUTE_MANAGED_MEMORY, 0)))?;
+    t.value("managed memory", v);
+    let (m, f) = super::kernels::load(api, t, super::modules::PTX, c"vadd")?;
+    const N: usize = 1 << 20;
+    let mut ptrs = [0u64; 3];
+    for (i, p) in ptrs.iter_mut().enumerate() {
+        t.ok(&format!("cuMemAllocManaged(4 MiB) #{i}"), cu!(api.cuMemAllocManaged(p, 4 * N, 1)))?;
+    }
+    // SAFETY: each allocation holds N floats, reachable by this process.
+    let (a, b, c) = unsafe {
+        (
+            std::slice::from_raw_parts_mut(ptrs[0] as usize as *mut f32, N),
+            std::slice::from_raw_parts_mut(ptrs[1] as usize as *mut f32, N),
+            std::slice::from_raw_parts_mut(ptrs[2] as usize as *mut f32, N),
+        )
+    };
+    for i in 0..N {
+        a[i] = i as f32;
+        b[i] = 2.0 * i as f32;
+        c[i] = -1.0;
+    }
+    let launch = |x: u64, y: u64, z: u64, stream: CUstream, what: &str, t: &mut Transcript| {
+        let (mut px, mut py, mut pz, n) = (x, y, z, N as u32);
+        let mut args: [*mut c_void; 4] = [(&raw mut px).cast(), (&raw mut py).cast(), (&raw mut pz).cast(), (&raw const n).cast_mut().cast()];
+        t.ok(what, cu!(api.cuLaunchKernel(f, (N / 256) as u32, 1, 1, 256, 1, 1, 0, stream, args.as_mut_ptr(), null_mut())))
+    };
+    launch(ptrs[0], ptrs[1], ptrs[2], null_mut(), "cuLaunchKernel(vadd a b c) on managed memory", t)?;
+    t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
+    t.check("the kernel saw the CPU's writes and the CPU sees the kernel's", (0..N).all(|i| c[i] == 3.0 * i as f32))?;
+    // The CPU changes part of a; a kernel on a stream computes b = c + a.
+    for x in a.iter_mut().take(N / 2) {
+        *x = 1.0;
+    }
+    let mut s: CUstream = null_mut();
+    t.ok("cuStreamCreate", cu!(api.cuStreamCreate(&mut s, 1)))?;
+    launch(ptrs[2], ptrs[0], ptrs[1], s, "cuLaunchKernel(vadd c a b) on a stream", t)?;
+    t.ok("cuStreamSynchronize", cu!(api.cuStreamSynchronize(s)))?;
+    let want = |i: usize| 3.0 * i as f32 + if i < N / 2 { 1.0 } else { i as f32 };
+    t.check("after the stream's synchronisation the CPU sees b = c + a", (0..N).all(|i| b[i] == want(i)))?;
+    // A memset and copies on managed memory.
+    t.ok("cuMemsetD32(c, 7.0f)", cu!(api.cuMemsetD32_v2(ptrs[2], 7.0f32.to_bits(), N)))?;
+    t.ok("cuCtxSynchronize", cu!(api.cuCtxSynchronize()))?;
+    t.check("the CPU sees the memset", c.iter().all(|x| *x == 7.0))?;
+    let mut back = vec![0f32; N];
+    t.ok("cuMemcpyDtoH(b)", cu!(api.cuMemcpyDtoH_v2(back.as_mut_ptr().cast(), ptrs[1], 4 * N)))?;
+    t.check("a device-to-host copy of managed memory reads what the CPU sees", back == b)?;
+    // Pointer attributes and the address range.
+    let (mut managed, mut mem_type) = (0u32, 0u32);
+    t.ok("IS_MANAGED", cu!(api.cuPointerGetAttribute((&raw mut managed).cast(), P::CU_POINTER_ATTRIBUTE_IS_MANAGED, ptrs[0] + 64)))?;
+    t.value("is managed", managed);
+    t.ok("MEMORY_TYPE", cu!(api.cuPointerGetAttribute((&raw mut mem_type).cast(), P::CU_POINTER_ATTRIBUTE_MEMORY_TYPE, ptrs[0] + 64)))?;
+    t.value("memory type", mem_type);
+    let (mut base, mut size) = (0u64, 0usize);
+    t.ok("cuMemGetAddressRange(a + 64)", cu!(api.cuMemGetAddressRange_v2(&mut base, &mut size, ptrs[0] + 64)))?;
+    t.check("the range is the allocation", base == ptrs[0] && size == 4 * N)?;
+    t.ok("cuStreamDestroy", cu!(api.cuStreamDestroy_v2(s)))?;
+    for p in ptrs {
+        t.ok("cuMemFree(managed)", cu!(api.cuMemFree_v2(p)))?;
+    }
+    t.call("cuMemFree(managed) again", cu!(api.cuMemFree_v2(ptrs[0])));
+    let mut p = 0u64;
+    t.call("cuMemAllocManaged(0 bytes)", cu!(api.cuMemAllocManaged(&mut p, 0, 1)));
+    t.call("cuMemAllocManaged(bad flags)", cu!(api.cuMemAllocManaged(&mut p, 64, 4)));
     t.ok("cuModuleUnload", cu!(api.cuModuleUnload(m)))?;
     teardown(api, t)
 }
