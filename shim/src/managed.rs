@@ -40,8 +40,10 @@ fn managed() -> std::sync::MutexGuard<'static, BTreeMap<usize, Vec<u8>>> {
     MANAGED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// cuvm's own ops (this module's and the mirrors') run no hooks: the hooks
+/// send them while holding their tables.
 fn own(op: u32) -> bool {
-    matches!(op, ops::CUVM_MANAGED_WRITE | ops::CUVM_MANAGED_CHANGES | ops::CUVM_MANAGED_FETCH)
+    ops::OWN.iter().any(|(code, _)| *code == op)
 }
 
 /// Calls after which the device's work so far (or the call's own effect on

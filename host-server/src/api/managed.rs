@@ -15,8 +15,9 @@ use cuvm_wire::{DecodeError, Decoder, Encoder, ops};
 use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
 
 /// Most bytes of managed memory one session may hold (the host keeps a copy
-/// of each allocation's bytes).
-pub const MAX_MANAGED: u64 = 4 << 30;
+/// of each allocation's bytes in its memory, and reads one allocation at a
+/// time back into a second buffer).
+pub const MAX_MANAGED: u64 = 1 << 30;
 /// The unit changes are found and sent in.
 pub const PAGE: usize = 4096;
 /// Most changed ranges one answer lists (beyond it, whole allocations).
@@ -40,9 +41,6 @@ pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         return Err(CUresult::CUDA_ERROR_OUT_OF_MEMORY.into());
     }
     let len = usize::try_from(size).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
-    let mut copy = Vec::new();
-    copy.try_reserve_exact(len).map_err(|_| CUresult::CUDA_ERROR_OUT_OF_MEMORY)?;
-    copy.resize(len, 0);
     let reply = super::memory::charged_alloc(s, size, |b| {
         let p = b.mem_alloc_managed(size, flags)?;
         // The guest's copy starts zeroed: so does this one.
@@ -57,53 +55,68 @@ pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
         Reply::Body(body) => Decoder::new(body.as_slice()).u64()?,
         Reply::Sent => return Err(CUresult::CUDA_ERROR_UNKNOWN.into()),
     };
-    s.managed.insert(ptr, copy);
+    // Zeroed pages from the allocator: touched only where bytes change.
+    s.managed.insert(ptr, vec![0; len]);
     Ok(reply)
 }
 
-/// The managed allocation holding `[addr, addr + len)`: its base.
-fn find(s: &Session, addr: u64, len: u64) -> Result<u64, Fail> {
-    let (&base, copy) = s.managed.range(..=addr).next_back().ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    let end = addr.checked_add(len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    if len == 0 || end > base + copy.len() as u64 {
-        return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
+/// The managed allocation holding `[addr, addr + len)`, if the session
+/// still has it: its base and context.
+fn find(s: &Session, addr: u64, len: u64) -> Option<(u64, u64)> {
+    let (&base, copy) = s.managed.range(..=addr).next_back()?;
+    let end = addr.checked_add(len)?;
+    let range = s.allocations.get(base)?;
+    if len == 0 || end > base + copy.len() as u64 || range.len != copy.len() as u64 {
+        return None;
     }
-    Ok(base)
+    Some((base, range.ctx))
+}
+
+/// Runs `f` in context `ctx` (the allocation's: the guest's thread may have
+/// none current), then returns to the call's.
+fn in_context<T>(s: &mut Session, ctx: u64, f: impl FnOnce(&mut Session) -> T) -> T {
+    let was = s.current;
+    s.enter_context(ctx);
+    let r = f(s);
+    s.enter_context(was);
+    r
 }
 
 /// `CUVM_MANAGED_WRITE`: [address u64, length u64] + Data frames -> []
-/// (posted): written to the device's copy and remembered as the guest's.
+/// (posted): written to the device's copy, in the allocation's context, and
+/// remembered as the guest's once written. Bytes for memory the session no
+/// longer has (its context was destroyed while the guest still mapped it)
+/// are dropped: there is nothing to write.
 pub fn write(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
     let (addr, len) = (a.u64()?, a.u64()?);
     a.finish()?;
-    let verdict = find(s, addr, len);
-    let Ok(base) = verdict else {
-        // The bytes cannot be skipped without knowing they are sane.
-        if len > MAX_MANAGED {
-            return Err(Fail::Malformed(DecodeError::TooLong { len, max: MAX_MANAGED }));
-        }
-        let mut left = len;
-        let mut buf = Vec::new();
-        while left > 0 {
-            let want = usize::try_from(left.min(CHUNK as u64)).unwrap_or(CHUNK);
-            left -= super::memory::read_chunk(conn, seq, want, &mut buf)?.len() as u64;
-        }
-        return Err(verdict.err().unwrap_or(Fail::Cuda(CUresult::CUDA_ERROR_INVALID_VALUE)));
-    };
+    if len > MAX_MANAGED {
+        return Err(Fail::Malformed(DecodeError::TooLong { len, max: MAX_MANAGED }));
+    }
+    let target = find(s, addr, len);
     let mut offset = 0u64;
     let mut buf = Vec::new();
     let mut failed = None;
     while offset < len {
         let want = usize::try_from((len - offset).min(CHUNK as u64)).unwrap_or(CHUNK);
         let chunk = super::memory::read_chunk(conn, seq, want, &mut buf)?;
-        let at = usize::try_from(addr - base + offset).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
-        if let Some(copy) = s.managed.get_mut(&base) {
-            copy[at..at + chunk.len()].copy_from_slice(chunk);
+        let n = chunk.len() as u64;
+        if let (Some((base, ctx)), None) = (target, failed) {
+            let at = addr - base + offset;
+            let written = in_context(s, ctx, |s| s.backend.memcpy_htod(addr + offset, chunk, None));
+            match written {
+                Ok(()) => {
+                    if let (Some(copy), Ok(at)) = (s.managed.get_mut(&base), usize::try_from(at)) {
+                        copy[at..at + chunk.len()].copy_from_slice(chunk);
+                    }
+                }
+                Err(e) => failed = Some(e),
+            }
         }
-        if failed.is_none() {
-            failed = s.backend.memcpy_htod(addr + offset, chunk, None).err();
-        }
-        offset += chunk.len() as u64;
+        offset += n;
+    }
+    if target.is_none() {
+        log::debug!("session {}: managed bytes for {addr:#x} (+{len}) dropped: no managed allocation there", s.id);
     }
     match failed {
         Some(e) => Err(e.into()),
@@ -113,18 +126,23 @@ pub fn write(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) ->
 
 /// `CUVM_MANAGED_CHANGES`: [] -> [count u32, (address u64, length u64)*]:
 /// the page runs whose device bytes differ from the guest's, which become
-/// the guest's (to be fetched).
+/// the guest's (to be fetched). An allocation the device cannot be read
+/// from now is left for the next time (and logged).
 pub fn changes(s: &mut Session) -> HResult {
     // Allocations that went with their context are gone.
     let allocations = &s.allocations;
-    s.managed.retain(|p, _| allocations.get(*p).is_some());
+    s.managed.retain(|p, copy| allocations.get(*p).is_some_and(|r| r.len == copy.len() as u64));
     let mut ranges: Vec<(u64, u64)> = Vec::new();
     let bases: Vec<u64> = s.managed.keys().copied().collect();
     let mut now = Vec::new();
     for base in bases {
         let len = s.managed[&base].len();
+        let Some(ctx) = s.allocations.get(base).map(|r| r.ctx) else { continue };
         now.resize(len, 0);
-        s.backend.memcpy_dtoh(&mut now, base, None)?;
+        if let Err(e) = in_context(s, ctx, |s| s.backend.memcpy_dtoh(&mut now, base, None)) {
+            log::warn!("session {}: managed memory at {base:#x} could not be read back ({e:?}); its changes come with a later synchronisation", s.id);
+            continue;
+        }
         let Some(copy) = s.managed.get_mut(&base) else { continue };
         let mut run: Option<(usize, usize)> = None;
         for start in (0..len).step_by(PAGE) {
@@ -165,7 +183,7 @@ pub fn changes(s: &mut Session) -> HResult {
 pub fn fetch(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) -> HResult {
     let (addr, len) = (a.u64()?, a.u64()?);
     a.finish()?;
-    let base = find(s, addr, len)?;
+    let (base, _) = find(s, addr, len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
     let at = usize::try_from(addr - base).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
     let n = usize::try_from(len).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
     let op = ops::CUVM_MANAGED_FETCH;

@@ -46,8 +46,21 @@ pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     if entry.parent != CREATED {
         return Err(CUresult::CUDA_ERROR_INVALID_VALUE.into());
     }
+    // With allocations from it still live the driver keeps the pool until
+    // they are freed: trimmed first, what it still reserves stays charged.
+    let live = s.pooled.values().any(|(_, pool)| *pool == entry.raw);
+    let kept = if live {
+        const RESERVED_MEM_CURRENT: u32 = 5;
+        let _ = s.backend.mem_pool_trim(entry.raw, 0);
+        s.backend.mem_pool_get_attribute(entry.raw, RESERVED_MEM_CURRENT).ok()
+    } else {
+        None
+    };
     s.backend.mem_pool_destroy(entry.raw)?;
     s.handles.remove(id, Kind::Pool)?;
+    if let Some(reserved) = kept {
+        s.destroyed_pools.insert(entry.raw, reserved);
+    }
     s.settle_pools();
     ok(Encoder::new())
 }

@@ -123,6 +123,10 @@ pub struct Session {
     /// its live pool allocations (freed with `cuMemFreeAsync`, not yet
     /// released to the driver): settled at each synchronisation.
     pub pool_retained: u64,
+    /// Created pools destroyed while allocations from them lived: what the
+    /// pool reserved then (after a trim), which the driver keeps until the
+    /// last of them is freed.
+    pub destroyed_pools: HashMap<crate::backend::Raw, u64>,
     /// Linked images of completed JIT link sessions, by link id, until the
     /// guest fetched them.
     pub link_images: HashMap<u64, Vec<u8>>,
@@ -161,6 +165,7 @@ impl Session {
             mirrors: std::collections::BTreeMap::new(),
             pooled: HashMap::new(),
             pool_retained: 0,
+            destroyed_pools: HashMap::new(),
             link_images: HashMap::new(),
             array_charges: HashMap::new(),
             managed: std::collections::BTreeMap::new(),
@@ -208,6 +213,14 @@ impl Session {
             let live: u64 = self.pooled.values().filter(|(_, pool)| pool == p).map(|(n, _)| n).sum();
             now = now.saturating_add(reserved.saturating_sub(live));
         }
+        // A destroyed pool keeps what it reserved until its last allocation
+        // is freed.
+        let pooled = &self.pooled;
+        self.destroyed_pools.retain(|p, _| pooled.values().any(|(_, pool)| pool == p));
+        for (p, reserved) in &self.destroyed_pools {
+            let live: u64 = self.pooled.values().filter(|(_, pool)| pool == p).map(|(n, _)| n).sum();
+            now = now.saturating_add(reserved.saturating_sub(live));
+        }
         let unknown: u64 = self.pooled.values().filter(|(_, pool)| *pool == 0).map(|(n, _)| n).sum();
         let now = now.saturating_sub(unknown);
         match now.cmp(&self.pool_retained) {
@@ -221,7 +234,7 @@ impl Session {
     /// Makes the guest thread's context (`ctx` id, 0 for none) current on
     /// the backend. An id that is not a live context leaves none current, so
     /// that calls needing one fail as the driver would.
-    fn enter_context(&mut self, ctx: u64) {
+    pub(crate) fn enter_context(&mut self, ctx: u64) {
         if ctx == self.current || !self.initialized {
             return;
         }
@@ -260,6 +273,7 @@ impl Session {
         for (start, r) in self.allocations.all() {
             if r.ctx == ctx && r.owner == allocations::Owner::Allocation {
                 self.vm.ipc.remove(self.vm.slot(), crate::ipc::What::Memory, start);
+                self.managed.remove(&start);
             }
         }
         self.allocations.remove_context(ctx);

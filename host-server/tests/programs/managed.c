@@ -68,6 +68,25 @@ int main(void) {
     printf("copy it over the first: %s\n", name(cuMemcpyDtoD(m, b, 64)));
     printf("synchronize the context: %s\n", name(cuCtxSynchronize()));
     printf("the CPU sees the copy: %s\n", all(p, 64, 0x42) && p[64] == want[64] ? "yes" : "no");
+    /* With a small page-locked buffer (mirrored by cuvm) changed too. */
+    void *pinned = NULL;
+    printf("page-locked buffer: %s\n", name(cuMemHostAlloc(&pinned, 4096, 0)));
+    memset(pinned, 1, 4096);
+    p[1] = 0x77;
+    printf("dtoh into the page-locked buffer: %s\n", name(cuMemcpyDtoH(pinned, d, 4096)));
+    printf("copy managed -> device with both changed: %s\n", name(cuMemcpyDtoD(d, m, 4096)));
+    printf("dtoh: %s\n", name(cuMemcpyDtoH(back, d, 4096)));
+    printf("the device saw it: %s\n", back[1] == 0x77 ? "yes" : "no");
+    /* Written by a thread with no current context. */
+    printf("no current context: %s\n", name(cuCtxSetCurrent(NULL)));
+    p[7] = 0x5a;
+    size_t total = 0;
+    printf("a call without a context: %s\n", name(cuDeviceTotalMem(&total, dev)));
+    printf("back to the context: %s\n", name(cuCtxSetCurrent(ctx)));
+    printf("copy managed -> device after that: %s\n", name(cuMemcpyDtoD(d, m, 4096)));
+    printf("dtoh: %s\n", name(cuMemcpyDtoH(back, d, 4096)));
+    printf("the write made without a context reached the device: %s\n", back[7] == 0x5a && p[7] == 0x5a ? "yes" : "no");
+    printf("free the page-locked buffer: %s\n", name(cuMemFreeHost(pinned)));
     printf("free: %s\n", name(cuMemFree(m)));
     printf("free again: %s\n", name(cuMemFree(m)));
     printf("free the second: %s\n", name(cuMemFree(b)));
