@@ -70,5 +70,21 @@ int main(void) {
     printf("synchronize after that free: %s\n", name(cuStreamSynchronize(s)));
     printf("trim the default pool again: %s\n", name(cuMemPoolTrimTo(pool, 0)));
     printf("alloc 40 MiB after both were given back: %s\n", name(cuMemAlloc(&g, 40 * MIB)));
+    printf("free it: %s\n", name(cuMemFree(g)));
+    /* Pools destroyed with an allocation still live: the driver keeps what
+     * such a pool reserves until the allocation is freed, so it counts. */
+    CUdeviceptr live[16];
+    int rounds = 0;
+    for (; rounds < 16; rounds++) {
+        CUmemoryPool q;
+        if (cuMemPoolCreate(&q, &props)) break;
+        CUresult r = cuMemAllocFromPoolAsync(&live[rounds], 2 * MIB, q, s);
+        cuMemPoolDestroy(q);
+        if (r != CUDA_SUCCESS) break;
+    }
+    printf("pools destroyed with 2 MiB live before the quota: %d\n", rounds);
+    for (int i = 0; i < rounds; i++) cuMemFreeAsync(live[i], s);
+    printf("free them and synchronize: %s\n", name(cuStreamSynchronize(s)));
+    printf("alloc 48 MiB after they were freed: %s\n", name(cuMemAlloc(&g, 48 * MIB)));
     return 0;
 }
