@@ -27,7 +27,11 @@ fn destroy(op: u32, id: u64) -> CUresult {
 
 /// `cuGraphDestroy`.
 pub fn graph_destroy(graph: CUgraph) -> CUresult {
-    destroy(ops::cuGraphDestroy, graph as usize as u64)
+    let r = destroy(ops::cuGraphDestroy, graph as usize as u64);
+    if r == CUresult::CUDA_SUCCESS {
+        forget_graph_kernel_args(graph as usize as u64);
+    }
+    r
 }
 
 /// `cuGraphExecDestroy`.
@@ -986,8 +990,12 @@ pub fn copy_kernel_attributes(dst: CUgraphNode, src: CUgraphNode) -> CUresult {
 /// bytes, the pointer array), oldest used first: asking again for the same
 /// arguments gives the same pointers; changed arguments are a new entry and
 /// the earlier ones stay valid (up to [`KEPT_PER_NODE`] per node). They go
-/// with `cuGraphDestroyNode`, or beyond [`KEPT_KERNEL_ARGS`] entries.
-static KERNEL_ARGS: std::sync::Mutex<Vec<(u64, Vec<Vec<u8>>, Vec<usize>)>> = std::sync::Mutex::new(Vec::new());
+/// with `cuGraphDestroyNode` and with their graph's `cuGraphDestroy` (nodes
+/// of child graphs only beyond [`KEPT_KERNEL_ARGS`] entries).
+static KERNEL_ARGS: std::sync::Mutex<Vec<KeptArgs>> = std::sync::Mutex::new(Vec::new());
+
+/// One kept answer: node, its graph, each parameter's bytes, the pointer array.
+type KeptArgs = (u64, u64, Vec<Vec<u8>>, Vec<usize>);
 
 /// Most answers kept in all (the least recently asked are dropped beyond it).
 const KEPT_KERNEL_ARGS: usize = 1 << 16;
@@ -996,14 +1004,14 @@ const KEPT_KERNEL_ARGS: usize = 1 << 16;
 const KEPT_PER_NODE: usize = 8;
 
 /// Keeps `params` for `node` and returns the pointer array to give out.
-fn keep_kernel_args(node: u64, params: Vec<Vec<u8>>) -> *mut *mut core::ffi::c_void {
+fn keep_kernel_args(node: u64, graph: u64, params: Vec<Vec<u8>>) -> *mut *mut core::ffi::c_void {
     let mut kept = KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(i) = kept.iter().position(|(n, p, _)| *n == node && *p == params) {
+    if let Some(i) = kept.iter().position(|(n, _, p, _)| *n == node && *p == params) {
         let entry = kept.remove(i);
         kept.push(entry);
     } else {
-        if kept.iter().filter(|(n, _, _)| *n == node).count() >= KEPT_PER_NODE {
-            if let Some(i) = kept.iter().position(|(n, _, _)| *n == node) {
+        if kept.iter().filter(|(n, _, _, _)| *n == node).count() >= KEPT_PER_NODE {
+            if let Some(i) = kept.iter().position(|(n, _, _, _)| *n == node) {
                 kept.remove(i);
             }
         }
@@ -1013,17 +1021,22 @@ fn keep_kernel_args(node: u64, params: Vec<Vec<u8>>) -> *mut *mut core::ffi::c_v
         // The pointer array and each parameter's bytes live in the kept
         // entry; moving the Vecs into it does not move their buffers.
         let pointers: Vec<usize> = params.iter().map(|p| p.as_ptr() as usize).collect();
-        kept.push((node, params, pointers));
+        kept.push((node, graph, params, pointers));
     }
     match kept.last_mut() {
-        Some((_, _, pointers)) if !pointers.is_empty() => pointers.as_mut_ptr().cast(),
+        Some((_, _, _, pointers)) if !pointers.is_empty() => pointers.as_mut_ptr().cast(),
         _ => core::ptr::null_mut(),
     }
 }
 
 /// Forgets the arguments kept for a destroyed node.
 fn forget_kernel_args(node: u64) {
-    KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(n, _, _)| *n != node);
+    KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(n, _, _, _)| *n != node);
+}
+
+/// Forgets the arguments kept for the nodes of a destroyed graph.
+fn forget_graph_kernel_args(graph: u64) {
+    KERNEL_ARGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).retain(|(_, g, _, _)| *g != graph);
 }
 
 /// `cuGraphKernelNodeGetParams(_v2)`: the function, shape and arguments
@@ -1051,7 +1064,8 @@ pub unsafe fn kernel_params(node: CUgraphNode, out: *mut CUDA_KERNEL_NODE_PARAMS
             let (off, size) = (d.u32().map_err(protocol)? as usize, d.u32().map_err(protocol)? as usize);
             params.push(args.get(off..off + size).ok_or(CUresult::CUDA_ERROR_UNKNOWN)?.to_vec());
         }
-        let kernel_params = keep_kernel_args(id(node), params);
+        let graph = d.u64().map_err(protocol)?;
+        let kernel_params = keep_kernel_args(id(node), graph, params);
         let p = CUDA_KERNEL_NODE_PARAMS {
             func: handle(func),
             gridDimX: dims[0],
@@ -1286,17 +1300,17 @@ mod tests {
     use super::*;
 
     fn kept_for(node: u64) -> usize {
-        KERNEL_ARGS.lock().unwrap().iter().filter(|(n, _, _)| *n == node).count()
+        KERNEL_ARGS.lock().unwrap().iter().filter(|(n, _, _, _)| *n == node).count()
     }
 
     #[test]
     fn kernel_node_arguments_stay_valid_while_the_node_lives() {
         let node = 0x7e57_0001;
-        let first = keep_kernel_args(node, vec![vec![1, 2, 3, 4], vec![9; 8]]);
+        let first = keep_kernel_args(node, 9, vec![vec![1, 2, 3, 4], vec![9; 8]]);
         // Asked again with the same arguments: the same pointers.
-        assert_eq!(keep_kernel_args(node, vec![vec![1, 2, 3, 4], vec![9; 8]]), first);
+        assert_eq!(keep_kernel_args(node, 9, vec![vec![1, 2, 3, 4], vec![9; 8]]), first);
         // Changed arguments: new pointers, and the first ones still hold theirs.
-        let second = keep_kernel_args(node, vec![vec![5, 6, 7, 8], vec![9; 8]]);
+        let second = keep_kernel_args(node, 9, vec![vec![5, 6, 7, 8], vec![9; 8]]);
         assert_ne!(second, first);
         // SAFETY: both pointer arrays are kept while the node lives.
         unsafe {
@@ -1306,13 +1320,18 @@ mod tests {
         assert_eq!(kept_for(node), 2);
         // Only the last few distinct answers are kept per node.
         for i in 0..20u8 {
-            keep_kernel_args(node, vec![vec![i]]);
+            keep_kernel_args(node, 9, vec![vec![i]]);
         }
         assert_eq!(kept_for(node), KEPT_PER_NODE);
         // No parameters: a null array.
-        assert!(keep_kernel_args(0x7e57_0002, Vec::new()).is_null());
+        assert!(keep_kernel_args(0x7e57_0002, 9, Vec::new()).is_null());
         forget_kernel_args(node);
-        forget_kernel_args(0x7e57_0002);
         assert_eq!(kept_for(node), 0);
+        // The graph's destruction forgets its nodes' arguments.
+        keep_kernel_args(0x7e57_0003, 0x6a, vec![vec![1]]);
+        forget_graph_kernel_args(0x6a);
+        assert_eq!(kept_for(0x7e57_0003), 0);
+        assert_eq!(kept_for(0x7e57_0002), 1, "another graph's node keeps its arguments");
+        forget_kernel_args(0x7e57_0002);
     }
 }

@@ -550,9 +550,10 @@ pub fn kernel_copy_attributes(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 
 /// `cuGraphKernelNodeGetParams_v2`: [node id u64] -> [function id u64, grid
 /// 3×u32, block 3×u32, shared memory u32, arguments bytes, count u32,
-/// (offset u32, size u32)*]: the arguments packed by the function's layout.
+/// (offset u32, size u32)*, graph id u64 (the node's)]: the arguments
+/// packed by the function's layout.
 pub fn kernel_params_get(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
-    let (raw, _) = node(s, a.u64()?)?;
+    let (raw, graph_id) = node(s, a.u64()?)?;
     let layouts: Vec<(Raw, Vec<crate::backend::ParamInfo>)> = s
         .functions
         .iter()
@@ -570,6 +571,7 @@ pub fn kernel_params_get(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     for p in &k.params {
         e.u32(p.offset).u32(p.size);
     }
+    e.u64(graph_id);
     ok(e)
 }
 
