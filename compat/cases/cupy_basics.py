@@ -1,4 +1,7 @@
-"""CuPy: elementwise, reductions, cuBLAS, a RawKernel, streams."""
+"""CuPy: elementwise, reductions, cuBLAS, a RawKernel, streams, managed
+memory (written by a kernel, read by the CPU through its pointer)."""
+import ctypes
+
 import cupy as cp
 import numpy as np
 
@@ -23,4 +26,12 @@ with s:
     z = cp.ones(1 << 20) * 3
 s.synchronize()
 assert float(z.sum()) == 3 * (1 << 20), "stream"
-print("PASS elementwise, reduction, cuBLAS, RawKernel, streams")
+mem = cp.cuda.malloc_managed(4 * 1000)
+m = cp.ndarray((1000,), cp.float32, mem)
+k((4,), (256,), (x, m, cp.int32(1000)))
+cp.cuda.Device().synchronize()
+host = np.ctypeslib.as_array((ctypes.c_float * 1000).from_address(mem.ptr))
+assert np.allclose(host, 2 * np.arange(1000)), "managed memory read by the CPU"
+host[:] = 5.0
+assert float(m.sum()) == 5000.0, "managed memory written by the CPU"
+print("PASS elementwise, reduction, cuBLAS, RawKernel, streams, managed memory")
