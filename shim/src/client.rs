@@ -12,7 +12,7 @@ use cuvm_abi::CUresult;
 use cuvm_wire::frame::{self, CHUNK, FrameKind};
 use cuvm_wire::hello::{Hello, Welcome};
 use cuvm_wire::transport::Stream;
-use cuvm_wire::{Address, Decoder, Encoder};
+use cuvm_wire::{Address, Decoder, Encoder, ops};
 
 /// The error a call returns when the host cannot be reached any more.
 pub const LOST: CUresult = CUresult::CUDA_ERROR_DEVICE_UNAVAILABLE;
@@ -149,10 +149,15 @@ impl Client {
     /// # Errors
     /// The host's result code, or [`LOST`] when the connection breaks.
     pub fn call_bulk(&self, op: u32, ctx: u64, body: &[u8], data: Option<&[u8]>, sink: Option<&mut [u8]>) -> Result<ReplyBody, CUresult> {
-        crate::mirror::before_call(self, op, ctx)?;
-        crate::managed::before_call(self, op, ctx)?;
+        // cuvm's own ops run no hooks: the hooks send them while holding
+        // their tables.
+        let hooked = !ops::is_own(op);
+        if hooked {
+            crate::mirror::before_call(self, ctx)?;
+            crate::managed::before_call(self, ctx)?;
+        }
         let r = self.exchange(op, ctx, body, data, sink);
-        if r.is_ok() {
+        if r.is_ok() && hooked {
             crate::mirror::after_call(self, op, ctx)?;
             crate::managed::after_call(self, op, ctx)?;
         }
@@ -226,8 +231,10 @@ impl Client {
     /// # Errors
     /// [`LOST`] when the connection breaks.
     pub fn post(&self, op: u32, ctx: u64, body: &[u8], data: Option<&[u8]>) -> Result<(), CUresult> {
-        crate::mirror::before_call(self, op, ctx)?;
-        crate::managed::before_call(self, op, ctx)?;
+        if !ops::is_own(op) {
+            crate::mirror::before_call(self, ctx)?;
+            crate::managed::before_call(self, ctx)?;
+        }
         let mut conn = self.lock()?;
         let seq = self.next_seq();
         let written = (|| -> Result<(), frame::FrameError> {

@@ -16,13 +16,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use cuvm_abi::{CUdeviceptr, CUresult};
+use cuvm_wire::managed::{PAGE, changed_runs};
 use cuvm_wire::{Encoder, ops};
 
 use crate::client::Client;
 use crate::remote::{self, call, non_null, protocol};
 
-/// The unit changes are found and sent in.
-const PAGE: usize = 4096;
 /// `CU_MEM_ATTACH_GLOBAL`, `CU_MEM_ATTACH_HOST`.
 const ATTACH_GLOBAL: u32 = 1;
 const ATTACH_HOST: u32 = 2;
@@ -40,54 +39,42 @@ fn managed() -> std::sync::MutexGuard<'static, BTreeMap<usize, Vec<u8>>> {
     MANAGED.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// cuvm's own ops (this module's and the mirrors') run no hooks: the hooks
-/// send them while holding their tables.
-fn own(op: u32) -> bool {
-    ops::OWN.iter().any(|(code, _)| *code == op)
-}
-
 /// Calls after which the device's work so far (or the call's own effect on
-/// device memory) is complete: the CPU may read managed memory.
+/// device memory) is complete: the CPU may read managed memory. Those after
+/// which mirrors are read back, and the synchronous copies and memsets that
+/// may write managed memory.
 fn synchronising(op: u32) -> bool {
-    matches!(
-        op,
-        ops::cuStreamSynchronize
-            | ops::cuStreamSynchronize_ptsz
-            | ops::cuCtxSynchronize
-            | ops::cuCtxSynchronize_v2
-            | ops::cuEventSynchronize
-            | ops::cuStreamQuery
-            | ops::cuStreamQuery_ptsz
-            | ops::cuEventQuery
-            | ops::cuMemcpyDtoH_v2
-            | ops::cuMemcpyDtoH_v2_ptds
-            | ops::cuMemcpyHtoD_v2
-            | ops::cuMemcpyHtoD_v2_ptds
-            | ops::cuMemcpyDtoD_v2
-            | ops::cuMemcpyDtoD_v2_ptds
-            | ops::cuMemcpy
-            | ops::cuMemcpy_ptds
-            | ops::cuMemcpyPeer
-            | ops::cuMemcpyPeer_ptds
-            | ops::cuMemcpy2D_v2
-            | ops::cuMemcpy2D_v2_ptds
-            | ops::cuMemcpy2DUnaligned_v2
-            | ops::cuMemcpy2DUnaligned_v2_ptds
-            | ops::cuMemcpy3D_v2
-            | ops::cuMemcpy3D_v2_ptds
-            | ops::cuMemsetD8_v2
-            | ops::cuMemsetD8_v2_ptds
-            | ops::cuMemsetD16_v2
-            | ops::cuMemsetD16_v2_ptds
-            | ops::cuMemsetD32_v2
-            | ops::cuMemsetD32_v2_ptds
-            | ops::cuMemsetD2D8_v2
-            | ops::cuMemsetD2D8_v2_ptds
-            | ops::cuMemsetD2D16_v2
-            | ops::cuMemsetD2D16_v2_ptds
-            | ops::cuMemsetD2D32_v2
-            | ops::cuMemsetD2D32_v2_ptds
-    )
+    crate::mirror::synchronising(op)
+        || matches!(
+            op,
+            ops::cuCtxSynchronize_v2
+                | ops::cuMemcpyHtoD_v2
+                | ops::cuMemcpyHtoD_v2_ptds
+                | ops::cuMemcpyDtoD_v2
+                | ops::cuMemcpyDtoD_v2_ptds
+                | ops::cuMemcpy
+                | ops::cuMemcpy_ptds
+                | ops::cuMemcpyPeer
+                | ops::cuMemcpyPeer_ptds
+                | ops::cuMemcpy2D_v2
+                | ops::cuMemcpy2D_v2_ptds
+                | ops::cuMemcpy2DUnaligned_v2
+                | ops::cuMemcpy2DUnaligned_v2_ptds
+                | ops::cuMemcpy3D_v2
+                | ops::cuMemcpy3D_v2_ptds
+                | ops::cuMemsetD8_v2
+                | ops::cuMemsetD8_v2_ptds
+                | ops::cuMemsetD16_v2
+                | ops::cuMemsetD16_v2_ptds
+                | ops::cuMemsetD32_v2
+                | ops::cuMemsetD32_v2_ptds
+                | ops::cuMemsetD2D8_v2
+                | ops::cuMemsetD2D8_v2_ptds
+                | ops::cuMemsetD2D16_v2
+                | ops::cuMemsetD2D16_v2_ptds
+                | ops::cuMemsetD2D32_v2
+                | ops::cuMemsetD2D32_v2_ptds
+        )
 }
 
 /// The pages `[addr, addr + len)` touches: first page and count.
@@ -225,27 +212,12 @@ pub fn free(ptr: CUdeviceptr) -> CUresult {
     remote::done(r)
 }
 
-/// The runs of pages where `now` differs from `had`: (start, end) offsets.
-fn changed_runs(had: &[u8], now: &[u8]) -> Vec<(usize, usize)> {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for start in (0..had.len()).step_by(PAGE) {
-        let end = (start + PAGE).min(had.len());
-        if had[start..end] != now[start..end] {
-            match runs.last_mut() {
-                Some(last) if last.1 == start => last.1 = end,
-                _ => runs.push((start, end)),
-            }
-        }
-    }
-    runs
-}
-
 /// Before a call: sends the pages of managed memory this process changed.
 ///
 /// # Errors
 /// A lost connection.
-pub fn before_call(client: &Client, op: u32, ctx: u64) -> Result<(), CUresult> {
-    if !ACTIVE.load(Ordering::Acquire) || own(op) {
+pub fn before_call(client: &Client, ctx: u64) -> Result<(), CUresult> {
+    if !ACTIVE.load(Ordering::Acquire) {
         return Ok(());
     }
     let mut m = managed();
@@ -294,18 +266,6 @@ pub fn after_call(client: &Client, op: u32, ctx: u64) -> Result<(), CUresult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn changed_pages_are_found_in_runs() {
-        let had = vec![0u8; 5 * PAGE + 100];
-        let mut now = had.clone();
-        assert!(changed_runs(&had, &now).is_empty());
-        now[10] = 1;
-        now[PAGE + 5] = 1;
-        now[3 * PAGE] = 1;
-        now[5 * PAGE + 99] = 1;
-        assert_eq!(changed_runs(&had, &now), [(0, 2 * PAGE), (3 * PAGE, 4 * PAGE), (5 * PAGE, 5 * PAGE + 100)]);
-    }
 
     #[test]
     fn pages_shared_by_allocations_stay_mapped_until_the_last_goes() {

@@ -35,14 +35,8 @@ fn mirrors() -> std::sync::MutexGuard<'static, BTreeMap<usize, Vec<u8>>> {
     MIRRORS.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// cuvm's own ops (this module's and managed memory's) run no hooks: the
-/// hooks send them while holding their tables.
-fn own(op: u32) -> bool {
-    ops::OWN.iter().any(|(code, _)| *code == op)
-}
-
 /// Calls after which the device's work so far is complete.
-fn synchronising(op: u32) -> bool {
+pub(crate) fn synchronising(op: u32) -> bool {
     matches!(
         op,
         ops::cuStreamSynchronize
@@ -107,8 +101,8 @@ pub fn contains(ptr: u64, len: usize) -> bool {
 ///
 /// # Errors
 /// A lost connection.
-pub fn before_call(client: &Client, op: u32, ctx: u64) -> Result<(), CUresult> {
-    if !ACTIVE.load(Ordering::Acquire) || own(op) {
+pub fn before_call(client: &Client, ctx: u64) -> Result<(), CUresult> {
+    if !ACTIVE.load(Ordering::Acquire) {
         return Ok(());
     }
     let mut m = mirrors();

@@ -7,6 +7,7 @@
 //! - [`ops`]: op codes, one per driver entry point, derived from its name
 //!   (stable: inserting a function renumbers nothing).
 //! - [`hello`]: the versioned handshake.
+//! - [`array`], [`managed`], [`pointer`], [`policy`]: shared layouts and rules.
 //! - [`address`] and [`transport`]: `vsock:`, `unix:`, `tcp:` and `hybrid:`
 //!   addresses, and the byte streams they give.
 //!
@@ -19,6 +20,7 @@ pub mod codec;
 pub mod frame;
 pub mod fuzzing;
 pub mod hello;
+pub mod managed;
 pub mod ops;
 pub mod pointer;
 pub mod policy;

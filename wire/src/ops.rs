@@ -91,6 +91,12 @@ pub const OWN: [(u32, &str); 10] = [
     (CUVM_MANAGED_FETCH, "cuvm.managedFetch"),
 ];
 
+/// Whether `op` is one of cuvm's own ops (not a driver entry point).
+#[must_use]
+pub fn is_own(op: u32) -> bool {
+    OWN.iter().any(|(code, _)| *code == op)
+}
+
 /// The name of the entry point with op code `op`, if any.
 #[must_use]
 pub fn name_of(op: u32) -> Option<&'static str> {

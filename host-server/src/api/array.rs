@@ -20,13 +20,13 @@
 
 use cuvm_abi::CUresult;
 use cuvm_wire::array::{self, ArrayCopy, ArrayDesc, DEFERRED_MAPPING, Resource, SPARSE, Side, TEXTURE_DESC_SIZE, VIEW_DESC_SIZE};
-use cuvm_wire::frame::{self, CHUNK, FrameKind};
+use cuvm_wire::frame::CHUNK;
 use cuvm_wire::{DecodeError, Decoder, Encoder, ops};
 
 use super::stream_raw;
 use crate::backend::{Host2d, Raw, Side3d};
 use crate::session::handles::{Entry, Kind};
-use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
+use crate::session::{Conn, Fail, HResult, Session, ok, send_bulk};
 
 /// The largest packed host side of one copy (the guest splits larger ones).
 const MAX_COPY_BYTES: u64 = cuvm_wire::array::MAX_PACKED;
@@ -282,15 +282,7 @@ pub fn memcpy(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decod
         let (copy, stream) = verdict?;
         let mut rows = vec![0u8; usize::try_from(packed).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?];
         s.backend.memcpy_array(&copy, Host2d::Destination(&mut rows), stream)?;
-        send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
-        for chunk in rows.chunks(CHUNK) {
-            let mut framed = Vec::with_capacity(4 + chunk.len());
-            framed.extend_from_slice(&0u32.to_le_bytes());
-            framed.extend_from_slice(chunk);
-            frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &framed)?;
-        }
-        std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
-        return Ok(Reply::Sent);
+        return send_bulk(conn, op, seq, &rows);
     }
     let (copy, stream) = verdict?;
     s.backend.memcpy_array(&copy, Host2d::None, stream)?;
@@ -409,6 +401,7 @@ pub fn tex_view_desc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
 mod tests {
     use super::*;
     use crate::backend::emulated::Emulated;
+    use crate::session::Reply;
 
     /// A session over the emulated GPU with a context current and a quota.
     fn session(quota: u64) -> Session {

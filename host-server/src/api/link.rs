@@ -4,12 +4,11 @@
 //! guest, which keeps it until the session is destroyed.
 
 use cuvm_abi::CUresult;
-use cuvm_wire::frame::{self, CHUNK, FrameKind};
 use cuvm_wire::{DecodeError, Decoder, Encoder};
 
 use crate::backend::LinkLogs;
 use crate::session::handles::{Entry, Kind};
-use crate::session::{Conn, Fail, HResult, MAX_NAME, Reply, Session, ok, send_reply};
+use crate::session::{Conn, Fail, HResult, MAX_NAME, Session, ok, send_bulk};
 
 /// JIT options a link session carries as plain values: max registers 0,
 /// threads per block 1, wall time 2 (an output), optimization level 7,
@@ -108,15 +107,7 @@ pub fn image(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut Decode
     let id = a.u64()?;
     a.finish()?;
     let image = s.link_images.remove(&id).ok_or(Fail::Malformed(DecodeError::Invalid("no linked image to fetch")))?;
-    send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
-    for chunk in image.chunks(CHUNK) {
-        let mut buf = Vec::with_capacity(4 + chunk.len());
-        buf.extend_from_slice(&0u32.to_le_bytes());
-        buf.extend_from_slice(chunk);
-        frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &buf)?;
-    }
-    std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
-    Ok(Reply::Sent)
+    send_bulk(conn, op, seq, &image)
 }
 
 /// `cuLinkDestroy`: [link id u64] -> [].

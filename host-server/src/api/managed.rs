@@ -9,17 +9,16 @@
 //! bytes the guest last had, to tell what the device changed.
 
 use cuvm_abi::CUresult;
-use cuvm_wire::frame::{self, CHUNK, FrameKind};
+use cuvm_wire::frame::CHUNK;
+use cuvm_wire::managed::changed_runs;
 use cuvm_wire::{DecodeError, Decoder, Encoder, ops};
 
-use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
+use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_bulk};
 
 /// Most bytes of managed memory one session may hold (the host keeps a copy
 /// of each allocation's bytes in its memory, and reads one allocation at a
 /// time back into a second buffer).
 pub const MAX_MANAGED: u64 = 1 << 30;
-/// The unit changes are found and sent in.
-pub const PAGE: usize = 4096;
 /// Most changed ranges one answer lists (beyond it, whole allocations).
 const MAX_RANGES: usize = 1 << 16;
 
@@ -144,18 +143,7 @@ pub fn changes(s: &mut Session) -> HResult {
             continue;
         }
         let Some(copy) = s.managed.get_mut(&base) else { continue };
-        let mut run: Option<(usize, usize)> = None;
-        for start in (0..len).step_by(PAGE) {
-            let end = (start + PAGE).min(len);
-            if copy[start..end] != now[start..end] {
-                run = Some(run.map_or((start, end), |(a, _)| (a, end)));
-            } else if let Some((a, b)) = run.take() {
-                ranges.push((base + a as u64, (b - a) as u64));
-            }
-        }
-        if let Some((a, b)) = run {
-            ranges.push((base + a as u64, (b - a) as u64));
-        }
+        ranges.extend(changed_runs(copy, &now).into_iter().map(|(a, b)| (base + a as u64, (b - a) as u64)));
         copy.copy_from_slice(&now);
     }
     if ranges.len() > MAX_RANGES {
@@ -186,15 +174,5 @@ pub fn fetch(s: &mut Session, conn: &mut Conn, seq: u64, a: &mut Decoder<'_>) ->
     let (base, _) = find(s, addr, len).ok_or(CUresult::CUDA_ERROR_INVALID_VALUE)?;
     let at = usize::try_from(addr - base).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
     let n = usize::try_from(len).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?;
-    let op = ops::CUVM_MANAGED_FETCH;
-    send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
-    let bytes = &s.managed[&base][at..at + n];
-    for chunk in bytes.chunks(CHUNK) {
-        let mut buf = Vec::with_capacity(4 + chunk.len());
-        buf.extend_from_slice(&0u32.to_le_bytes());
-        buf.extend_from_slice(chunk);
-        frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &buf)?;
-    }
-    std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
-    Ok(Reply::Sent)
+    send_bulk(conn, ops::CUVM_MANAGED_FETCH, seq, &s.managed[&base][at..at + n])
 }

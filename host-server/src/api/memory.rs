@@ -10,7 +10,7 @@ use cuvm_wire::{DecodeError, Decoder, Encoder};
 use super::stream_raw;
 use crate::backend::{Copy2d, Host2d, Memset};
 use crate::session::allocations::{Owner, Range};
-use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_reply};
+use crate::session::{Conn, Fail, HResult, Reply, Session, ok, send_bulk, send_reply};
 
 /// `cuMemAlloc_v2`: [size u64] -> [pointer u64].
 pub fn alloc(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
@@ -384,15 +384,7 @@ pub fn memcpy_2d(s: &mut Session, conn: &mut Conn, op: u32, seq: u64, a: &mut De
             verdict?;
             let mut rows = vec![0u8; usize::try_from(packed).map_err(|_| CUresult::CUDA_ERROR_INVALID_VALUE)?];
             s.backend.memcpy_2d(c, Host2d::Destination(&mut rows), stream)?;
-            send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
-            for chunk in rows.chunks(CHUNK) {
-                let mut framed = Vec::with_capacity(4 + chunk.len());
-                framed.extend_from_slice(&0u32.to_le_bytes());
-                framed.extend_from_slice(chunk);
-                frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &framed)?;
-            }
-            std::io::Write::flush(&mut conn.writer).map_err(frame::FrameError::Io)?;
-            Ok(Reply::Sent)
+            send_bulk(conn, op, seq, &rows)
         }
         3 => {
             verdict?;

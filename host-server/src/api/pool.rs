@@ -48,11 +48,9 @@ pub fn destroy(s: &mut Session, a: &mut Decoder<'_>) -> HResult {
     }
     // With allocations from it still live the driver keeps the pool until
     // they are freed: trimmed first, what it still reserves stays charged.
-    let live = s.pooled.values().any(|(_, pool)| *pool == entry.raw);
-    let kept = if live {
-        const RESERVED_MEM_CURRENT: u32 = 5;
+    let kept = if s.pooled.values().any(|(_, pool)| *pool == entry.raw) {
         let _ = s.backend.mem_pool_trim(entry.raw, 0);
-        s.backend.mem_pool_get_attribute(entry.raw, RESERVED_MEM_CURRENT).ok()
+        s.backend.mem_pool_get_attribute(entry.raw, crate::session::POOL_RESERVED_MEM_CURRENT).ok()
     } else {
         None
     };

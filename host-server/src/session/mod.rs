@@ -137,6 +137,9 @@ pub struct Session {
     pub managed: std::collections::BTreeMap<u64, Vec<u8>>,
 }
 
+/// `CU_MEMPOOL_ATTR_RESERVED_MEM_CURRENT`: what a pool holds from the driver.
+pub const POOL_RESERVED_MEM_CURRENT: u32 = 5;
+
 /// The largest module image a guest may send.
 pub const MAX_MODULE_IMAGE: u64 = 1 << 30;
 /// The largest kernel argument buffer (the driver's limit is 32 KiB).
@@ -183,6 +186,13 @@ impl Session {
         }
     }
 
+    /// Bytes of the session's live allocations from backend pool `pool` (0:
+    /// those whose pool the driver did not say).
+    #[must_use]
+    pub fn pool_live(&self, pool: crate::backend::Raw) -> u64 {
+        self.pooled.values().filter(|(_, p)| *p == pool).map(|(n, _)| n).sum()
+    }
+
     /// Settles the charge for memory the session's pools keep: after a
     /// synchronisation (when the driver gives pools' unused memory back to
     /// the system, down to their release thresholds) or a trim, the VM is
@@ -191,7 +201,6 @@ impl Session {
     /// (what a pool kept stays charged, even over the quota, so that later
     /// allocations fail).
     pub fn settle_pools(&mut self) {
-        const RESERVED_MEM_CURRENT: u32 = 5;
         let mut pools: Vec<crate::backend::Raw> = self.handles.newest_first().into_iter().filter(|(_, e)| e.kind == Kind::Pool).map(|(_, e)| e.raw).collect();
         let devices = self.backend.device_count().unwrap_or(0);
         for d in 0..devices {
@@ -209,19 +218,17 @@ impl Session {
         // what the other pools keep.
         let mut now = 0u64;
         for p in &pools {
-            let reserved = self.backend.mem_pool_get_attribute(*p, RESERVED_MEM_CURRENT).unwrap_or(0);
-            let live: u64 = self.pooled.values().filter(|(_, pool)| pool == p).map(|(n, _)| n).sum();
-            now = now.saturating_add(reserved.saturating_sub(live));
+            let reserved = self.backend.mem_pool_get_attribute(*p, POOL_RESERVED_MEM_CURRENT).unwrap_or(0);
+            now = now.saturating_add(reserved.saturating_sub(self.pool_live(*p)));
         }
         // A destroyed pool keeps what it reserved until its last allocation
         // is freed.
         let pooled = &self.pooled;
         self.destroyed_pools.retain(|p, _| pooled.values().any(|(_, pool)| pool == p));
         for (p, reserved) in &self.destroyed_pools {
-            let live: u64 = self.pooled.values().filter(|(_, pool)| pool == p).map(|(n, _)| n).sum();
-            now = now.saturating_add(reserved.saturating_sub(live));
+            now = now.saturating_add(reserved.saturating_sub(self.pool_live(*p)));
         }
-        let unknown: u64 = self.pooled.values().filter(|(_, pool)| *pool == 0).map(|(n, _)| n).sum();
+        let unknown = self.pool_live(0);
         let now = now.saturating_sub(unknown);
         match now.cmp(&self.pool_retained) {
             std::cmp::Ordering::Less => self.vm.release(self.pool_retained - now),
@@ -499,6 +506,23 @@ pub fn send_reply(conn: &mut Conn, op: u32, seq: u64, code: CUresult, body: &[u8
     payload.extend_from_slice(body);
     frame::write_frame(&mut conn.writer, FrameKind::Reply, op, seq, 0, &payload)?;
     conn.writer.flush().map_err(FrameError::Io)
+}
+
+/// Answers call `seq` with success and then `bytes` in Data frames of
+/// `[status u32 = 0][bytes]` (how device-to-host data comes back).
+///
+/// # Errors
+/// A connection that cannot be written.
+pub fn send_bulk(conn: &mut Conn, op: u32, seq: u64, bytes: &[u8]) -> HResult {
+    send_reply(conn, op, seq, CUresult::CUDA_SUCCESS, &[])?;
+    for chunk in bytes.chunks(frame::CHUNK) {
+        let mut framed = Vec::with_capacity(4 + chunk.len());
+        framed.extend_from_slice(&0u32.to_le_bytes());
+        framed.extend_from_slice(chunk);
+        frame::write_frame(&mut conn.writer, FrameKind::Data, op, seq, 0, &framed)?;
+    }
+    conn.writer.flush().map_err(FrameError::Io)?;
+    Ok(Reply::Sent)
 }
 
 /// The name of an op, for logs.
