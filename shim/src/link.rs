@@ -13,12 +13,12 @@ use cuvm_wire::{Decoder, Encoder, ops};
 
 use crate::remote::{self, call, call_bulk, non_null, protocol};
 
-const THREADS_PER_BLOCK: u32 = 1;
-const WALL_TIME: u32 = 2;
-const INFO_LOG_BUFFER: u32 = 3;
-const INFO_LOG_BUFFER_SIZE_BYTES: u32 = 4;
-const ERROR_LOG_BUFFER: u32 = 5;
-const ERROR_LOG_BUFFER_SIZE_BYTES: u32 = 6;
+const THREADS_PER_BLOCK: u32 = cuvm_abi::CUjit_option::CU_JIT_THREADS_PER_BLOCK.0;
+const WALL_TIME: u32 = cuvm_abi::CUjit_option::CU_JIT_WALL_TIME.0;
+const INFO_LOG_BUFFER: u32 = cuvm_abi::CUjit_option::CU_JIT_INFO_LOG_BUFFER.0;
+const INFO_LOG_BUFFER_SIZE_BYTES: u32 = cuvm_abi::CUjit_option::CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES.0;
+const ERROR_LOG_BUFFER: u32 = cuvm_abi::CUjit_option::CU_JIT_ERROR_LOG_BUFFER.0;
+const ERROR_LOG_BUFFER_SIZE_BYTES: u32 = cuvm_abi::CUjit_option::CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES.0;
 /// Options carried to the host as plain values (as `api/link.rs`).
 const PLAIN_OPTIONS: [u32; 11] = [0, 1, 2, 7, 8, 9, 10, 11, 12, 13, 14];
 /// Largest log buffer size passed on (the host's limit).

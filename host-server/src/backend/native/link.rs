@@ -10,12 +10,12 @@ use cuvm_abi::{CUjit_option, CUjitInputType, CUlinkState, CUresult};
 use super::{Native, ptr, raw};
 use crate::backend::{CuResult, LinkLogs, NOT_SUPPORTED, Raw};
 
-const WALL_TIME: u32 = 2;
-const INFO_LOG_BUFFER: u32 = 3;
-const INFO_LOG_BUFFER_SIZE_BYTES: u32 = 4;
-const ERROR_LOG_BUFFER: u32 = 5;
-const ERROR_LOG_BUFFER_SIZE_BYTES: u32 = 6;
-const THREADS_PER_BLOCK: u32 = 1;
+const WALL_TIME: u32 = cuvm_abi::CUjit_option::CU_JIT_WALL_TIME.0;
+const INFO_LOG_BUFFER: u32 = cuvm_abi::CUjit_option::CU_JIT_INFO_LOG_BUFFER.0;
+const INFO_LOG_BUFFER_SIZE_BYTES: u32 = cuvm_abi::CUjit_option::CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES.0;
+const ERROR_LOG_BUFFER: u32 = cuvm_abi::CUjit_option::CU_JIT_ERROR_LOG_BUFFER.0;
+const ERROR_LOG_BUFFER_SIZE_BYTES: u32 = cuvm_abi::CUjit_option::CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES.0;
+const THREADS_PER_BLOCK: u32 = cuvm_abi::CUjit_option::CU_JIT_THREADS_PER_BLOCK.0;
 
 /// A link session's storage.
 pub struct NativeLink {
